@@ -1,0 +1,1 @@
+Console.WriteLine("Natural gradient 1-D sample: pending the Categorical Fisher machinery.");

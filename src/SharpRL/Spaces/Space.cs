@@ -1,0 +1,27 @@
+namespace SharpRL.Spaces;
+
+/// <summary>
+/// The set of valid observations or actions. Every value is passed as a flat span of floats
+/// (<see cref="FlatSize"/> of them): a <c>Discrete</c> value is its integer stored as a float,
+/// a <c>Box</c> value its components in row-major order. Spaces are immutable.
+/// </summary>
+public abstract class Space : IEquatable<Space>
+{
+    /// <summary>Logical shape of one value (Gymnasium's <c>space.shape</c>; empty for Discrete).</summary>
+    public abstract IReadOnlyList<int> Shape { get; }
+
+    /// <summary>How many floats one value occupies in a flat buffer.</summary>
+    public abstract int FlatSize { get; }
+
+    /// <summary>Whether <paramref name="value"/> (FlatSize floats) belongs to the space.</summary>
+    public abstract bool Contains(ReadOnlySpan<float> value);
+
+    /// <inheritdoc />
+    public abstract bool Equals(Space? other);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is Space other && Equals(other);
+
+    /// <inheritdoc />
+    public abstract override int GetHashCode();
+}
