@@ -1,3 +1,5 @@
+using SharpRL.Envs.Wrappers;
+
 namespace SharpRL.Envs;
 
 /// <summary>
@@ -158,7 +160,7 @@ public sealed class RunningMeanStd
     {
         int rows = CheckBatch(values.Length, nameof(values));
         CheckDestination(values.Length, normalized.Length, nameof(normalized));
-        CheckClipAndEpsilon(clip, epsilon);
+        NormalizationChecks.CheckClipAndEpsilon(clip, epsilon);
         for (int row = 0; row < rows; row++)
         {
             int offset = row * Size;
@@ -178,7 +180,7 @@ public sealed class RunningMeanStd
     {
         CheckBatch(normalized.Length, nameof(normalized));
         CheckDestination(normalized.Length, values.Length, nameof(values));
-        CheckClipAndEpsilon(double.PositiveInfinity, epsilon);
+        NormalizationChecks.CheckClipAndEpsilon(double.PositiveInfinity, epsilon);
         for (int i = 0; i < normalized.Length; i++)
         {
             int j = i % Size;
@@ -277,19 +279,6 @@ public sealed class RunningMeanStd
         if (actual != expected)
         {
             throw new ArgumentException($"{paramName} must have the same length as the input ({expected}); got {actual}.", paramName);
-        }
-    }
-
-    private static void CheckClipAndEpsilon(double clip, double epsilon)
-    {
-        if (!(clip > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(clip), clip, "clip must be positive (use double.PositiveInfinity for no clipping).");
-        }
-
-        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
-        {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be non-negative and finite.");
         }
     }
 }

@@ -3,42 +3,6 @@ using SharpRL.Spaces;
 
 namespace SharpRL.Tests.Envs;
 
-/// <summary>A box of <c>size</c> floats in [low, high], independent of the library's spaces.</summary>
-internal sealed class TestBoxSpace(int size, float low, float high) : Space
-{
-    public override IReadOnlyList<int> Shape { get; } = [size];
-
-    public override int FlatSize => size;
-
-    public float Low => low;
-
-    public float High => high;
-
-    public override bool Contains(ReadOnlySpan<float> value)
-    {
-        if (value.Length != size)
-        {
-            return false;
-        }
-
-        foreach (float v in value)
-        {
-            if (!(v >= low && v <= high))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    public override bool Equals(Space? other) => other is TestBoxSpace b && b.FlatSize == size && b.Low == low && b.High == high;
-
-    public override int GetHashCode() => HashCode.Combine(size, low, high);
-
-    public override string ToString() => $"TestBox({size}, [{low}, {high}])";
-}
-
 /// <summary>
 /// Episodes of a fixed length L: observation [t, episode index, seed passed to the latest Reset or −1];
 /// reward t + action at step t (t = 1..L); the episode terminates (or truncates) at t = L.
@@ -51,9 +15,9 @@ internal sealed class CountingEnv(int episodeLength, bool truncates = false) : I
     private int _seed = -1;
     private bool _needsReset = true;
 
-    public Space ObservationSpace { get; } = new TestBoxSpace(3, -1, 1_000_000);
+    public Space ObservationSpace { get; } = new Box(-1, 1_000_000, 3);
 
-    public Space ActionSpace { get; } = new TestBoxSpace(1, -1, 1);
+    public Space ActionSpace { get; } = new Box(-1, 1, 1);
 
     public EnvSpec? Spec => null;
 
@@ -112,9 +76,9 @@ internal sealed class RandomWalkEnv(int spinIterations = 0) : IEnv
     private int _stepsLeft;
     private bool _needsReset = true;
 
-    public Space ObservationSpace { get; } = new TestBoxSpace(4, -1000, 1000);
+    public Space ObservationSpace { get; } = new Box(-1000, 1000, 4);
 
-    public Space ActionSpace { get; } = new TestBoxSpace(2, -1, 1);
+    public Space ActionSpace { get; } = new Box(-1, 1, 2);
 
     public EnvSpec? Spec => null;
 
