@@ -103,11 +103,12 @@ public sealed class PolicyFisher<T>
         ReadOnlySpan<T> vectorTail = vector[_networkParameterCount..];
 
         // J v: forward mode through the network with θ-tangents = the network part of v.
+        IReadOnlyList<Parameter<T>> parameters = _network.Parameters;
         int offset = 0;
-        foreach (Parameter<T> parameter in _network.Parameters)
+        for (int k = 0; k < parameters.Count; k++)
         {
-            vector.Slice(offset, parameter.Length).CopyTo(parameter.Tangent);
-            offset += parameter.Length;
+            vector.Slice(offset, parameters[k].Length).CopyTo(parameters[k].Tangent);
+            offset += parameters[k].Length;
         }
 
         Span<T> networkOutput = _networkOutput.AsSpan(0, batchSize * outputSize);
@@ -145,17 +146,17 @@ public sealed class PolicyFisher<T>
             fisherTangent.Slice(i * rowSize, outputSize).CopyTo(networkGradOutput.Slice(i * outputSize, outputSize));
         }
 
-        foreach (Parameter<T> parameter in _network.Parameters)
+        for (int k = 0; k < parameters.Count; k++)
         {
-            parameter.ZeroGradient();
+            parameters[k].ZeroGradient();
         }
 
         _network.Backward(networkGradOutput, [], batchSize);
         offset = 0;
-        foreach (Parameter<T> parameter in _network.Parameters)
+        for (int k = 0; k < parameters.Count; k++)
         {
-            parameter.Gradient.CopyTo(result.Slice(offset, parameter.Length));
-            offset += parameter.Length;
+            parameters[k].Gradient.CopyTo(result.Slice(offset, parameters[k].Length));
+            offset += parameters[k].Length;
         }
 
         // The broadcast tail's Jᵀ sums over rows.
