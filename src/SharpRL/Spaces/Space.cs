@@ -1,3 +1,5 @@
+using SharpRL.Rng;
+
 namespace SharpRL.Spaces;
 
 /// <summary>
@@ -15,6 +17,16 @@ public abstract class Space : IEquatable<Space>
 
     /// <summary>Whether <paramref name="value"/> (FlatSize floats) belongs to the space.</summary>
     public abstract bool Contains(ReadOnlySpan<float> value);
+
+    /// <summary>NumPy dtype name of one element as Gymnasium declares it ("int64", "float32").</summary>
+    public abstract string DType { get; }
+
+    /// <summary>
+    /// Writes a random element into <paramref name="destination"/> (FlatSize floats), drawing from
+    /// <paramref name="random"/> in the same order and with the same rules as Gymnasium's
+    /// <c>space.sample()</c>, so a generator seeded like the space's <c>np_random</c> gives the same value.
+    /// </summary>
+    public abstract void Sample(Span<float> destination, NumpyGenerator random);
 
     /// <inheritdoc />
     public abstract bool Equals(Space? other);

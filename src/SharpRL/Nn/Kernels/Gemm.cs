@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SharpRL.Nn.Kernels;
 
@@ -7,25 +9,66 @@ namespace SharpRL.Nn.Kernels;
 /// C = A·B (forward), C = A·Bᵀ (input gradient), C = Aᵀ·B (weight gradient).
 /// When <c>accumulate</c> is true the product is added to C, else C is overwritten.
 /// </summary>
-public static class Gemm
+/// <remarks>
+/// float and double run register-blocked SIMD kernels (AVX-512 where the CPU has it, else AVX2, else
+/// 128-bit); other element types run the same blocking with scalar arithmetic. Single-threaded unless
+/// <see cref="MaxDegreeOfParallelism"/> is raised; the result is bitwise the same either way.
+/// </remarks>
+public static unsafe class Gemm
 {
+    /// <summary>Below this many floating-point operations (2·m·k·n) a product never uses more than one thread.</summary>
+    public const long ParallelThresholdFlops = 4_000_000;
+
+    private static readonly KernelPath BestPath =
+        Vector512.IsHardwareAccelerated ? KernelPath.Vector512
+        : Vector256.IsHardwareAccelerated ? KernelPath.Vector256
+        : Vector128.IsHardwareAccelerated ? KernelPath.Vector128
+        : KernelPath.Scalar;
+
+    [ThreadStatic]
+    private static KernelPath t_forcedPath;
+
+    private static int _maxDegreeOfParallelism = 1;
+
+    /// <summary>
+    /// Threads one product may use (default 1). Rows of C are split between the calling thread and
+    /// helper threads when the product has at least <see cref="ParallelThresholdFlops"/> flops.
+    /// </summary>
+    public static int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        set
+        {
+            if (value < 1 || value > GemmThreadPool.MaxThreads)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"MaxDegreeOfParallelism must be between 1 and {GemmThreadPool.MaxThreads}.");
+            }
+
+            _maxDegreeOfParallelism = value;
+        }
+    }
+
+    /// <summary>
+    /// Forces the instruction width on the calling thread (tests compare all paths);
+    /// <see cref="KernelPath.Auto"/> picks the widest the CPU accelerates.
+    /// </summary>
+    internal static KernelPath ForcedPath
+    {
+        get => t_forcedPath;
+        set => t_forcedPath = value;
+    }
+
+    /// <summary>The width the calling thread's products run with.</summary>
+    internal static KernelPath EffectivePath => t_forcedPath == KernelPath.Auto ? BestPath : t_forcedPath;
+
     /// <summary>C[m×n] (+)= A[m×k] · B[k×n].</summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)k * n);
-        for (int i = 0; i < m; i++)
+        fixed (T* pa = a, pb = b, pc = c)
         {
-            for (int j = 0; j < n; j++)
-            {
-                T sum = T.Zero;
-                for (int p = 0; p < k; p++)
-                {
-                    sum += a[(i * k) + p] * b[(p * n) + j];
-                }
-
-                c[(i * n) + j] = accumulate ? c[(i * n) + j] + sum : sum;
-            }
+            Run(pa, aRowStride: k, aDepthStride: 1, pb, pc, m, k, n, accumulate);
         }
     }
 
@@ -34,18 +77,14 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)n * k);
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                T sum = T.Zero;
-                for (int p = 0; p < k; p++)
-                {
-                    sum += a[(i * k) + p] * b[(j * k) + p];
-                }
 
-                c[(i * n) + j] = accumulate ? c[(i * n) + j] + sum : sum;
-            }
+        // The kernels stream rows of the right operand, so Bᵀ is materialised once per call in a
+        // per-thread buffer: k·n copies against m·k·n FMAs.
+        T[] packed = PackBuffer<T>.Rent(k * n);
+        fixed (T* pa = a, pb = b, pc = c, pt = packed)
+        {
+            Transpose(pb, pt, rows: n, columns: k);
+            Run(pa, aRowStride: k, aDepthStride: 1, pt, pc, m, k, n, accumulate);
         }
     }
 
@@ -54,17 +93,171 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)k * m, (long)k * n);
-        for (int i = 0; i < m; i++)
+        fixed (T* pa = a, pb = b, pc = c)
         {
-            for (int j = 0; j < n; j++)
-            {
-                T sum = T.Zero;
-                for (int p = 0; p < k; p++)
-                {
-                    sum += a[(p * m) + i] * b[(p * n) + j];
-                }
+            Run(pa, aRowStride: 1, aDepthStride: m, pb, pc, m, k, n, accumulate);
+        }
+    }
 
-                c[(i * n) + j] = accumulate ? c[(i * n) + j] + sum : sum;
+    private static void Run<T>(T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        KernelPath path = EffectivePath;
+        int threads = ThreadsFor(m, k, n);
+        if (threads <= 1)
+        {
+            GemmKernels.Compute(path, a, aRowStride, aDepthStride, b, n, c, n, m, k, n, accumulate);
+            return;
+        }
+
+        var task = new GemmTask
+        {
+            A = a,
+            ARowStride = aRowStride,
+            ADepthStride = aDepthStride,
+            B = b,
+            C = c,
+            Rows = m,
+            Depth = k,
+            Columns = n,
+            Accumulate = accumulate,
+            Path = path,
+            ComputeRows = &ComputeRows<T>,
+        };
+        GemmThreadPool.Run(task, threads);
+    }
+
+    private static void ComputeRows<T>(in GemmTask task, int rowStart, int rowEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a = (T*)task.A + (rowStart * task.ARowStride);
+        T* c = (T*)task.C + ((nint)rowStart * task.Columns);
+        GemmKernels.Compute(task.Path, a, task.ARowStride, task.ADepthStride, (T*)task.B, task.Columns, c, task.Columns, rowEnd - rowStart, task.Depth, task.Columns, task.Accumulate);
+    }
+
+    private static int ThreadsFor(int m, int k, int n)
+    {
+        int threads = _maxDegreeOfParallelism;
+        if (threads <= 1 || 2L * m * k * n < ParallelThresholdFlops)
+        {
+            return 1;
+        }
+
+        // Each thread needs at least one full register tile of rows.
+        return Math.Min(threads, Math.Max(1, m / GemmKernels.TileRows));
+    }
+
+    /// <summary>destination[columns × rows] = sourceᵀ for a row-major source[rows × columns].</summary>
+    internal static void Transpose<T>(T* source, T* destination, int rows, int columns)
+        where T : unmanaged
+    {
+        int blockRows = 0;
+        int blockColumns = 0;
+        if (typeof(T) == typeof(float) && Avx.IsSupported)
+        {
+            TransposeBlocks8x8((float*)source, (float*)destination, rows, columns);
+            blockRows = rows & ~7;
+            blockColumns = columns & ~7;
+        }
+        else if (typeof(T) == typeof(double) && Avx.IsSupported)
+        {
+            TransposeBlocks4x4((double*)source, (double*)destination, rows, columns);
+            blockRows = rows & ~3;
+            blockColumns = columns & ~3;
+        }
+
+        // The right edge (all rows) and the bottom edge under the SIMD blocks, element by element.
+        TransposeScalar(source, destination, rows, columns, 0, rows, blockColumns, columns);
+        TransposeScalar(source, destination, rows, columns, blockRows, rows, 0, blockColumns);
+    }
+
+    private static void TransposeScalar<T>(T* source, T* destination, int rows, int columns, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged
+    {
+        for (int r = rowStart; r < rowEnd; r++)
+        {
+            T* src = source + ((nint)r * columns);
+            for (int col = columnStart; col < columnEnd; col++)
+            {
+                destination[((nint)col * rows) + r] = src[col];
+            }
+        }
+    }
+
+    /// <summary>Transposes the whole 8×8 blocks: 8 row loads, 24 in-register shuffles, 8 column stores.</summary>
+    private static void TransposeBlocks8x8(float* source, float* destination, int rows, int columns)
+    {
+        nint ld = columns;
+        for (int r0 = 0; r0 + 8 <= rows; r0 += 8)
+        {
+            for (int c0 = 0; c0 + 8 <= columns; c0 += 8)
+            {
+                float* s = source + ((nint)r0 * ld) + c0;
+                Vector256<float> r0v = Avx.LoadVector256(s);
+                Vector256<float> r1v = Avx.LoadVector256(s + ld);
+                Vector256<float> r2v = Avx.LoadVector256(s + (2 * ld));
+                Vector256<float> r3v = Avx.LoadVector256(s + (3 * ld));
+                Vector256<float> r4v = Avx.LoadVector256(s + (4 * ld));
+                Vector256<float> r5v = Avx.LoadVector256(s + (5 * ld));
+                Vector256<float> r6v = Avx.LoadVector256(s + (6 * ld));
+                Vector256<float> r7v = Avx.LoadVector256(s + (7 * ld));
+
+                // Interleave pairs of rows, then pairs of pairs (within 128-bit lanes), then swap lanes.
+                Vector256<float> t0 = Avx.UnpackLow(r0v, r1v);
+                Vector256<float> t1 = Avx.UnpackHigh(r0v, r1v);
+                Vector256<float> t2 = Avx.UnpackLow(r2v, r3v);
+                Vector256<float> t3 = Avx.UnpackHigh(r2v, r3v);
+                Vector256<float> t4 = Avx.UnpackLow(r4v, r5v);
+                Vector256<float> t5 = Avx.UnpackHigh(r4v, r5v);
+                Vector256<float> t6 = Avx.UnpackLow(r6v, r7v);
+                Vector256<float> t7 = Avx.UnpackHigh(r6v, r7v);
+                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44);
+                Vector256<float> u1 = Avx.Shuffle(t0, t2, 0xEE);
+                Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44);
+                Vector256<float> u3 = Avx.Shuffle(t1, t3, 0xEE);
+                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44);
+                Vector256<float> u5 = Avx.Shuffle(t4, t6, 0xEE);
+                Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44);
+                Vector256<float> u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+                float* d = destination + ((nint)c0 * rows) + r0;
+                nint ldd = rows;
+                Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+                Avx.Store(d + ldd, Avx.Permute2x128(u1, u5, 0x20));
+                Avx.Store(d + (2 * ldd), Avx.Permute2x128(u2, u6, 0x20));
+                Avx.Store(d + (3 * ldd), Avx.Permute2x128(u3, u7, 0x20));
+                Avx.Store(d + (4 * ldd), Avx.Permute2x128(u0, u4, 0x31));
+                Avx.Store(d + (5 * ldd), Avx.Permute2x128(u1, u5, 0x31));
+                Avx.Store(d + (6 * ldd), Avx.Permute2x128(u2, u6, 0x31));
+                Avx.Store(d + (7 * ldd), Avx.Permute2x128(u3, u7, 0x31));
+            }
+        }
+    }
+
+    /// <summary>Transposes the whole 4×4 blocks of doubles with unpacks and lane swaps.</summary>
+    private static void TransposeBlocks4x4(double* source, double* destination, int rows, int columns)
+    {
+        nint ld = columns;
+        nint ldd = rows;
+        for (int r0 = 0; r0 + 4 <= rows; r0 += 4)
+        {
+            for (int c0 = 0; c0 + 4 <= columns; c0 += 4)
+            {
+                double* s = source + ((nint)r0 * ld) + c0;
+                Vector256<double> r0v = Avx.LoadVector256(s);
+                Vector256<double> r1v = Avx.LoadVector256(s + ld);
+                Vector256<double> r2v = Avx.LoadVector256(s + (2 * ld));
+                Vector256<double> r3v = Avx.LoadVector256(s + (3 * ld));
+                Vector256<double> t0 = Avx.UnpackLow(r0v, r1v);
+                Vector256<double> t1 = Avx.UnpackHigh(r0v, r1v);
+                Vector256<double> t2 = Avx.UnpackLow(r2v, r3v);
+                Vector256<double> t3 = Avx.UnpackHigh(r2v, r3v);
+
+                double* d = destination + ((nint)c0 * rows) + r0;
+                Avx.Store(d, Avx.Permute2x128(t0, t2, 0x20));
+                Avx.Store(d + ldd, Avx.Permute2x128(t1, t3, 0x20));
+                Avx.Store(d + (2 * ldd), Avx.Permute2x128(t0, t2, 0x31));
+                Avx.Store(d + (3 * ldd), Avx.Permute2x128(t1, t3, 0x31));
             }
         }
     }
@@ -87,6 +280,25 @@ public static class Gemm
         if (cLength < (long)m * n)
         {
             throw new ArgumentException($"c has {cLength} elements; expected at least {(long)m * n} for m={m}, n={n}.", "c");
+        }
+    }
+
+    /// <summary>A per-thread scratch array that only grows, so steady-state calls allocate nothing.</summary>
+    private static class PackBuffer<T>
+    {
+        [ThreadStatic]
+        private static T[]? t_buffer;
+
+        public static T[] Rent(int length)
+        {
+            T[]? buffer = t_buffer;
+            if (buffer is null || buffer.Length < length)
+            {
+                buffer = new T[Math.Max(length, (buffer?.Length ?? 0) * 2)];
+                t_buffer = buffer;
+            }
+
+            return buffer;
         }
     }
 }

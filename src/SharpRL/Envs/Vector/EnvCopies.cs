@@ -1,0 +1,204 @@
+using SharpRL.Spaces;
+
+namespace SharpRL.Envs.Vector;
+
+/// <summary>
+/// The N env instances of a vector env and the per-copy bookkeeping both vector envs share:
+/// same-step autoreset, final observations, and episode statistics from the raw rewards.
+/// Methods that touch one copy only (<see cref="StepCopy"/>, <see cref="ResetCopy"/>) may run
+/// concurrently for different copies; everything else runs on the caller's thread.
+/// </summary>
+internal sealed class EnvCopies : IDisposable
+{
+    private readonly IEnv[] _envs;
+    private readonly double[] _episodeReturn;
+    private readonly int[] _episodeLength;
+    private readonly bool[] _finished;
+    private readonly double[] _finishedReturn;
+    private readonly int[] _finishedLength;
+    private readonly float[] _finalObservations;
+    private readonly List<EpisodeStatistics> _completed;
+    private bool _disposed;
+
+    public EnvCopies(IReadOnlyList<IEnv> envs)
+    {
+        ArgumentNullException.ThrowIfNull(envs);
+        if (envs.Count == 0)
+        {
+            throw new ArgumentException("envs must contain at least one env; got an empty list.", nameof(envs));
+        }
+
+        _envs = new IEnv[envs.Count];
+        for (int i = 0; i < envs.Count; i++)
+        {
+            IEnv env = envs[i] ?? throw new ArgumentException($"envs[{i}] is null; every copy must be an env instance.", nameof(envs));
+            for (int k = 0; k < i; k++)
+            {
+                if (ReferenceEquals(_envs[k], env))
+                {
+                    throw new ArgumentException($"envs[{k}] and envs[{i}] are the same instance; each copy needs its own env (a factory must return a new env per call).", nameof(envs));
+                }
+            }
+
+            _envs[i] = env;
+        }
+
+        ObservationSpace = _envs[0].ObservationSpace ?? throw new ArgumentException("envs[0].ObservationSpace is null.", nameof(envs));
+        ActionSpace = _envs[0].ActionSpace ?? throw new ArgumentException("envs[0].ActionSpace is null.", nameof(envs));
+        for (int i = 1; i < _envs.Length; i++)
+        {
+            if (!ObservationSpace.Equals(_envs[i].ObservationSpace))
+            {
+                throw new ArgumentException($"envs[{i}].ObservationSpace ({_envs[i].ObservationSpace}) differs from envs[0].ObservationSpace ({ObservationSpace}); all copies must share their spaces.", nameof(envs));
+            }
+
+            if (!ActionSpace.Equals(_envs[i].ActionSpace))
+            {
+                throw new ArgumentException($"envs[{i}].ActionSpace ({_envs[i].ActionSpace}) differs from envs[0].ActionSpace ({ActionSpace}); all copies must share their spaces.", nameof(envs));
+            }
+        }
+
+        Count = _envs.Length;
+        ObservationSize = ObservationSpace.FlatSize;
+        ActionSize = ActionSpace.FlatSize;
+        _episodeReturn = new double[Count];
+        _episodeLength = new int[Count];
+        _finished = new bool[Count];
+        _finishedReturn = new double[Count];
+        _finishedLength = new int[Count];
+        _finalObservations = new float[Count * ObservationSize];
+        _completed = new List<EpisodeStatistics>(Count);
+    }
+
+    public int Count { get; }
+
+    public Space ObservationSpace { get; }
+
+    public Space ActionSpace { get; }
+
+    public int ObservationSize { get; }
+
+    public int ActionSize { get; }
+
+    public bool Started { get; private set; }
+
+    public ReadOnlySpan<float> FinalObservations => _finalObservations;
+
+    public IReadOnlyList<EpisodeStatistics> CompletedEpisodes => _completed;
+
+    public static IEnv[] Create(Func<IEnv> factory, int numEnvs)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        if (numEnvs <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numEnvs), numEnvs, "numEnvs must be at least 1.");
+        }
+
+        var envs = new IEnv[numEnvs];
+        for (int i = 0; i < numEnvs; i++)
+        {
+            envs[i] = factory() ?? throw new ArgumentException($"factory returned null for copy {i}; it must return a new env.", nameof(factory));
+        }
+
+        return envs;
+    }
+
+    public void ValidateReset(int observationsLength, int? seed)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckLength(observationsLength, Count, ObservationSize, "observations", "observation floats");
+        if (seed is int s && s > int.MaxValue - (Count - 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(seed), s, $"seed + {Count - 1} (the last copy's seed) must not exceed int.MaxValue.");
+        }
+    }
+
+    public void ValidateStep(int actionsLength, int observationsLength, int rewardsLength, int terminatedLength, int truncatedLength)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!Started)
+        {
+            throw new InvalidOperationException("Reset must be called before the first Step.");
+        }
+
+        CheckLength(actionsLength, Count, ActionSize, "actions", "action floats");
+        CheckLength(observationsLength, Count, ObservationSize, "observations", "observation floats");
+        CheckLength(rewardsLength, Count, 1, "rewards", "reward");
+        CheckLength(terminatedLength, Count, 1, "terminated", "flag");
+        CheckLength(truncatedLength, Count, 1, "truncated", "flag");
+    }
+
+    /// <summary>Called before copies are reset or stepped, on the caller's thread.</summary>
+    public void BeginStep() => _completed.Clear();
+
+    /// <summary>Called after every copy of a Reset has run.</summary>
+    public void EndReset()
+    {
+        _completed.Clear();
+        Started = true;
+    }
+
+    /// <summary>Called after every copy of a Step has run: lists finished episodes in copy order.</summary>
+    public void EndStep()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            if (_finished[i])
+            {
+                _completed.Add(new EpisodeStatistics(i, _finishedReturn[i], _finishedLength[i]));
+            }
+        }
+    }
+
+    public void ResetCopy(int i, Span<float> observation, int? seed)
+    {
+        _envs[i].Reset(observation, seed);
+        _episodeReturn[i] = 0;
+        _episodeLength[i] = 0;
+        _finished[i] = false;
+    }
+
+    public void StepCopy(int i, ReadOnlySpan<float> action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
+    {
+        StepResult result = _envs[i].Step(action, observation);
+        reward = result.Reward;
+        terminated = result.Terminated;
+        truncated = result.Truncated;
+        _episodeReturn[i] += result.Reward;
+        _episodeLength[i]++;
+        _finished[i] = result.Done;
+        if (result.Done)
+        {
+            // Same-step autoreset: keep the last observation for bootstrapping, then start the next episode
+            // in the same row (no seed: the copy's generator stream continues).
+            observation.CopyTo(_finalObservations.AsSpan(i * ObservationSize, ObservationSize));
+            _finishedReturn[i] = _episodeReturn[i];
+            _finishedLength[i] = _episodeLength[i];
+            _envs[i].Reset(observation);
+            _episodeReturn[i] = 0;
+            _episodeLength[i] = 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (IEnv env in _envs)
+        {
+            env.Dispose();
+        }
+    }
+
+    private static void CheckLength(int actual, int rows, int rowSize, string name, string unit)
+    {
+        if (actual != rows * rowSize)
+        {
+            throw new ArgumentException($"{name} must have {rows * rowSize} elements ([{rows} envs × {rowSize} {unit}]); got {actual}.", name);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using SharpRL.Spaces;
+
+namespace SharpRL.Envs.Wrappers;
+
+/// <summary>
+/// Normalises each observation component by running statistics:
+/// <c>clamp((x − μ) / sqrt(σ² + ε), −clip, clip)</c>, updating μ and σ² with every observation
+/// (the reset one included) before normalising it, as Gymnasium's <c>NormalizeObservation</c> does;
+/// the clip (default ±10) follows Stable-Baselines3's VecNormalize.
+/// Set <c>Statistics.Frozen</c> to evaluate with fixed statistics; save and restore them with
+/// <see cref="RunningMeanStd.GetState"/> / <see cref="RunningMeanStd.SetState"/>.
+/// For PPO with several copies prefer <see cref="Vector.VectorNormalizeObservation"/>, which shares one statistic.
+/// </summary>
+public sealed class NormalizeObservation : Wrapper
+{
+    /// <summary>Wraps <paramref name="env"/>.</summary>
+    /// <param name="env">The env to wrap; the wrapper takes ownership.</param>
+    /// <param name="clip">Bound on |normalised component|; positive infinity for none.</param>
+    /// <param name="epsilon">Added to the variance before the square root.</param>
+    public NormalizeObservation(IEnv env, double clip = 10.0, double epsilon = 1e-8)
+        : base(env)
+    {
+        NormalizationChecks.CheckClipAndEpsilon(clip, epsilon);
+        Clip = clip;
+        Epsilon = epsilon;
+        Statistics = new RunningMeanStd(env.ObservationSpace.FlatSize);
+        ObservationSpace = NormalizationChecks.NormalizedSpace(env.ObservationSpace, clip);
+    }
+
+    /// <summary>Running mean and variance of the raw observations.</summary>
+    public RunningMeanStd Statistics { get; }
+
+    /// <summary>Bound on |normalised component|.</summary>
+    public double Clip { get; }
+
+    /// <summary>Added to the variance before the square root.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>Box(−clip, clip) of the wrapped env's shape.</summary>
+    public override Space ObservationSpace { get; }
+
+    /// <inheritdoc />
+    public override void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
+    {
+        Env.Reset(observation, seed, options);
+        Statistics.Update(observation);
+        Statistics.Normalize(observation, observation, Clip, Epsilon);
+    }
+
+    /// <inheritdoc />
+    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        StepResult result = Env.Step(action, observation);
+        Statistics.Update(observation);
+        Statistics.Normalize(observation, observation, Clip, Epsilon);
+        return result;
+    }
+
+    /// <summary>Normalises raw observations (any number of rows) with the current statistics, without updating them.</summary>
+    public void Normalize(ReadOnlySpan<float> rawObservations, Span<float> normalized)
+        => Statistics.Normalize(rawObservations, normalized, Clip, Epsilon);
+
+    /// <summary>Maps normalised observations back to raw ones (exact where no clipping happened).</summary>
+    public void Unnormalize(ReadOnlySpan<float> normalized, Span<float> rawObservations)
+        => Statistics.Unnormalize(normalized, rawObservations, Epsilon);
+}

@@ -1,0 +1,72 @@
+namespace SharpRL.Envs.Wrappers;
+
+/// <summary>
+/// Scales rewards by the running standard deviation of the discounted return:
+/// <c>G ← γ·G + r</c>, update Var[G], then <c>r / sqrt(Var[G] + ε)</c> clipped to ±clip; G restarts
+/// at 0 after a terminated or truncated step and on Reset. The mean is not subtracted (it would
+/// change the optimal policy's incentives to live or die; openai/baselines#538).
+/// This is Stable-Baselines3's VecNormalize rule; Gymnasium 1.x differs only in zeroing G on
+/// termination alone and in not clipping.
+/// Set <c>Statistics.Frozen</c> to evaluate with a fixed scale.
+/// </summary>
+public sealed class NormalizeReward : Wrapper
+{
+    private double _discountedReturn;
+
+    /// <summary>Wraps <paramref name="env"/>.</summary>
+    /// <param name="env">The env to wrap; the wrapper takes ownership.</param>
+    /// <param name="gamma">Discount of the return whose spread sets the scale.</param>
+    /// <param name="clip">Bound on |scaled reward|; positive infinity for none.</param>
+    /// <param name="epsilon">Added to the variance before the square root.</param>
+    public NormalizeReward(IEnv env, double gamma = 0.99, double clip = 10.0, double epsilon = 1e-8)
+        : base(env)
+    {
+        NormalizationChecks.CheckGamma(gamma);
+        NormalizationChecks.CheckClipAndEpsilon(clip, epsilon);
+        Gamma = gamma;
+        Clip = clip;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>Running mean and variance of the discounted return G.</summary>
+    public RunningMeanStd Statistics { get; } = new(1);
+
+    /// <summary>Discount of the tracked return.</summary>
+    public double Gamma { get; }
+
+    /// <summary>Bound on |scaled reward|.</summary>
+    public double Clip { get; }
+
+    /// <summary>Added to the variance before the square root.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>The discounted return G of the running episode.</summary>
+    public double DiscountedReturn => _discountedReturn;
+
+    /// <inheritdoc />
+    public override void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
+    {
+        Env.Reset(observation, seed, options);
+        _discountedReturn = 0;
+    }
+
+    /// <inheritdoc />
+    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        StepResult result = Env.Step(action, observation);
+
+        // G ← γ·G + r, then r / sqrt(Var[G] + ε)
+        _discountedReturn = (Gamma * _discountedReturn) + result.Reward;
+        Statistics.Update([_discountedReturn]);
+        double scaled = Normalize(result.Reward);
+        if (result.Done)
+        {
+            _discountedReturn = 0;
+        }
+
+        return result with { Reward = scaled };
+    }
+
+    /// <summary>Scales a raw reward with the current statistics, without updating them.</summary>
+    public double Normalize(double reward) => Math.Clamp(reward / Math.Sqrt(Statistics.Variance[0] + Epsilon), -Clip, Clip);
+}

@@ -1,0 +1,95 @@
+using SharpRL.Spaces;
+
+namespace SharpRL.Envs.Wrappers;
+
+/// <summary>
+/// Presents the wrapped env's bounded Box action space as Box(min, max) and maps actions affinely
+/// back (Gymnasium's <c>RescaleAction</c>):
+/// <c>a_env = low + (high − low)·(a − min)/(max − min)</c>, clipped to [low, high] against rounding.
+/// Actions outside [min, max] are refused.
+/// </summary>
+public sealed class RescaleAction : Wrapper
+{
+    private readonly Box _inner;
+    private readonly Box _outer;
+    private readonly float[] _mapped;
+
+    /// <summary>Rescales every component to [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <param name="env">The env to wrap (Box action space with finite bounds); the wrapper takes ownership.</param>
+    /// <param name="min">Lower bound of the new action space.</param>
+    /// <param name="max">Upper bound of the new action space.</param>
+    public RescaleAction(IEnv env, float min = -1f, float max = 1f)
+        : this(env, Fill(env, min), Fill(env, max))
+    {
+    }
+
+    /// <summary>Rescales component i to [<paramref name="min"/>[i], <paramref name="max"/>[i]].</summary>
+    /// <param name="env">The env to wrap (Box action space with finite bounds); the wrapper takes ownership.</param>
+    /// <param name="min">Lower bounds of the new action space, one per component.</param>
+    /// <param name="max">Upper bounds of the new action space, one per component.</param>
+    public RescaleAction(IEnv env, ReadOnlySpan<float> min, ReadOnlySpan<float> max)
+        : base(env)
+    {
+        _inner = InnerBox(env);
+        if (!_inner.IsBounded)
+        {
+            throw new ArgumentException($"RescaleAction needs finite action bounds; the env has {_inner}.", nameof(env));
+        }
+
+        if (min.Length != _inner.FlatSize || max.Length != _inner.FlatSize)
+        {
+            throw new ArgumentException($"min and max must have {_inner.FlatSize} components (the action space's size); got {min.Length} and {max.Length}.", nameof(min));
+        }
+
+        for (int i = 0; i < min.Length; i++)
+        {
+            if (!float.IsFinite(min[i]) || !float.IsFinite(max[i]) || !(min[i] < max[i]))
+            {
+                throw new ArgumentException($"Every component needs finite min < max; got min[{i}] = {min[i]}, max[{i}] = {max[i]}.", nameof(min));
+            }
+        }
+
+        _outer = new Box(min, max, [.. _inner.Shape]);
+        _mapped = new float[_inner.FlatSize];
+    }
+
+    /// <summary>Box(min, max) of the wrapped action space's shape.</summary>
+    public override Space ActionSpace => _outer;
+
+    /// <inheritdoc />
+    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        if (action.Length != _mapped.Length || !_outer.Contains(action))
+        {
+            throw new ArgumentException($"action must be {_mapped.Length} floats inside {_outer}.", nameof(action));
+        }
+
+        ReadOnlySpan<float> min = _outer.Low;
+        ReadOnlySpan<float> max = _outer.High;
+        ReadOnlySpan<float> low = _inner.Low;
+        ReadOnlySpan<float> high = _inner.High;
+        for (int i = 0; i < action.Length; i++)
+        {
+            // a_env = low + (high − low)·(a − min)/(max − min), in float64 as NumPy would broadcast it.
+            double fraction = ((double)action[i] - min[i]) / ((double)max[i] - min[i]);
+            double mapped = low[i] + (((double)high[i] - low[i]) * fraction);
+            _mapped[i] = Math.Clamp((float)mapped, low[i], high[i]);
+        }
+
+        return Env.Step(_mapped, observation);
+    }
+
+    private static Box InnerBox(IEnv env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        return env.ActionSpace as Box
+            ?? throw new ArgumentException($"RescaleAction needs a Box action space; the env has {env.ActionSpace}.", nameof(env));
+    }
+
+    private static float[] Fill(IEnv env, float value)
+    {
+        var values = new float[InnerBox(env).FlatSize];
+        Array.Fill(values, value);
+        return values;
+    }
+}
