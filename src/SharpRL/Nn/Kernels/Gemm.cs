@@ -65,9 +65,24 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)k * n);
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n))
+        {
+            // Too few columns to fill a vector: dot products along k instead, against the k·n
+            // elements of B packed as Bᵀ (small, since n is).
+            T[] packed = PackBuffer<T>.Rent(k * n);
+            fixed (T* pa = a, pb = b, pc = c, pt = packed)
+            {
+                MatrixTranspose.Transpose(pb, pt, rows: k, columns: n);
+                GemmDotKernels.Compute(path, pa, k, pt, k, pc, n, m, k, n, accumulate);
+            }
+
+            return;
+        }
+
         fixed (T* pa = a, pb = b, pc = c)
         {
-            Run(pa, aRowStride: k, aDepthStride: 1, pb, pc, m, k, n, accumulate);
+            Run(path, pa, aRowStride: k, aDepthStride: 1, pb, pc, m, k, n, accumulate);
         }
     }
 
@@ -76,14 +91,25 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)n * k);
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n))
+        {
+            // Rows of A and of B are both contiguous along k: dot products need no packing.
+            fixed (T* pa = a, pb = b, pc = c)
+            {
+                GemmDotKernels.Compute(path, pa, k, pb, k, pc, n, m, k, n, accumulate);
+            }
 
-        // The kernels stream rows of the right operand, so Bᵀ is materialised once per call in a
-        // per-thread buffer: k·n copies against m·k·n FMAs.
+            return;
+        }
+
+        // The broadcast kernels stream rows of the right operand, so Bᵀ is materialised once per
+        // call in a per-thread buffer: k·n copies against m·k·n FMAs.
         T[] packed = PackBuffer<T>.Rent(k * n);
         fixed (T* pa = a, pb = b, pc = c, pt = packed)
         {
             MatrixTranspose.Transpose(pb, pt, rows: n, columns: k);
-            Run(pa, aRowStride: k, aDepthStride: 1, pt, pc, m, k, n, accumulate);
+            Run(path, pa, aRowStride: k, aDepthStride: 1, pt, pc, m, k, n, accumulate);
         }
     }
 
@@ -92,16 +118,52 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)k * m, (long)k * n);
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n) && !IsNarrow<T>(path, m))
+        {
+            // Few columns but many rows: compute Cᵀ[n×m] = Bᵀ·A, whose long side m runs along the
+            // vector lanes, in a scratch buffer, and transpose it into C (2·m·n small copies).
+            T[] scratch = PackBuffer<T>.Rent(m * n);
+            fixed (T* pa = a, pb = b, pc = c, ps = scratch)
+            {
+                if (accumulate)
+                {
+                    MatrixTranspose.Transpose(pc, ps, rows: m, columns: n);
+                }
+
+                GemmKernels.Compute(path, pb, aRowStride: 1, aDepthStride: n, pa, ldb: m, ps, ldc: m, rows: n, depth: k, columns: m, accumulate);
+                MatrixTranspose.Transpose(ps, pc, rows: n, columns: m);
+            }
+
+            return;
+        }
+
         fixed (T* pa = a, pb = b, pc = c)
         {
-            Run(pa, aRowStride: 1, aDepthStride: m, pb, pc, m, k, n, accumulate);
+            Run(path, pa, aRowStride: 1, aDepthStride: m, pb, pc, m, k, n, accumulate);
         }
     }
 
-    private static void Run<T>(T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate)
+    /// <summary>
+    /// Whether <paramref name="columns"/> is narrower than one vector of the path's widest width,
+    /// so that the broadcast kernels would run mostly on narrow vectors or scalars.
+    /// </summary>
+    private static bool IsNarrow<T>(KernelPath path, int columns)
+        where T : unmanaged
+    {
+        int width = path switch
+        {
+            KernelPath.Vector512 => Vector512<byte>.Count,
+            KernelPath.Vector256 => Vector256<byte>.Count,
+            KernelPath.Vector128 => Vector128<byte>.Count,
+            _ => 0,
+        };
+        return columns * sizeof(T) < width;
+    }
+
+    private static void Run<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        KernelPath path = EffectivePath;
         int threads = ThreadsFor(m, k, n);
         if (threads <= 1)
         {
