@@ -10,8 +10,11 @@ namespace SharpRL.Nn.Kernels;
 /// </summary>
 /// <remarks>
 /// float and double run register-blocked SIMD kernels (AVX-512 where the CPU has it, else AVX2, else
-/// 128-bit); other element types run the same blocking with scalar arithmetic. Single-threaded unless
-/// <see cref="MaxDegreeOfParallelism"/> is raised; the result is bitwise the same either way.
+/// 128-bit); other element types run the same blocking with scalar arithmetic. Outputs with fewer
+/// columns than one vector (value and small action heads) switch to dot-product kernels.
+/// Single-threaded unless <see cref="MaxDegreeOfParallelism"/> is raised; the result is bitwise the
+/// same either way. Steady-state calls allocate nothing (scratch space is a per-thread buffer that
+/// only grows).
 /// </remarks>
 public static unsafe class Gemm
 {

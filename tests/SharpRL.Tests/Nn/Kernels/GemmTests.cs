@@ -210,18 +210,24 @@ public class GemmTests
     }
 
     [Fact]
-    public void Multiply_SteadyState_AllocatesNothing()
+    public void AllProducts_SteadyState_AllocateNothing()
     {
         float[] a = new float[64 * 64];
         float[] b = new float[64 * 64];
         float[] c = new float[64 * 64];
         Gemm.MultiplyTransposedB<float>(a, b, c, 64, 64, 64);
+        Gemm.MultiplyTransposedA<float>(a, b, c, 64, 64, 1);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++)
         {
             Gemm.Multiply<float>(a, b, c, 64, 64, 64);
             Gemm.MultiplyTransposedB<float>(a, b, c, 64, 64, 64);
             Gemm.MultiplyTransposedA<float>(a, b, c, 64, 64, 64, accumulate: true);
+
+            // Narrow outputs take the dot-product and transposed-output paths.
+            Gemm.Multiply<float>(a, b, c, 64, 64, 1);
+            Gemm.MultiplyTransposedB<float>(a, b, c, 64, 64, 1);
+            Gemm.MultiplyTransposedA<float>(a, b, c, 64, 64, 1, accumulate: true);
         }
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
