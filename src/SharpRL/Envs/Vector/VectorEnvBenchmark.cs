@@ -40,7 +40,8 @@ public static class VectorEnvBenchmark
     /// <param name="numThreads">Threads of the parallel vector env, the caller's included.</param>
     /// <param name="workMicroseconds">CPU work per env step, in microseconds of this machine.</param>
     /// <param name="vectorSteps">Timed vector steps (after a warm-up of a tenth as many).</param>
-    public static VectorEnvBenchmarkResult Run(int numEnvs = 8, int numThreads = 2, double workMicroseconds = 10, int vectorSteps = 20_000)
+    /// <param name="spinCount">Spins of a waiting thread before it blocks (see <see cref="ParallelVectorEnv"/>).</param>
+    public static VectorEnvBenchmarkResult Run(int numEnvs = 8, int numThreads = 2, double workMicroseconds = 10, int vectorSteps = 20_000, int spinCount = ParallelVectorEnv.DefaultSpinCount)
     {
         if (!(workMicroseconds >= 0) || double.IsInfinity(workMicroseconds))
         {
@@ -54,7 +55,7 @@ public static class VectorEnvBenchmark
 
         int iterations = (int)Math.Round(workMicroseconds * IterationsPerMicrosecond());
         using var sync = new SyncVectorEnv(() => new SpinEnv(iterations), numEnvs);
-        using var parallel = new ParallelVectorEnv(() => new SpinEnv(iterations), numEnvs, numThreads);
+        using var parallel = new ParallelVectorEnv(() => new SpinEnv(iterations), numEnvs, numThreads, spinCount);
         double syncSeconds = Time(sync, vectorSteps);
         double parallelSeconds = Time(parallel, vectorSteps);
         return new VectorEnvBenchmarkResult(numEnvs, parallel.NumThreads, workMicroseconds, vectorSteps, syncSeconds, parallelSeconds);
