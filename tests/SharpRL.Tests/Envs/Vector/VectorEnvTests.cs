@@ -213,6 +213,16 @@ public class VectorEnvTests
         Assert.Throws<ObjectDisposedException>(() => vec.Reset(new float[6]));
     }
 
+    [Fact]
+    public void ParallelDispose_StopsEveryWorkerThread()
+    {
+        var vec = new ParallelVectorEnv(() => new RandomWalkEnv(), 6, numThreads: 3);
+        vec.Reset(new float[24], seed: 0);
+        Assert.Equal(2, vec.LiveWorkerCount);
+        vec.Dispose();
+        Assert.Equal(0, vec.LiveWorkerCount);
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Step_SteadyState_AllocatesNothingOnTheCallerThread(string kind)
