@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace SharpRL.Nn.Kernels;
 
 /// <summary>
-/// Out-of-place transpose, used to pack B for <see cref="Gemm.MultiplyTransposedB{T}"/>: the GEMM
-/// kernels read B in rows, so Bᵀ must exist in memory before they can run.
+/// Out-of-place transpose for packing GEMM operands into the layout a kernel streams: Bᵀ for
+/// <see cref="Gemm.MultiplyTransposedB{T}"/>, narrow B and C for the narrow-output paths.
 /// </summary>
 internal static unsafe class MatrixTranspose
 {
