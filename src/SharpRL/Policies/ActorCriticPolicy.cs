@@ -21,7 +21,9 @@ public sealed class ActorCriticPolicy
     private readonly Discrete? _discreteActions;
     private readonly MultiDiscrete? _multiDiscreteActions;
     private readonly Discrete? _discreteObservations;
-    private float[] _encodedObservations = [];
+    // Separate one-hot buffers: the policy and value passes may run on two threads at once.
+    private float[] _encodedPolicyObservations = [];
+    private float[] _encodedValueObservations = [];
     private float[] _netOutput = [];
     private float[] _gradNetOutput = [];
     private float[] _distributionParameters = [];
@@ -121,7 +123,7 @@ public sealed class ActorCriticPolicy
     /// </summary>
     public ReadOnlySpan<float> ForwardDistribution(ReadOnlySpan<float> observations, int batchSize)
     {
-        ReadOnlySpan<float> input = Encode(observations, batchSize);
+        ReadOnlySpan<float> input = Encode(observations, batchSize, ref _encodedPolicyObservations);
         EnsureCapacity(batchSize);
         Span<float> netOutput = _netOutput.AsSpan(0, batchSize * _netOutputSize);
         _policyNet.Forward(input, netOutput, batchSize);
@@ -173,7 +175,7 @@ public sealed class ActorCriticPolicy
     /// <summary>V(s) for a batch of raw observations; caches what <see cref="BackwardValues"/> needs.</summary>
     public void ForwardValues(ReadOnlySpan<float> observations, Span<float> values, int batchSize)
     {
-        ReadOnlySpan<float> input = Encode(observations, batchSize);
+        ReadOnlySpan<float> input = Encode(observations, batchSize, ref _encodedValueObservations);
         _valueNet.Forward(input, values[..batchSize], batchSize);
     }
 
@@ -256,7 +258,7 @@ public sealed class ActorCriticPolicy
         }
     }
 
-    private ReadOnlySpan<float> Encode(ReadOnlySpan<float> observations, int batchSize)
+    private ReadOnlySpan<float> Encode(ReadOnlySpan<float> observations, int batchSize, ref float[] buffer)
     {
         if (_discreteObservations is null)
         {
@@ -271,12 +273,12 @@ public sealed class ActorCriticPolicy
 
         // Discrete observations are one-hot encoded, as SB3 does, so the network sees no false ordering.
         int n = _discreteObservations.N;
-        if (_encodedObservations.Length < batchSize * n)
+        if (buffer.Length < batchSize * n)
         {
-            _encodedObservations = new float[batchSize * n];
+            buffer = new float[batchSize * n];
         }
 
-        Span<float> encoded = _encodedObservations.AsSpan(0, batchSize * n);
+        Span<float> encoded = buffer.AsSpan(0, batchSize * n);
         encoded.Clear();
         for (int row = 0; row < batchSize; row++)
         {

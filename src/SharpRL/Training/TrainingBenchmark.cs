@@ -20,7 +20,7 @@ public static class TrainingBenchmark
         long budget = timesteps ?? preset.TotalTimesteps;
         var stopwatch = Stopwatch.StartNew();
         using IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(spec.Id), preset.Options, parallel: false);
-        OnPolicyAlgorithm agent = AlgorithmRegistry.Create(algorithm, env, preset.Options, seed);
+        using OnPolicyAlgorithm agent = AlgorithmRegistry.Create(algorithm, env, preset.Options, seed);
         agent.Learn(budget);
         stopwatch.Stop();
         return new Result(algorithm, spec.Id, agent.NumTimesteps, stopwatch.Elapsed, agent.Timing, agent.RecentMeanReturn);

@@ -173,6 +173,7 @@ public sealed class TrainingRun : IDisposable
     public void Dispose()
     {
         _logger.Dispose();
+        Agent.Dispose();
         Agent.Env.Dispose();
     }
 

@@ -12,7 +12,7 @@ namespace SharpRL.Algorithms.Common;
 /// rollout from a vector env with the current policy, compute GAE advantages, let the algorithm
 /// update (<see cref="Train"/>, the only part that differs), log, repeat.
 /// </summary>
-public abstract class OnPolicyAlgorithm
+public abstract class OnPolicyAlgorithm : IDisposable
 {
     private const int EpisodeWindow = 100;
 
@@ -170,6 +170,18 @@ public abstract class OnPolicyAlgorithm
         NumTimesteps = timesteps;
         Iterations = iterations;
         NumUpdates = updates;
+    }
+
+    /// <summary>Releases worker threads (the env is the caller's to dispose).</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what a derived algorithm holds.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
     }
 
     /// <summary>The algorithm's update on the filled <see cref="Buffer"/>.</summary>

@@ -1,4 +1,5 @@
 using SharpRL.Algorithms.Common;
+using SharpRL.Common;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Nn;
@@ -27,6 +28,14 @@ public sealed class Ppo : OnPolicyAlgorithm
     private readonly float[] _gradDistributionParameters;
     private readonly float[] _valuePrediction;
     private readonly float[] _gradValue;
+    private readonly PairedWorker _worker = new("ppo-value-pass");
+    private readonly Action _policyPass;
+    private readonly Action _valuePass;
+    private int _passBatchSize;
+    private float _passEpsilonLow;
+    private float _passEpsilonHigh;
+    private (double PolicyLoss, double EntropyLoss, double ApproxKl, double ClipFraction) _policyPassResult;
+    private double _valuePassResult;
 
     /// <summary>Creates a PPO learner on <paramref name="env"/>.</summary>
     public Ppo(IVectorEnv env, PpoOptions options, int seed = 0, MetricsLogger? logger = null)
@@ -49,6 +58,8 @@ public sealed class Ppo : OnPolicyAlgorithm
         _gradDistributionParameters = new float[m * Buffer.DistributionParameterSize];
         _valuePrediction = new float[m];
         _gradValue = new float[m];
+        _policyPass = PolicyPass;
+        _valuePass = ValuePass;
     }
 
     /// <summary>The PPO settings.</summary>
@@ -59,6 +70,17 @@ public sealed class Ppo : OnPolicyAlgorithm
 
     /// <summary>The optimizer (its moments go into checkpoints).</summary>
     public Adam<float> Optimizer => _optimizer;
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _worker.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 
     /// <inheritdoc />
     protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [new("adam", _optimizer)];
@@ -126,15 +148,37 @@ public sealed class Ppo : OnPolicyAlgorithm
     /// <summary>
     /// Zeroes the gradients and accumulates ∇ of the minibatch loss
     /// −L_clip − c_e H + c_v L_V into every parameter; returns the minibatch statistics.
+    /// The policy and value networks share no parameters, so their passes run concurrently.
     /// </summary>
     internal MinibatchStats ComputeGradients(int m, float epsilonLow, float epsilonHigh)
     {
-        PpoOptions o = PpoOptions;
         foreach (Parameter<float> parameter in Policy.Parameters)
         {
             parameter.ZeroGradient();
         }
 
+        _passBatchSize = m;
+        _passEpsilonLow = epsilonLow;
+        _passEpsilonHigh = epsilonHigh;
+        _worker.Run(_policyPass, _valuePass);
+        PpoOptions o = PpoOptions;
+        (double policyLoss, double entropyLoss, double approxKl, double clipFraction) = _policyPassResult;
+        double valueLoss = _valuePassResult;
+        return new MinibatchStats(
+            PolicyLoss: policyLoss,
+            ValueLoss: valueLoss,
+            EntropyLoss: entropyLoss,
+            ApproxKl: approxKl,
+            ClipFraction: clipFraction,
+            Loss: policyLoss + (o.EntCoef * entropyLoss) + (o.VfCoef * valueLoss));
+    }
+
+    /// <summary>−L_clip − c_e H for the minibatch, back-propagated into the policy parameters.</summary>
+    private void PolicyPass()
+    {
+        int m = _passBatchSize;
+        float epsilonLow = _passEpsilonLow, epsilonHigh = _passEpsilonHigh;
+        float entCoef = (float)PpoOptions.EntCoef;
         ReadOnlySpan<float> advantage = _advantageBatch.AsSpan(0, m);
 
         // Policy: ratio r = exp(ln π_θ − ln π_old); the clipped objective's gradient w.r.t. ln π is
@@ -154,7 +198,7 @@ public sealed class Ppo : OnPolicyAlgorithm
             bool unclippedIsMin = ratio * a <= clippedRatio * a;
             policyLoss -= MathF.Min(ratio * a, clippedRatio * a);
             _logProbCoefficient[i] = unclippedIsMin ? -ratio * a * invM : 0f;
-            _entropyCoefficient[i] = (float)(-o.EntCoef) * invM;
+            _entropyCoefficient[i] = -entCoef * invM;
             clipped += ratio != clippedRatio ? 1 : 0;
             approxKl += (ratio - 1f) - logRatio;
             entropySum += _entropy[i];
@@ -164,11 +208,19 @@ public sealed class Ppo : OnPolicyAlgorithm
         Policy.Distribution.LogProbBackward(distributionParameters, _actionBatch, _logProbCoefficient, _gradDistributionParameters, m);
         Policy.Distribution.EntropyBackward(distributionParameters, _entropyCoefficient, _gradDistributionParameters, m);
         Policy.BackwardDistribution(_gradDistributionParameters, m);
+        _policyPassResult = (policyLoss / m, -entropySum / m, approxKl / m, (double)clipped / m);
+    }
 
-        // Value: L_V = mean (V − R)², optionally max with the clipped prediction V_old + clip(V − V_old, ±ε_v).
+    /// <summary>c_v L_V for the minibatch, back-propagated into the value parameters.</summary>
+    private void ValuePass()
+    {
+        int m = _passBatchSize;
+        PpoOptions o = PpoOptions;
+
+        // L_V = mean (V − R)², optionally max with the clipped prediction V_old + clip(V − V_old, ±ε_v).
         Policy.ForwardValues(_observationBatch, _valuePrediction, m);
         double valueLoss = 0;
-        float vfScale = (float)o.VfCoef * 2f * invM;
+        float vfScale = (float)o.VfCoef * 2f / m;
         for (int i = 0; i < m; i++)
         {
             float error = _valuePrediction[i] - _returnBatch[i];
@@ -191,17 +243,7 @@ public sealed class Ppo : OnPolicyAlgorithm
         }
 
         Policy.BackwardValues(_gradValue, m);
-
-        policyLoss /= m;
-        valueLoss /= m;
-        double entropyLoss = -entropySum / m;
-        return new MinibatchStats(
-            PolicyLoss: policyLoss,
-            ValueLoss: valueLoss,
-            EntropyLoss: entropyLoss,
-            ApproxKl: approxKl / m,
-            ClipFraction: (double)clipped / m,
-            Loss: policyLoss + (o.EntCoef * entropyLoss) + (o.VfCoef * valueLoss));
+        _valuePassResult = valueLoss / m;
     }
 
     /// <summary>Copies the transitions at <paramref name="indices"/> into the minibatch buffers (advantages normalised per minibatch when enabled).</summary>
