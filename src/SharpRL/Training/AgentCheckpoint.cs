@@ -180,16 +180,19 @@ public static class AgentCheckpoint
         CheckpointData data = Checkpoint.Load(checkpoint.Directory, expectedAlgorithm: null, checkpoint.Name);
         RunConfig run = RunConfig.FromJson(ReadExtra(data, "run").ToJsonString(), Checkpoint.MetadataPath(checkpoint.Directory, checkpoint.Name));
         OnPolicyOptions options = OptionsBinder.FromJson(AlgorithmRegistry.DefaultOptions(run.Algorithm), run.Options);
-        using IEnv env = registry.Make(run.EnvId);
-        var policy = new ActorCriticPolicy(env.ObservationSpace, env.ActionSpace, options.Policy, new Random(0));
+        // The policy saw the spaces of the training env stack (normalised observations are Box(±clip)):
+        // rebuild one copy of that stack to get them.
+        using IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(run.EnvId), options with { NumEnvs = 1 }, parallel: false);
+        var policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, options.Policy, new Random(0));
         RequireSpaces(data, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
         data.LoadParameters(policy.Parameters, PolicyPrefix);
         ObservationTransform? normalize = null;
-        if (options.NormalizeObservations)
+        if (Find<VectorNormalizeObservation>(env) is { } normalizer)
         {
-            var statistics = new RunningMeanStd(env.ObservationSpace.FlatSize) { Frozen = true };
+            var statistics = new RunningMeanStd(normalizer.ObservationStatistics.Size) { Frozen = true };
             LoadStatistics(data, ObservationStatisticsPrefix, statistics);
-            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip: 10.0, epsilon: 1e-8);
+            double clip = normalizer.Clip, epsilon = normalizer.Epsilon;
+            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip, epsilon);
         }
 
         return new LoadedPolicy(policy, run, normalize);
