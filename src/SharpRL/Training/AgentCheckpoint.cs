@@ -54,12 +54,12 @@ public static class AgentCheckpoint
             }
         }
 
-        if (Find<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
         {
             AddStatistics(tensors, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
         }
 
-        if (Find<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
         {
             AddStatistics(tensors, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
         }
@@ -117,12 +117,12 @@ public static class AgentCheckpoint
             optimizer.LoadState(new OptimizerState<float>(data.GetCounter($"optimizer.{optimizerName}.steps"), buffers));
         }
 
-        if (Find<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
         {
             LoadStatistics(data, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
         }
 
-        if (Find<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
         {
             LoadStatistics(data, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
         }
@@ -187,7 +187,7 @@ public static class AgentCheckpoint
         RequireSpaces(data, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
         data.LoadParameters(policy.Parameters, PolicyPrefix);
         ObservationTransform? normalize = null;
-        if (Find<VectorNormalizeObservation>(env) is { } normalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(env) is { } normalizer)
         {
             var statistics = new RunningMeanStd(normalizer.ObservationStatistics.Size) { Frozen = true };
             LoadStatistics(data, ObservationStatisticsPrefix, statistics);
@@ -227,18 +227,4 @@ public static class AgentCheckpoint
 
     private static JsonNode ReadExtra(CheckpointData data, string key) =>
         data.Extra[key] ?? throw new CheckpointException($"Checkpoint {data.SourcePath} lacks '{key}'; it was not written by an on-policy agent of this version.");
-
-    private static T? Find<T>(IVectorEnv env)
-        where T : class, IVectorEnv
-    {
-        for (IVectorEnv? current = env; current is not null; current = (current as VectorWrapper)?.Env)
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
-    }
 }
