@@ -54,12 +54,12 @@ public static class AgentCheckpoint
             }
         }
 
-        if (Find<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
         {
             AddStatistics(tensors, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
         }
 
-        if (Find<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
         {
             AddStatistics(tensors, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
         }
@@ -117,12 +117,12 @@ public static class AgentCheckpoint
             optimizer.LoadState(new OptimizerState<float>(data.GetCounter($"optimizer.{optimizerName}.steps"), buffers));
         }
 
-        if (Find<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
         {
             LoadStatistics(data, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
         }
 
-        if (Find<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
         {
             LoadStatistics(data, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
         }
@@ -180,16 +180,19 @@ public static class AgentCheckpoint
         CheckpointData data = Checkpoint.Load(checkpoint.Directory, expectedAlgorithm: null, checkpoint.Name);
         RunConfig run = RunConfig.FromJson(ReadExtra(data, "run").ToJsonString(), Checkpoint.MetadataPath(checkpoint.Directory, checkpoint.Name));
         OnPolicyOptions options = OptionsBinder.FromJson(AlgorithmRegistry.DefaultOptions(run.Algorithm), run.Options);
-        using IEnv env = registry.Make(run.EnvId);
-        var policy = new ActorCriticPolicy(env.ObservationSpace, env.ActionSpace, options.Policy, new Random(0));
+        // The policy saw the spaces of the training env stack (normalised observations are Box(±clip)):
+        // rebuild one copy of that stack to get them.
+        using IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(run.EnvId), options with { NumEnvs = 1 }, parallel: false);
+        var policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, options.Policy, new Random(0));
         RequireSpaces(data, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
         data.LoadParameters(policy.Parameters, PolicyPrefix);
         ObservationTransform? normalize = null;
-        if (options.NormalizeObservations)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(env) is { } normalizer)
         {
-            var statistics = new RunningMeanStd(env.ObservationSpace.FlatSize) { Frozen = true };
+            var statistics = new RunningMeanStd(normalizer.ObservationStatistics.Size) { Frozen = true };
             LoadStatistics(data, ObservationStatisticsPrefix, statistics);
-            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip: 10.0, epsilon: 1e-8);
+            double clip = normalizer.Clip, epsilon = normalizer.Epsilon;
+            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip, epsilon);
         }
 
         return new LoadedPolicy(policy, run, normalize);
@@ -224,18 +227,4 @@ public static class AgentCheckpoint
 
     private static JsonNode ReadExtra(CheckpointData data, string key) =>
         data.Extra[key] ?? throw new CheckpointException($"Checkpoint {data.SourcePath} lacks '{key}'; it was not written by an on-policy agent of this version.");
-
-    private static T? Find<T>(IVectorEnv env)
-        where T : class, IVectorEnv
-    {
-        for (IVectorEnv? current = env; current is not null; current = (current as VectorWrapper)?.Env)
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
-    }
 }
