@@ -41,6 +41,21 @@ public partial class EvalCommandTests(TrainedRunFixture trained) : IClassFixture
     }
 
     [Fact]
+    public void Eval_RunWithNormalisedObservations_UsesTheFrozenStatistics()
+    {
+        using var dir = new TempDirectory();
+        // The Pendulum preset normalises observations and rewards; one 4 × 1024-step rollout is enough here.
+        CliResult train = CliHarness.Run("train", "ppo", "Pendulum-v1", "--timesteps", "4096", "--set", "n_epochs=1", "--out", dir["run"], "--quiet");
+        Assert.True(train.ExitCode == 0, train.Error);
+
+        CliResult result = CliHarness.Run("eval", dir["run"], "--episodes", "1");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("ppo on Pendulum-v1 (deterministic, 1 episode): mean return -", result.Output, StringComparison.Ordinal);
+        Assert.Contains("mean length 200.0", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Eval_CheckpointJsonPath_SameAsRunFolder()
     {
         CliResult byFolder = CliHarness.Run("eval", trained.RunFolder, "--episodes", "2", "--seed", "7");
