@@ -8,7 +8,9 @@ using SharpRL.Training;
 // Registered with a time limit, as gymnasium.make does: after 50 steps the episode is truncated, not terminated.
 Gym.Registry.Register("ReachTarget-v0", () => new ReachTarget(), maxEpisodeSteps: 50);
 using IEnv env = Gym.Make("ReachTarget-v0");
-Console.WriteLine($"EnvChecker: {EnvChecker.Check(env)}");
+EnvCheckResult check = EnvChecker.Check(env);
+Console.WriteLine($"EnvChecker: {check}");
+check.ThrowIfInvalid();
 
 var options = new PpoOptions { NumEnvs = 4, NumSteps = 256, BatchSize = 64 };
 using IVectorEnv envs = VectorEnvBuilder.Build(() => Gym.Make("ReachTarget-v0"), options, parallel: false);
