@@ -72,6 +72,9 @@ public sealed class PpoKl : OnPolicyAlgorithm
     /// <summary>ln π_old of the current minibatch (tests move it to construct ratios ≠ 1).</summary>
     internal float[] LogProbOldBatch => _logProbOldBatch;
 
+    /// <summary>π_old's distribution parameters for the current minibatch (tests move them so the KL term is not at its minimum).</summary>
+    internal float[] OldParametersBatch => _oldParametersBatch;
+
     /// <summary>
     /// The paper's adaptive rule: d &lt; d_targ / 1.5 ⇒ β / 2 (the policy barely moved: loosen the penalty);
     /// d &gt; 1.5 d_targ ⇒ 2β (it moved too far: tighten it); otherwise β is kept.
