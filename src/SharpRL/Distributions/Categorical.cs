@@ -97,6 +97,7 @@ public sealed class Categorical<T> : IDistribution<T>
     /// <inheritdoc />
     /// <remarks>
     /// ∂ ln π(a) / ∂ z_k = ∂ (z_a − lse(z)) / ∂ z_k = δ_ak − exp(z_k)/Σ_j exp(z_j) = onehot(a)_k − p_k.
+    /// The a-th entry 1 − p_a is summed as Σ_{k≠a} p_k, exact even when p_a rounds to 1.
     /// </remarks>
     public void LogProbBackward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> actions, ReadOnlySpan<T> coefficient, Span<T> gradParameters, int batchSize)
     {
@@ -147,7 +148,8 @@ public sealed class Categorical<T> : IDistribution<T>
     /// <remarks>
     /// Differentiating ∂KL/∂z_q,k = q_k − p_k once more: ∂²KL/∂z_q,j ∂z_q,k = q_k (δ_jk − q_j), which at q = p is
     /// M = diag(p) − p pᵀ (also E_a[(onehot(a) − p)(onehot(a) − p)ᵀ], the Fisher information).
-    /// M v = p ⊙ v − p (p·v), O(n) without forming M.
+    /// M v = p ⊙ v − p (p·v), O(n) without forming M; v is first shifted by its entry at the most probable
+    /// category (M annihilates constants), so a confident policy's tiny p(1 − p) keeps its precision.
     /// </remarks>
     public void FisherVectorProduct(ReadOnlySpan<T> parameters, ReadOnlySpan<T> vector, Span<T> result, int batchSize)
     {

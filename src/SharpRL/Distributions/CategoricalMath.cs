@@ -13,15 +13,17 @@ internal static class CategoricalMath
     /// <summary>lse(z) = ln Σ_j exp(z_j).</summary>
     public static T LogSumExp<T>(ReadOnlySpan<T> logits)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => LogSumExp(logits, out _);
+
+    /// <summary>lse(z), and the index of the largest logit (the most probable category) found on the way.</summary>
+    public static T LogSumExp<T>(ReadOnlySpan<T> logits, out int argMax)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        argMax = ArgMax(logits);
+        T max = logits[argMax];
+
         // lse = m + ln Σ exp(z_j − m), m = max z: every exponent is ≤ 0, so logits of ±80
         // (e^160 overflows float) give a finite result, and the sum is ≥ 1 (no ln 0).
-        T max = logits[0];
-        for (int j = 1; j < logits.Length; j++)
-        {
-            max = T.Max(max, logits[j]);
-        }
-
         T sum = T.Zero;
         for (int j = 0; j < logits.Length; j++)
         {
@@ -96,12 +98,21 @@ internal static class CategoricalMath
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T logSumExp = LogSumExp(logits);
+
+        // 1 − p_a is summed as Σ_{k≠a} p_k: when π(a) ≈ 1 (a confident policy) the subtraction
+        // 1 − p_a would cancel to rounding noise, the sum of the small probabilities does not.
+        T othersProbability = T.Zero;
         for (int j = 0; j < logits.Length; j++)
         {
-            gradLogits[j] -= coefficient * T.Exp(logits[j] - logSumExp);
+            if (j != category)
+            {
+                T probability = T.Exp(logits[j] - logSumExp);
+                othersProbability += probability;
+                gradLogits[j] -= coefficient * probability;
+            }
         }
 
-        gradLogits[category] += coefficient;
+        gradLogits[category] += coefficient * othersProbability;
     }
 
     /// <summary>H = −Σ_j p_j ln p_j.</summary>
@@ -156,16 +167,24 @@ internal static class CategoricalMath
     public static void FisherVectorProduct<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> vector, Span<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T logSumExp = LogSumExp(logits);
-        T pDotV = T.Zero;
+        T logSumExp = LogSumExp(logits, out int dominant);
+
+        // M 1 = p − p (p·1) = 0, so M v = M (v − v_m 1) with m the most probable category. After the
+        // shift the dominant term drops out of p·w, and v_j − p·v is formed without cancelling
+        // 1 − p_m: for v = (1, 0), p₁ ≈ 1 this gives p₁p₂ to full precision instead of p₁(1 − p₁) ≈ 0.
+        T shift = vector[dominant];
+        T pDotW = T.Zero;
         for (int j = 0; j < logits.Length; j++)
         {
-            pDotV += T.Exp(logits[j] - logSumExp) * vector[j];
+            if (j != dominant)
+            {
+                pDotW += T.Exp(logits[j] - logSumExp) * (vector[j] - shift);
+            }
         }
 
         for (int j = 0; j < logits.Length; j++)
         {
-            result[j] = T.Exp(logits[j] - logSumExp) * (vector[j] - pDotV);
+            result[j] = T.Exp(logits[j] - logSumExp) * (vector[j] - shift - pDotW);
         }
     }
 

@@ -113,7 +113,7 @@ public sealed class PolicyFisher<T>
 
         Span<T> networkOutput = _networkOutput.AsSpan(0, batchSize * outputSize);
         Span<T> networkOutputTangent = _networkOutputTangent.AsSpan(0, batchSize * outputSize);
-        _network.Jvp(observations, [], networkOutput, networkOutputTangent, batchSize);
+        _network.Jvp(observations[..(batchSize * _network.InputSize)], [], networkOutput, networkOutputTangent, batchSize);
 
         // Row i's parameters are [network output_i, tail]; its tangent is [(J v)_i, v_tail] since
         // the tail is the same parameter in every row (∂ tail_i / ∂ tail = I).

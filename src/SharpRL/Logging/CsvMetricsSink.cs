@@ -53,10 +53,11 @@ public sealed class CsvMetricsSink : IMetricsSink
 
         AddNewColumns(metrics);
         Array.Clear(_present);
-        foreach (KeyValuePair<string, double> pair in metrics)
+        // Indexed loops: foreach over the interface would box an enumerator on every update.
+        for (int i = 0; i < metrics.Count; i++)
         {
-            int column = _columnByKey[pair.Key];
-            _row[column] = pair.Value;
+            int column = _columnByKey[metrics[i].Key];
+            _row[column] = metrics[i].Value;
             _present[column] = true;
         }
 
@@ -124,11 +125,12 @@ public sealed class CsvMetricsSink : IMetricsSink
     private void AddNewColumns(IReadOnlyList<KeyValuePair<string, double>> metrics)
     {
         _newKeys.Clear();
-        foreach (KeyValuePair<string, double> pair in metrics)
+        for (int i = 0; i < metrics.Count; i++)
         {
-            if (!_columnByKey.ContainsKey(pair.Key) && !_newKeys.Contains(pair.Key))
+            string key = metrics[i].Key;
+            if (!_columnByKey.ContainsKey(key) && !_newKeys.Contains(key))
             {
-                _newKeys.Add(pair.Key);
+                _newKeys.Add(key);
             }
         }
 

@@ -23,7 +23,7 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     public Adam(IEnumerable<Parameter<T>> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         _parameters = OptimizerArguments.CopyParameters(parameters);
-        LearningRate = learningRate;
+        _learningRate = OptimizerArguments.RequireLearningRate(learningRate, nameof(learningRate));
         Beta1 = OptimizerArguments.RequireUnitInterval(beta1, nameof(beta1));
         Beta2 = OptimizerArguments.RequireUnitInterval(beta2, nameof(beta2));
         Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));

@@ -11,7 +11,10 @@ public static class GradientClipping
     /// </summary>
     /// <param name="parameters">Parameters whose gradients are clipped as one vector.</param>
     /// <param name="maxNorm">Largest allowed norm; positive.</param>
-    /// <returns>The global norm before clipping (log it: it shows how often clipping bites).</returns>
+    /// <returns>
+    /// The global norm before clipping (log it: it shows how often clipping bites). A NaN norm is returned
+    /// with the gradients left as they are, so the caller can detect it and skip the step.
+    /// </returns>
     public static double ClipGlobalNorm<T>(IReadOnlyList<Parameter<T>> parameters, double maxNorm)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

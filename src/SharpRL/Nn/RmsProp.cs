@@ -21,7 +21,7 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IFloatingPoi
     public RmsProp(IEnumerable<Parameter<T>> parameters, double learningRate, double alpha = 0.99, double epsilon = 1e-5)
     {
         _parameters = OptimizerArguments.CopyParameters(parameters);
-        LearningRate = learningRate;
+        _learningRate = OptimizerArguments.RequireLearningRate(learningRate, nameof(learningRate));
         Alpha = OptimizerArguments.RequireUnitInterval(alpha, nameof(alpha));
         Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));
         _squareAverages = OptimizerArguments.ZeroBuffers(_parameters);

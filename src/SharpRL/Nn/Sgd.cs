@@ -17,7 +17,7 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
     public Sgd(IEnumerable<Parameter<T>> parameters, double learningRate, double momentum = 0)
     {
         _parameters = OptimizerArguments.CopyParameters(parameters);
-        LearningRate = learningRate;
+        _learningRate = OptimizerArguments.RequireLearningRate(learningRate, nameof(learningRate));
         Momentum = OptimizerArguments.RequireUnitInterval(momentum, nameof(momentum));
         _velocities = Momentum > 0 ? OptimizerArguments.ZeroBuffers(_parameters) : [];
     }

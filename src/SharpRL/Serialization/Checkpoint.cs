@@ -142,7 +142,7 @@ public static class Checkpoint
             throw new CheckpointException($"'{metadataPath}' is not a SharpRL checkpoint: its \"format\" is '{format}', expected '{FormatName}'.");
         }
 
-        int version = (int)RequiredInteger(sidecar, "format_version", metadataPath);
+        long version = RequiredInteger(sidecar, "format_version", metadataPath);
         if (version < 1 || version > FormatVersion)
         {
             throw new CheckpointException($"'{metadataPath}' has format version {version}; this build of SharpRL reads versions 1 to {FormatVersion} (saved by a newer SharpRL?).");
@@ -158,7 +158,7 @@ public static class Checkpoint
         return new CheckpointData
         {
             Algorithm = algorithm,
-            FormatVersion = version,
+            FormatVersion = (int)version,
             Options = OptionalObject(sidecar, "options", metadataPath),
             ObservationSpace = OptionalString(sidecar, "observation_space", metadataPath),
             ActionSpace = OptionalString(sidecar, "action_space", metadataPath),

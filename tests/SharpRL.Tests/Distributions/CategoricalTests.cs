@@ -106,6 +106,21 @@ public class CategoricalTests
         Assert.Equal(0f, actions[0]);
     }
 
+    [Fact]
+    public void LogProbBackward_ConfidentPolicy_ChosenActionGradientKeepsPrecision()
+    {
+        // p = softmax(25, 0): 1 − p₀ = e^(−25)/(1 + e^(−25)) ≈ 1.4e-11, which the subtraction 1 − p₀
+        // would only get to ~1e-5 relative in double.
+        var categorical = new Categorical<double>(2);
+        double[] gradient = new double[2];
+
+        categorical.LogProbBackward([25, 0], [0], [1], gradient, 1);
+
+        double others = 1 / (1 + Math.Exp(25));
+        Assert.Equal(others, gradient[0], others * 1e-12);
+        Assert.Equal(-others, gradient[1], others * 1e-12);
+    }
+
     [Theory]
     [InlineData(-1.0)]
     [InlineData(3.0)]

@@ -38,6 +38,24 @@ public class PolicyFisherTests
         AssertClose(expected, actual, HessianTolerance, HessianTolerance);
     }
 
+    [Theory]
+    [InlineData(Categorical, false)]
+    [InlineData(DiagGaussian, true)]
+    public void Multiply_LibraryMlp_MatchesFiniteDifferenceHessianOfMeanKl(string name, bool stateIndependentLogStd)
+    {
+        var random = new Random(58);
+        Policy policy = CreatePolicy(name, stateIndependentLogStd, random, useMlp: true);
+        double[] observations = RandomVector(BatchSize * InputSize, random);
+        double[] vector = RandomVector(policy.Fisher.ParameterCount, random);
+
+        double[] expected = FiniteDifferenceHessianOfMeanKl(policy, observations, vector);
+        double[] actual = new double[vector.Length];
+        policy.Fisher.Multiply(observations, vector, actual, BatchSize);
+
+        Assert.True(Dot(actual, actual) > 1e-6, "The product should not be trivially zero.");
+        AssertClose(expected, actual, HessianTolerance, HessianTolerance);
+    }
+
     [Fact]
     public void Multiply_WithDamping_AddsLambdaTimesVector()
     {
@@ -77,11 +95,13 @@ public class PolicyFisherTests
         Assert.True(Dot(u, fu) >= 0, $"uᵀFu = {Dot(u, fu)}");
     }
 
-    [Fact]
-    public void Multiply_SteadyState_AllocatesNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Multiply_SteadyState_AllocatesNothing(bool useMlp)
     {
         var random = new Random(54);
-        Policy policy = CreatePolicy(DiagGaussian, stateIndependentLogStd: true, random);
+        Policy policy = CreatePolicy(DiagGaussian, stateIndependentLogStd: true, random, useMlp);
         double[] observations = RandomVector(BatchSize * InputSize, random);
         double[] vector = RandomVector(policy.Fisher.ParameterCount, random);
         double[] result = new double[vector.Length];
@@ -258,7 +278,7 @@ public class PolicyFisherTests
         }
     }
 
-    private static Policy CreatePolicy(string name, bool stateIndependentLogStd, Random random)
+    private static Policy CreatePolicy(string name, bool stateIndependentLogStd, Random random, bool useMlp = false)
     {
         IDistribution<double> distribution = Create(name);
         Parameter<double>? logStd = null;
@@ -275,7 +295,18 @@ public class PolicyFisherTests
             outputSize = d;
         }
 
-        var network = new TanhTwoLayerNetwork(InputSize, 5, outputSize, random);
+        IModule<double> network = useMlp
+            ? Mlp<double>.Create([InputSize, 8, 6, outputSize], Activation.Tanh, random, hiddenGain: Math.Sqrt(2), outputGain: 1)
+            : new TanhTwoLayerNetwork(InputSize, 5, outputSize, random);
+        if (useMlp)
+        {
+            // Orthogonal init leaves biases at zero; random ones make the test cover their Jacobian too.
+            foreach (Parameter<double> parameter in network.Parameters.Where(parameter => parameter.Shape.Count == 1))
+            {
+                RandomVector(parameter.Length, random).CopyTo(parameter.Value, 0);
+            }
+        }
+
         return new Policy(network, distribution, logStd, new PolicyFisher<double>(network, distribution, logStd));
     }
 

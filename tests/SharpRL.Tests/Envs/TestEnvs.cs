@@ -134,3 +134,45 @@ internal sealed class RandomWalkEnv(int spinIterations = 0) : IEnv
     {
     }
 }
+
+/// <summary>
+/// Plays a fixed reward sequence: step k (counting over all episodes, from 0) returns
+/// <c>rewards[k]</c> and observation [k, 3·sin k]; episode e lasts <c>episodeLengths[e % count]</c>
+/// steps and ends terminated when e is even, truncated when odd. The reset observation is [−k, 0].
+/// </summary>
+internal sealed class ScriptedEnv(IReadOnlyList<double> rewards, IReadOnlyList<int> episodeLengths) : IEnv
+{
+    private int _k;
+    private int _episode = -1;
+    private int _t;
+
+    public Space ObservationSpace { get; } = new Box(-1e6f, 1e6f, 2);
+
+    public Space ActionSpace { get; } = new Box(-1, 1, 1);
+
+    public EnvSpec? Spec => null;
+
+    public void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
+    {
+        _episode++;
+        _t = 0;
+        observation[0] = -_k;
+        observation[1] = 0;
+    }
+
+    public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        double reward = rewards[_k];
+        observation[0] = _k;
+        observation[1] = 3 * MathF.Sin(_k);
+        _k++;
+        _t++;
+        bool done = _t == episodeLengths[_episode % episodeLengths.Count];
+        bool even = _episode % 2 == 0;
+        return new StepResult(reward, done && even, done && !even);
+    }
+
+    public void Dispose()
+    {
+    }
+}

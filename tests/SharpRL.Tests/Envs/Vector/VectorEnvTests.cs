@@ -1,7 +1,8 @@
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
+using SharpRL.Tests.Envs;
 
-namespace SharpRL.Tests.Envs;
+namespace SharpRL.Tests.Envs.Vector;
 
 public class VectorEnvTests
 {

@@ -1,0 +1,142 @@
+using SharpRL.Envs;
+using SharpRL.Rng;
+using SharpRL.Spaces;
+
+namespace SharpRL.Environments.ClassicControl;
+
+/// <summary>
+/// Gymnasium's <c>MountainCarContinuous</c>: force a ∈ [−1, 1]; reward −0.1·a² per step plus 100 on
+/// reaching position ≥ 0.45 with velocity ≥ goalVelocity, which terminates. Reset: position ~
+/// U(−0.6, −0.4), velocity 0.
+/// </summary>
+/// <remarks>
+/// Precision follows Gymnasium under NumPy 2 (NEP 50 promotion): the reset state is float64, every
+/// later state is stored as float32; force·power is a float32 product, the gravity term is rounded to
+/// float32 before it is subtracted, and arithmetic on a float32 state stays in float32. Under NumPy 1.x
+/// Gymnasium computes those terms in float64 instead (last-bit differences).
+/// </remarks>
+public sealed class ContinuousMountainCarEnv : ClassicControlEnv
+{
+    private const float MinAction = -1f;
+    private const float MaxAction = 1f;
+    private const double MinPosition = -1.2;
+    private const double MaxPosition = 0.6;
+    private const double MaxSpeed = 0.07;
+    private const double GoalPosition = 0.45;
+    private const float Power = 0.0015f;
+
+    private static readonly Box ObservationBox = new([(float)MinPosition, (float)-MaxSpeed], [(float)MaxPosition, (float)MaxSpeed]);
+    private static readonly Box ActionBox = new(MinAction, MaxAction, 1);
+
+    private readonly double _goalVelocity;
+    private double _position;
+    private double _velocity;
+
+    // Gymnasium's state array is float64 after reset and float32 after any step; the dtype changes
+    // how the next step rounds.
+    private bool _stateIsFloat32;
+
+    /// <summary>Creates the env.</summary>
+    /// <param name="goalVelocity">Minimum velocity at the goal (Gymnasium's <c>goal_velocity</c>, default 0).</param>
+    public ContinuousMountainCarEnv(double goalVelocity = 0)
+        : base(2)
+    {
+        _goalVelocity = goalVelocity;
+    }
+
+    /// <summary>Box([-1.2 -0.07], [0.6 0.07], (2,), float32).</summary>
+    public override Space ObservationSpace => ObservationBox;
+
+    /// <summary>Box(-1.0, 1.0, (1,), float32).</summary>
+    public override Space ActionSpace => ActionBox;
+
+    /// <summary>The state (position, velocity); float32 values after any step.</summary>
+    public (double Position, double Velocity) State => (_position, _velocity);
+
+    /// <summary>Overwrites the state (as a float64 array) and allows stepping from it.</summary>
+    /// <param name="position">Car position.</param>
+    /// <param name="velocity">Car velocity.</param>
+    public void SetState(double position, double velocity)
+    {
+        (_position, _velocity) = (position, velocity);
+        _stateIsFloat32 = false;
+        MarkStateSet();
+    }
+
+    /// <inheritdoc />
+    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        CheckCanStep(observation);
+        float force = ReadBoxAction(action, MinAction, MaxAction);
+
+        // v ← v + force·power − 0.0025·cos(3p), clipped to ±max_speed; p ← p + v, clipped to the track;
+        // a car stopped by the left wall loses its velocity.
+        float forceTerm = force * Power;
+        double position;
+        double velocity;
+        bool atLeftWall;
+        bool terminated;
+        if (_stateIsFloat32)
+        {
+            float p = (float)_position;
+            float gravityTerm = (float)(0.0025 * Math.Cos(3f * p));
+            float v = (float)_velocity + (forceTerm - gravityTerm);
+            v = Math.Clamp(v, (float)-MaxSpeed, (float)MaxSpeed);
+            p = Math.Clamp(p + v, (float)MinPosition, (float)MaxPosition);
+            atLeftWall = p == (float)MinPosition;
+            if (atLeftWall && v < 0)
+            {
+                v = 0;
+            }
+
+            // Comparisons with Python floats happen in float32 too.
+            terminated = p >= (float)GoalPosition && v >= (float)_goalVelocity;
+            (position, velocity) = (p, v);
+        }
+        else
+        {
+            double gravityTerm = 0.0025 * Math.Cos(3 * _position);
+            velocity = _velocity + (forceTerm - (float)gravityTerm);
+            velocity = Math.Clamp(velocity, -MaxSpeed, MaxSpeed);
+            position = Math.Clamp(_position + velocity, MinPosition, MaxPosition);
+            atLeftWall = position == MinPosition;
+            if (atLeftWall && velocity < 0)
+            {
+                velocity = 0;
+            }
+
+            terminated = position >= GoalPosition && velocity >= _goalVelocity;
+        }
+
+        // self.state = np.array([position, velocity], dtype=np.float32)
+        _position = (float)position;
+        _velocity = (float)velocity;
+        _stateIsFloat32 = true;
+        WriteObservation(observation);
+
+        // reward = (100 if terminated else 0) − a²·0.1, in float64 on the unclipped action.
+        double reward = (terminated ? 100.0 : 0.0) - ((double)force * force * 0.1);
+        if (terminated)
+        {
+            MarkTerminated();
+        }
+
+        return new StepResult(reward, terminated, Truncated: false);
+    }
+
+    /// <inheritdoc />
+    protected override void ResetState(NumpyGenerator random, IReadOnlyDictionary<string, object>? options)
+    {
+        (double low, double high) = ParseResetBounds(options, -0.6, -0.4);
+        _position = random.Uniform(low, high);
+        _velocity = 0;
+        _stateIsFloat32 = false;
+    }
+
+    /// <inheritdoc />
+    protected override void WriteObservation(Span<float> observation)
+    {
+        observation[0] = (float)_position;
+        observation[1] = (float)_velocity;
+    }
+}

@@ -1,0 +1,49 @@
+using SharpRL.Environments.ClassicControl;
+using SharpRL.Envs;
+
+namespace SharpRL.Environments;
+
+/// <summary>
+/// Entry point to the built-in envs, like <c>gymnasium.make</c>: <c>Gym.Make("CartPole-v1")</c>.
+/// Touching this class registers the built-ins (ids, time limits and reward thresholds as Gymnasium
+/// registers them) into <see cref="EnvRegistry.Default"/>, once; user envs registered there are
+/// made the same way.
+/// </summary>
+public static class Gym
+{
+    private static readonly EnvRegistry DefaultRegistry = RegisterBuiltins(EnvRegistry.Default);
+
+    /// <summary><see cref="EnvRegistry.Default"/>, with the built-in envs registered.</summary>
+    public static EnvRegistry Registry => DefaultRegistry;
+
+    /// <summary>Creates a registered env, wrapped in its time limit (see <see cref="EnvRegistry.Make"/>).</summary>
+    /// <param name="id">Env id, e.g. "CartPole-v1".</param>
+    /// <param name="maxEpisodeSteps">Overrides the registered time limit.</param>
+    public static IEnv Make(string id, int? maxEpisodeSteps = null) => DefaultRegistry.Make(id, maxEpisodeSteps);
+
+    /// <summary>
+    /// Registers the classic-control envs into <paramref name="registry"/>, skipping ids it already has
+    /// (so it is safe to call on <see cref="EnvRegistry.Default"/> more than once).
+    /// </summary>
+    /// <param name="registry">Registry to fill.</param>
+    /// <returns>The same registry.</returns>
+    public static EnvRegistry RegisterBuiltins(EnvRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        TryRegister(registry, "CartPole-v0", () => new CartPoleEnv(), 200, 195.0);
+        TryRegister(registry, "CartPole-v1", () => new CartPoleEnv(), 500, 475.0);
+        TryRegister(registry, "MountainCar-v0", () => new MountainCarEnv(), 200, -110.0);
+        TryRegister(registry, "MountainCarContinuous-v0", () => new ContinuousMountainCarEnv(), 999, 90.0);
+        TryRegister(registry, "Pendulum-v1", () => new PendulumEnv(), 200, null);
+        TryRegister(registry, "Acrobot-v1", () => new AcrobotEnv(), 500, -100.0);
+        return registry;
+    }
+
+    private static void TryRegister(EnvRegistry registry, string id, Func<IEnv> factory, int maxEpisodeSteps, double? rewardThreshold)
+    {
+        if (!registry.Contains(id))
+        {
+            registry.Register(id, factory, maxEpisodeSteps, rewardThreshold);
+        }
+    }
+}
