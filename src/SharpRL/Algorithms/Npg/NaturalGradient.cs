@@ -102,9 +102,10 @@ internal sealed class NaturalGradient
         meanKl = klSum / n;
         if (!gradient.IsEmpty)
         {
-            foreach (Parameter<float> parameter in _policy.PolicyParameters)
+            // Indexed, not foreach: enumerating the IReadOnlyList interface would allocate an enumerator per update.
+            for (int p = 0; p < _policy.PolicyParameters.Count; p++)
             {
-                parameter.ZeroGradient();
+                _policy.PolicyParameters[p].ZeroGradient();
             }
 
             Array.Clear(_gradDistributionParameters);

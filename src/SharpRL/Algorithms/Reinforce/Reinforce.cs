@@ -95,10 +95,7 @@ public sealed class Reinforce : OnPolicyAlgorithm
     {
         ReinforceOptions o = ReinforceOptions;
         int n = Buffer.Size;
-        foreach (var parameter in Policy.PolicyParameters)
-        {
-            parameter.ZeroGradient();
-        }
+        _optimizer.ZeroGradient();
 
         // Â = R − b(s): with λ = 1 the GAE advantage is the Monte-Carlo return minus the baseline V(s).
         Span<float> advantage = _advantage.AsSpan(0, n);
