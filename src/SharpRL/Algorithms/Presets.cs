@@ -186,9 +186,11 @@ public static class Presets
     private static Preset Npg(string envId) => envId switch
     {
         "CartPole-v1" => new(
-            // rl-zoo's TRPO CartPole-v1 settings; without a line search the full natural step is always taken.
+            // rl-zoo's TRPO CartPole-v1 settings with half the KL bound: without a line search the full natural
+            // step is always taken, and at δ = 0.01 its true KL overshoots to ≈ 0.02 and training is unstable.
             new NpgOptions
             {
+                TargetKl = 0.005,
                 NumEnvs = 2,
                 NumSteps = 512,
                 BatchSize = 512,
@@ -198,8 +200,8 @@ public static class Presets
                 LearningRate = Schedule.Constant(1e-3),
                 NumCriticUpdates = 20,
             },
-            100_000,
-            "rl-zoo trpo.yml CartPole-v1 settings (no rl-zoo entry for NPG)"),
+            200_000,
+            "rl-zoo trpo.yml CartPole-v1 settings with δ = 0.005 (no rl-zoo entry for NPG)"),
         _ => new(new NpgOptions(), 1_000_000, "SharpRL NPG defaults (sb3-contrib TRPO's without the line search)"),
     };
 
