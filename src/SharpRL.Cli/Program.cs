@@ -16,6 +16,10 @@ public static class Program
     public static RootCommand BuildRootCommand()
     {
         var root = new RootCommand("SharpRL: reinforcement learning for .NET (PPO, TRPO, NPG, A2C, REINFORCE) on Gymnasium-exact envs.");
+        root.Add(TrainCommand.Build());
+        root.Add(EvalCommand.Build());
+        root.Add(EnvsCommand.Build());
+        root.Add(BenchCommand.Build());
         return root;
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using SharpRL.Envs.Wrappers;
 
 namespace SharpRL.Envs;
@@ -62,91 +63,10 @@ public sealed class RunningMeanStd
     public bool Frozen { get; set; }
 
     /// <summary>Adds a batch of samples, row-major [batch × <see cref="Size"/>] (a no-op while <see cref="Frozen"/>).</summary>
-    public void Update(ReadOnlySpan<float> batch)
-    {
-        int batchCount = CheckBatch(batch.Length, nameof(batch));
-        if (Frozen || batchCount == 0)
-        {
-            return;
-        }
-
-        _batchMean.AsSpan().Clear();
-        _batchVariance.AsSpan().Clear();
-        for (int row = 0; row < batchCount; row++)
-        {
-            ReadOnlySpan<float> sample = batch.Slice(row * Size, Size);
-            for (int j = 0; j < Size; j++)
-            {
-                _batchMean[j] += sample[j];
-            }
-        }
-
-        for (int j = 0; j < Size; j++)
-        {
-            _batchMean[j] /= batchCount;
-        }
-
-        // Two passes (mean, then squared deviations) keep the batch variance accurate when |mean| ≫ std.
-        for (int row = 0; row < batchCount; row++)
-        {
-            ReadOnlySpan<float> sample = batch.Slice(row * Size, Size);
-            for (int j = 0; j < Size; j++)
-            {
-                double deviation = sample[j] - _batchMean[j];
-                _batchVariance[j] += deviation * deviation;
-            }
-        }
-
-        for (int j = 0; j < Size; j++)
-        {
-            _batchVariance[j] /= batchCount;
-        }
-
-        Combine(batchCount);
-    }
+    public void Update(ReadOnlySpan<float> batch) => UpdateBatch(batch);
 
     /// <summary>Adds a batch of samples, row-major [batch × <see cref="Size"/>] (a no-op while <see cref="Frozen"/>).</summary>
-    public void Update(ReadOnlySpan<double> batch)
-    {
-        int batchCount = CheckBatch(batch.Length, nameof(batch));
-        if (Frozen || batchCount == 0)
-        {
-            return;
-        }
-
-        _batchMean.AsSpan().Clear();
-        _batchVariance.AsSpan().Clear();
-        for (int row = 0; row < batchCount; row++)
-        {
-            ReadOnlySpan<double> sample = batch.Slice(row * Size, Size);
-            for (int j = 0; j < Size; j++)
-            {
-                _batchMean[j] += sample[j];
-            }
-        }
-
-        for (int j = 0; j < Size; j++)
-        {
-            _batchMean[j] /= batchCount;
-        }
-
-        for (int row = 0; row < batchCount; row++)
-        {
-            ReadOnlySpan<double> sample = batch.Slice(row * Size, Size);
-            for (int j = 0; j < Size; j++)
-            {
-                double deviation = sample[j] - _batchMean[j];
-                _batchVariance[j] += deviation * deviation;
-            }
-        }
-
-        for (int j = 0; j < Size; j++)
-        {
-            _batchVariance[j] /= batchCount;
-        }
-
-        Combine(batchCount);
-    }
+    public void Update(ReadOnlySpan<double> batch) => UpdateBatch(batch);
 
     /// <summary>
     /// Writes <c>clamp((x − μ) / sqrt(σ² + ε), −clip, clip)</c> for each row of <paramref name="values"/>
@@ -243,6 +163,50 @@ public sealed class RunningMeanStd
         other._mean.CopyTo(_mean, 0);
         other._variance.CopyTo(_variance, 0);
         Count = other.Count;
+    }
+
+    private void UpdateBatch<T>(ReadOnlySpan<T> batch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batchCount = CheckBatch(batch.Length, nameof(batch));
+        if (Frozen || batchCount == 0)
+        {
+            return;
+        }
+
+        _batchMean.AsSpan().Clear();
+        _batchVariance.AsSpan().Clear();
+        for (int row = 0; row < batchCount; row++)
+        {
+            ReadOnlySpan<T> sample = batch.Slice(row * Size, Size);
+            for (int j = 0; j < Size; j++)
+            {
+                _batchMean[j] += double.CreateTruncating(sample[j]);
+            }
+        }
+
+        for (int j = 0; j < Size; j++)
+        {
+            _batchMean[j] /= batchCount;
+        }
+
+        // Two passes (mean, then squared deviations) keep the batch variance accurate when |mean| ≫ std.
+        for (int row = 0; row < batchCount; row++)
+        {
+            ReadOnlySpan<T> sample = batch.Slice(row * Size, Size);
+            for (int j = 0; j < Size; j++)
+            {
+                double deviation = double.CreateTruncating(sample[j]) - _batchMean[j];
+                _batchVariance[j] += deviation * deviation;
+            }
+        }
+
+        for (int j = 0; j < Size; j++)
+        {
+            _batchVariance[j] /= batchCount;
+        }
+
+        Combine(batchCount);
     }
 
     // Chan et al.: with δ = μ_B − μ_A and n = n_A + n_B,

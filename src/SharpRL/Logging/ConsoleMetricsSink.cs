@@ -9,12 +9,12 @@ namespace SharpRL.Logging;
 /// </summary>
 /// <example>
 /// <code>
-/// ------------------------------------
-/// | rollout/           |             |
-/// |    ep_len_mean     | 22.4        |
-/// | time/              |             |
-/// |    total_timesteps | 2048        |
-/// ------------------------------------
+/// ---------------------------------
+/// | rollout/           |          |
+/// |    ep_rew_mean     | 22.4     |
+/// | time/              |          |
+/// |    total_timesteps | 2048     |
+/// ---------------------------------
 /// </code>
 /// </example>
 public sealed class ConsoleMetricsSink : IMetricsSink

@@ -75,10 +75,30 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
             ReadOnlySpan<T> g = _parameters[p].Gradient;
             Span<T> m = _firstMoments[p];
             Span<T> v = _secondMoments[p];
-            for (int i = 0; i < theta.Length; i++)
+
+            // m ← β₁m + (1−β₁)g ;  v ← β₂v + (1−β₂)g²
+            // θ ← θ − α/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)   (= α·m̂/(√v̂ + ε))
+            // The SIMD lanes do the same correctly rounded operations as the scalar tail, so the result
+            // does not depend on the vector width.
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
             {
-                // m ← β₁m + (1−β₁)g ;  v ← β₂v + (1−β₂)g²
-                // θ ← θ − α/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)   (= α·m̂/(√v̂ + ε))
+                Vector<T> beta1V = new(beta1), beta2V = new(beta2), oneMinusBeta1V = new(oneMinusBeta1), oneMinusBeta2V = new(oneMinusBeta2);
+                Vector<T> stepSizeV = new(stepSize), sqrtBiasCorrection2V = new(sqrtBiasCorrection2), epsilonV = new(epsilon);
+                for (; i <= theta.Length - Vector<T>.Count; i += Vector<T>.Count)
+                {
+                    Vector<T> gi = new(g[i..]);
+                    Vector<T> mi = (beta1V * new Vector<T>(m[i..])) + (oneMinusBeta1V * gi);
+                    Vector<T> vi = (beta2V * new Vector<T>(v[i..])) + (oneMinusBeta2V * gi * gi);
+                    Vector<T> denominator = (Vector.SquareRoot(vi) / sqrtBiasCorrection2V) + epsilonV;
+                    (new Vector<T>(theta[i..]) - (stepSizeV * (mi / denominator))).CopyTo(theta[i..]);
+                    mi.CopyTo(m[i..]);
+                    vi.CopyTo(v[i..]);
+                }
+            }
+
+            for (; i < theta.Length; i++)
+            {
                 m[i] = (beta1 * m[i]) + (oneMinusBeta1 * g[i]);
                 v[i] = (beta2 * v[i]) + (oneMinusBeta2 * g[i] * g[i]);
                 T denominator = (T.Sqrt(v[i]) / sqrtBiasCorrection2) + epsilon;

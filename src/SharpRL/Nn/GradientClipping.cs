@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using SharpRL.Nn.Kernels;
 
 namespace SharpRL.Nn;
 
@@ -24,16 +26,11 @@ public static class GradientClipping
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, $"maxNorm must be positive; got {maxNorm}.");
         }
 
-        // Squares summed in double so that float gradients of large networks do not lose the small terms.
+        // Per-tensor sums of squares in T (vectorised), combined in double, as torch combines per-tensor norms.
         double sumOfSquares = 0;
         for (int p = 0; p < parameters.Count; p++)
         {
-            ReadOnlySpan<T> gradient = parameters[p].Gradient;
-            for (int i = 0; i < gradient.Length; i++)
-            {
-                double g = double.CreateTruncating(gradient[i]);
-                sumOfSquares += g * g;
-            }
+            sumOfSquares += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(parameters[p].Gradient));
         }
 
         double totalNorm = Math.Sqrt(sumOfSquares);
@@ -45,11 +42,7 @@ public static class GradientClipping
             T scale = T.CreateTruncating(coefficient);
             for (int p = 0; p < parameters.Count; p++)
             {
-                Span<T> gradient = parameters[p].Gradient;
-                for (int i = 0; i < gradient.Length; i++)
-                {
-                    gradient[i] *= scale;
-                }
+                Elementwise.Scale<T>(parameters[p].Gradient, scale);
             }
         }
 

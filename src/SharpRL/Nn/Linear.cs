@@ -90,15 +90,7 @@ public sealed class Linear<T> : IModule<T> where T : unmanaged, IFloatingPointIe
         Gemm.MultiplyTransposedA(input, gradOutput, Weight.Gradient, InputSize, batchSize, OutputSize, accumulate: true);
 
         // ∂L/∂b += Σ_rows ∂L/∂Y
-        Span<T> biasGradient = Bias.Gradient;
-        for (int row = 0; row < batchSize; row++)
-        {
-            ReadOnlySpan<T> gradRow = gradOutput.Slice(row * OutputSize, OutputSize);
-            for (int j = 0; j < OutputSize; j++)
-            {
-                biasGradient[j] += gradRow[j];
-            }
-        }
+        Elementwise.SumRows(gradOutput, Bias.Gradient, batchSize, OutputSize, accumulate: true);
 
         // ∂L/∂X = ∂L/∂Y·Wᵀ
         if (!gradInput.IsEmpty)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using SharpRL.Nn.Kernels;
 
 namespace SharpRL.Nn;
 
@@ -68,12 +69,7 @@ public sealed class Relu<T> : IModule<T> where T : unmanaged, IFloatingPointIeee
 
     /// <summary>values ← max(values, 0), in place.</summary>
     internal static void Activate(Span<T> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = T.Max(values[i], T.Zero);
-        }
-    }
+        => Elementwise.Relu(values);
 
     /// <summary>
     /// vector ← 1[y &gt; 0] ⊙ vector, from the activation's output y (y &gt; 0 exactly where x &gt; 0, so the
@@ -81,15 +77,7 @@ public sealed class Relu<T> : IModule<T> where T : unmanaged, IFloatingPointIeee
     /// and forward mode (Jv).
     /// </summary>
     internal static void MultiplyByDerivative(ReadOnlySpan<T> output, Span<T> vector)
-    {
-        for (int i = 0; i < vector.Length; i++)
-        {
-            if (output[i] <= T.Zero)
-            {
-                vector[i] = T.Zero;
-            }
-        }
-    }
+        => Elementwise.ReluBackward<T>(vector, output, vector);
 
     private void CacheOutput(ReadOnlySpan<T> output, int batchSize)
     {

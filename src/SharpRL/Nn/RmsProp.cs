@@ -59,9 +59,24 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IFloatingPoi
             Span<T> theta = _parameters[p].Value;
             ReadOnlySpan<T> g = _parameters[p].Gradient;
             Span<T> s = _squareAverages[p];
-            for (int i = 0; i < theta.Length; i++)
+
+            // s ← α s + (1−α) g² ;  θ ← θ − η g / (√s + ε)
+            // The SIMD lanes do the same correctly rounded operations as the scalar tail.
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
             {
-                // s ← α s + (1−α) g² ;  θ ← θ − η g / (√s + ε)
+                Vector<T> alphaV = new(alpha), oneMinusAlphaV = new(oneMinusAlpha), learningRateV = new(learningRate), epsilonV = new(epsilon);
+                for (; i <= theta.Length - Vector<T>.Count; i += Vector<T>.Count)
+                {
+                    Vector<T> gi = new(g[i..]);
+                    Vector<T> si = (alphaV * new Vector<T>(s[i..])) + (oneMinusAlphaV * gi * gi);
+                    (new Vector<T>(theta[i..]) - (learningRateV * (gi / (Vector.SquareRoot(si) + epsilonV)))).CopyTo(theta[i..]);
+                    si.CopyTo(s[i..]);
+                }
+            }
+
+            for (; i < theta.Length; i++)
+            {
                 s[i] = (alpha * s[i]) + (oneMinusAlpha * g[i] * g[i]);
                 theta[i] -= learningRate * (g[i] / (T.Sqrt(s[i]) + epsilon));
             }

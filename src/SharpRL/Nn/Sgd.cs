@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using SharpRL.Nn.Kernels;
 
 namespace SharpRL.Nn;
 
@@ -51,21 +53,14 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
             if (Momentum == 0)
             {
                 // θ ← θ − η g
-                for (int i = 0; i < theta.Length; i++)
-                {
-                    theta[i] -= learningRate * g[i];
-                }
-
+                Elementwise.Axpy(-learningRate, g, theta);
                 continue;
             }
 
             // b ← μ b + g ;  θ ← θ − η b   (b starts at 0, so the first step is b = g as in torch)
             Span<T> b = _velocities[p];
-            for (int i = 0; i < theta.Length; i++)
-            {
-                b[i] = (momentum * b[i]) + g[i];
-                theta[i] -= learningRate * b[i];
-            }
+            TensorPrimitives.MultiplyAdd(b, momentum, g, b);
+            Elementwise.Axpy(-learningRate, b, theta);
         }
     }
 

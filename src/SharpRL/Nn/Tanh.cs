@@ -1,4 +1,5 @@
 using System.Numerics;
+using SharpRL.Nn.Kernels;
 
 namespace SharpRL.Nn;
 
@@ -68,25 +69,14 @@ public sealed class Tanh<T> : IModule<T> where T : unmanaged, IFloatingPointIeee
 
     /// <summary>values ← tanh(values), in place.</summary>
     internal static void Activate(Span<T> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = T.Tanh(values[i]);
-        }
-    }
+        => Elementwise.Tanh(values);
 
     /// <summary>
     /// vector ← (1 − y²) ⊙ vector, from the activation's output y. The Jacobian is diagonal, so the
     /// same product serves reverse mode (Jᵀv) and forward mode (Jv).
     /// </summary>
     internal static void MultiplyByDerivative(ReadOnlySpan<T> output, Span<T> vector)
-    {
-        for (int i = 0; i < vector.Length; i++)
-        {
-            T y = output[i];
-            vector[i] *= T.One - (y * y);
-        }
-    }
+        => Elementwise.TanhBackward<T>(vector, output, vector);
 
     private void CacheOutput(ReadOnlySpan<T> output, int batchSize)
     {

@@ -41,6 +41,66 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void AdamStep_LongFloatParameter_MatchesPaperFormulaOnEveryElement()
+    {
+        // 37 elements exercise the SIMD body and the scalar tail; the reference is the paper's
+        // m̂/(√v̂ + ε) form in double, so agreement to float rounding (1e-6) is expected.
+        const int length = 37;
+        var theta = new Parameter<float>("theta", length);
+        var adam = new Adam<float>([theta], learningRate: 0.01, epsilon: 1e-5);
+        var rng = new Random(40);
+        double[] reference = new double[length], m = new double[length], v = new double[length];
+        for (int step = 1; step <= 3; step++)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                double g = (2 * rng.NextDouble()) - 1;
+                theta.Gradient[i] = (float)g;
+                g = theta.Gradient[i];
+                m[i] = (0.9 * m[i]) + (0.1 * g);
+                v[i] = (0.999 * v[i]) + (0.001 * g * g);
+                double mHat = m[i] / (1 - Math.Pow(0.9, step));
+                double vHat = v[i] / (1 - Math.Pow(0.999, step));
+                reference[i] -= 0.01 * mHat / (Math.Sqrt(vHat) + 1e-5);
+            }
+
+            adam.Step();
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            Assert.Equal(reference[i], theta.Value[i], 1e-6);
+        }
+    }
+
+    [Fact]
+    public void RmsPropStep_LongParameter_MatchesScalarFormulaOnEveryElement()
+    {
+        const int length = 19;
+        var theta = new Parameter<double>("theta", length);
+        var rmsProp = new RmsProp<double>([theta], learningRate: 0.01);
+        var rng = new Random(41);
+        double[] reference = new double[length], s = new double[length];
+        for (int step = 0; step < 3; step++)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                double g = (2 * rng.NextDouble()) - 1;
+                theta.Gradient[i] = g;
+                s[i] = (0.99 * s[i]) + (0.01 * g * g);
+                reference[i] -= 0.01 * g / (Math.Sqrt(s[i]) + 1e-5);
+            }
+
+            rmsProp.Step();
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            Assert.Equal(reference[i], theta.Value[i], 1e-14);
+        }
+    }
+
+    [Fact]
     public void AdamLearningRate_ChangedBetweenSteps_ScalesOnlyLaterSteps()
     {
         // With one element and constant g, every Adam step is α·m̂/(√v̂ + ε) = α·g/(|g| + ε): only α changes it.

@@ -148,6 +148,30 @@ public abstract class OnPolicyAlgorithm
         }
     }
 
+    /// <summary>The optimizers whose state a checkpoint must keep, by a stable name.</summary>
+    protected internal virtual IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [];
+
+    /// <summary>The observations the next rollout starts from (checkpointed for an exact resume).</summary>
+    internal float[] CurrentObservations => _observations;
+
+    /// <summary>Whether the next rollout must reset the env first.</summary>
+    internal bool NeedsReset
+    {
+        get => _needsReset;
+        set => _needsReset = value;
+    }
+
+    /// <summary>The window of recent episodes behind rollout/ep_rew_mean.</summary>
+    internal Queue<EpisodeStatistics> RecentEpisodes => _recentEpisodes;
+
+    /// <summary>Restores the counters of a checkpoint.</summary>
+    internal void RestoreCounters(long timesteps, int iterations, long updates)
+    {
+        NumTimesteps = timesteps;
+        Iterations = iterations;
+        NumUpdates = updates;
+    }
+
     /// <summary>The algorithm's update on the filled <see cref="Buffer"/>.</summary>
     /// <param name="progressRemaining">1 − timesteps / total, for schedules.</param>
     protected abstract void Train(double progressRemaining);

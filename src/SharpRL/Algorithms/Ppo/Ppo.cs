@@ -61,6 +61,9 @@ public sealed class Ppo : OnPolicyAlgorithm
     public Adam<float> Optimizer => _optimizer;
 
     /// <inheritdoc />
+    protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [new("adam", _optimizer)];
+
+    /// <inheritdoc />
     protected override void Train(double progressRemaining)
     {
         PpoOptions o = PpoOptions;

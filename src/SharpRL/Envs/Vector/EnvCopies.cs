@@ -95,9 +95,22 @@ internal sealed class EnvCopies : IDisposable
         }
 
         var envs = new IEnv[numEnvs];
-        for (int i = 0; i < numEnvs; i++)
+        try
         {
-            envs[i] = factory() ?? throw new ArgumentException($"factory returned null for copy {i}; it must return a new env.", nameof(factory));
+            for (int i = 0; i < numEnvs; i++)
+            {
+                envs[i] = factory() ?? throw new ArgumentException($"factory returned null for copy {i}; it must return a new env.", nameof(factory));
+            }
+        }
+        catch
+        {
+            // Release the copies already made (they may hold native resources) before reporting the failure.
+            foreach (IEnv? made in envs)
+            {
+                made?.Dispose();
+            }
+
+            throw;
         }
 
         return envs;

@@ -93,6 +93,9 @@ public sealed class ParallelVectorEnv : IVectorEnv
     /// <summary>Number of threads stepping copies, the caller's included.</summary>
     public int NumThreads => _slices.Length;
 
+    /// <summary>Worker threads still running (for tests: 0 after Dispose).</summary>
+    internal int LiveWorkerCount => _slices.Count(slice => slice.Thread?.IsAlive == true);
+
     /// <inheritdoc />
     public Space SingleObservationSpace => _copies.ObservationSpace;
 

@@ -5,8 +5,9 @@ namespace SharpRL.Envs.Wrappers;
 /// <c>G ← γ·G + r</c>, update Var[G], then <c>r / sqrt(Var[G] + ε)</c> clipped to ±clip; G restarts
 /// at 0 after a terminated or truncated step and on Reset. The mean is not subtracted (it would
 /// change the optimal policy's incentives to live or die; openai/baselines#538).
-/// This is Stable-Baselines3's VecNormalize rule; Gymnasium 1.x differs only in zeroing G on
-/// termination alone and in not clipping.
+/// This is Stable-Baselines3's VecNormalize rule. Gymnasium 1.x instead computes
+/// <c>G ← γ·G·(1 − terminated) + r</c> (so the terminal step's G is its reward alone and truncation
+/// never restarts G) and does not clip.
 /// Set <c>Statistics.Frozen</c> to evaluate with a fixed scale.
 /// </summary>
 public sealed class NormalizeReward : Wrapper

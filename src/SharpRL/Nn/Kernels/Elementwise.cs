@@ -143,6 +143,7 @@ public static class Elementwise
         TensorPrimitives.MultiplyAdd(x, alpha, y, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TanhBackwardSimd<T>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> output, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -194,6 +195,7 @@ public static class Elementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReluBackwardSimd<T>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> activation, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace SharpRL.Nn.Kernels;
 
@@ -11,8 +10,11 @@ namespace SharpRL.Nn.Kernels;
 /// </summary>
 /// <remarks>
 /// float and double run register-blocked SIMD kernels (AVX-512 where the CPU has it, else AVX2, else
-/// 128-bit); other element types run the same blocking with scalar arithmetic. Single-threaded unless
-/// <see cref="MaxDegreeOfParallelism"/> is raised; the result is bitwise the same either way.
+/// 128-bit); other element types run the same blocking with scalar arithmetic. Outputs with fewer
+/// columns than one vector (value and small action heads) switch to dot-product kernels.
+/// Single-threaded unless <see cref="MaxDegreeOfParallelism"/> is raised; the result is bitwise the
+/// same either way. Steady-state calls allocate nothing (scratch space is a per-thread buffer that
+/// only grows).
 /// </remarks>
 public static unsafe class Gemm
 {
@@ -66,9 +68,24 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)k * n);
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n))
+        {
+            // Too few columns to fill a vector: dot products along k instead, against the k·n
+            // elements of B packed as Bᵀ (small, since n is).
+            T[] packed = PackBuffer<T>.Rent(k * n);
+            fixed (T* pa = a, pb = b, pc = c, pt = packed)
+            {
+                MatrixTranspose.Transpose(pb, pt, rows: k, columns: n);
+                GemmDotKernels.Compute(path, pa, k, pt, k, pc, n, m, k, n, accumulate);
+            }
+
+            return;
+        }
+
         fixed (T* pa = a, pb = b, pc = c)
         {
-            Run(pa, aRowStride: k, aDepthStride: 1, pb, pc, m, k, n, accumulate);
+            Run(path, pa, aRowStride: k, aDepthStride: 1, pb, pc, m, k, n, accumulate);
         }
     }
 
@@ -77,14 +94,25 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)n * k);
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n))
+        {
+            // Rows of A and of B are both contiguous along k: dot products need no packing.
+            fixed (T* pa = a, pb = b, pc = c)
+            {
+                GemmDotKernels.Compute(path, pa, k, pb, k, pc, n, m, k, n, accumulate);
+            }
 
-        // The kernels stream rows of the right operand, so Bᵀ is materialised once per call in a
-        // per-thread buffer: k·n copies against m·k·n FMAs.
+            return;
+        }
+
+        // The broadcast kernels stream rows of the right operand, so Bᵀ is materialised once per
+        // call in a per-thread buffer: k·n copies against m·k·n FMAs.
         T[] packed = PackBuffer<T>.Rent(k * n);
         fixed (T* pa = a, pb = b, pc = c, pt = packed)
         {
-            Transpose(pb, pt, rows: n, columns: k);
-            Run(pa, aRowStride: k, aDepthStride: 1, pt, pc, m, k, n, accumulate);
+            MatrixTranspose.Transpose(pb, pt, rows: n, columns: k);
+            Run(path, pa, aRowStride: k, aDepthStride: 1, pt, pc, m, k, n, accumulate);
         }
     }
 
@@ -93,16 +121,52 @@ public static unsafe class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)k * m, (long)k * n);
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n) && !IsNarrow<T>(path, m))
+        {
+            // Few columns but many rows: compute Cᵀ[n×m] = Bᵀ·A, whose long side m runs along the
+            // vector lanes, in a scratch buffer, and transpose it into C (2·m·n small copies).
+            T[] scratch = PackBuffer<T>.Rent(m * n);
+            fixed (T* pa = a, pb = b, pc = c, ps = scratch)
+            {
+                if (accumulate)
+                {
+                    MatrixTranspose.Transpose(pc, ps, rows: m, columns: n);
+                }
+
+                GemmKernels.Compute(path, pb, aRowStride: 1, aDepthStride: n, pa, ldb: m, ps, ldc: m, rows: n, depth: k, columns: m, accumulate);
+                MatrixTranspose.Transpose(ps, pc, rows: n, columns: m);
+            }
+
+            return;
+        }
+
         fixed (T* pa = a, pb = b, pc = c)
         {
-            Run(pa, aRowStride: 1, aDepthStride: m, pb, pc, m, k, n, accumulate);
+            Run(path, pa, aRowStride: 1, aDepthStride: m, pb, pc, m, k, n, accumulate);
         }
     }
 
-    private static void Run<T>(T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate)
+    /// <summary>
+    /// Whether <paramref name="columns"/> is narrower than one vector of the path's widest width,
+    /// so that the broadcast kernels would run mostly on narrow vectors or scalars.
+    /// </summary>
+    private static bool IsNarrow<T>(KernelPath path, int columns)
+        where T : unmanaged
+    {
+        int width = path switch
+        {
+            KernelPath.Vector512 => Vector512<byte>.Count,
+            KernelPath.Vector256 => Vector256<byte>.Count,
+            KernelPath.Vector128 => Vector128<byte>.Count,
+            _ => 0,
+        };
+        return columns * sizeof(T) < width;
+    }
+
+    private static void Run<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        KernelPath path = EffectivePath;
         int threads = ThreadsFor(m, k, n);
         if (threads <= 1)
         {
@@ -145,121 +209,6 @@ public static unsafe class Gemm
 
         // Each thread needs at least one full register tile of rows.
         return Math.Min(threads, Math.Max(1, m / GemmKernels.TileRows));
-    }
-
-    /// <summary>destination[columns × rows] = sourceᵀ for a row-major source[rows × columns].</summary>
-    internal static void Transpose<T>(T* source, T* destination, int rows, int columns)
-        where T : unmanaged
-    {
-        int blockRows = 0;
-        int blockColumns = 0;
-        if (typeof(T) == typeof(float) && Avx.IsSupported)
-        {
-            TransposeBlocks8x8((float*)source, (float*)destination, rows, columns);
-            blockRows = rows & ~7;
-            blockColumns = columns & ~7;
-        }
-        else if (typeof(T) == typeof(double) && Avx.IsSupported)
-        {
-            TransposeBlocks4x4((double*)source, (double*)destination, rows, columns);
-            blockRows = rows & ~3;
-            blockColumns = columns & ~3;
-        }
-
-        // The right edge (all rows) and the bottom edge under the SIMD blocks, element by element.
-        TransposeScalar(source, destination, rows, columns, 0, rows, blockColumns, columns);
-        TransposeScalar(source, destination, rows, columns, blockRows, rows, 0, blockColumns);
-    }
-
-    private static void TransposeScalar<T>(T* source, T* destination, int rows, int columns, int rowStart, int rowEnd, int columnStart, int columnEnd)
-        where T : unmanaged
-    {
-        for (int r = rowStart; r < rowEnd; r++)
-        {
-            T* src = source + ((nint)r * columns);
-            for (int col = columnStart; col < columnEnd; col++)
-            {
-                destination[((nint)col * rows) + r] = src[col];
-            }
-        }
-    }
-
-    /// <summary>Transposes the whole 8×8 blocks: 8 row loads, 24 in-register shuffles, 8 column stores.</summary>
-    private static void TransposeBlocks8x8(float* source, float* destination, int rows, int columns)
-    {
-        nint ld = columns;
-        for (int r0 = 0; r0 + 8 <= rows; r0 += 8)
-        {
-            for (int c0 = 0; c0 + 8 <= columns; c0 += 8)
-            {
-                float* s = source + ((nint)r0 * ld) + c0;
-                Vector256<float> r0v = Avx.LoadVector256(s);
-                Vector256<float> r1v = Avx.LoadVector256(s + ld);
-                Vector256<float> r2v = Avx.LoadVector256(s + (2 * ld));
-                Vector256<float> r3v = Avx.LoadVector256(s + (3 * ld));
-                Vector256<float> r4v = Avx.LoadVector256(s + (4 * ld));
-                Vector256<float> r5v = Avx.LoadVector256(s + (5 * ld));
-                Vector256<float> r6v = Avx.LoadVector256(s + (6 * ld));
-                Vector256<float> r7v = Avx.LoadVector256(s + (7 * ld));
-
-                // Interleave pairs of rows, then pairs of pairs (within 128-bit lanes), then swap lanes.
-                Vector256<float> t0 = Avx.UnpackLow(r0v, r1v);
-                Vector256<float> t1 = Avx.UnpackHigh(r0v, r1v);
-                Vector256<float> t2 = Avx.UnpackLow(r2v, r3v);
-                Vector256<float> t3 = Avx.UnpackHigh(r2v, r3v);
-                Vector256<float> t4 = Avx.UnpackLow(r4v, r5v);
-                Vector256<float> t5 = Avx.UnpackHigh(r4v, r5v);
-                Vector256<float> t6 = Avx.UnpackLow(r6v, r7v);
-                Vector256<float> t7 = Avx.UnpackHigh(r6v, r7v);
-                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44);
-                Vector256<float> u1 = Avx.Shuffle(t0, t2, 0xEE);
-                Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44);
-                Vector256<float> u3 = Avx.Shuffle(t1, t3, 0xEE);
-                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44);
-                Vector256<float> u5 = Avx.Shuffle(t4, t6, 0xEE);
-                Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44);
-                Vector256<float> u7 = Avx.Shuffle(t5, t7, 0xEE);
-
-                float* d = destination + ((nint)c0 * rows) + r0;
-                nint ldd = rows;
-                Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
-                Avx.Store(d + ldd, Avx.Permute2x128(u1, u5, 0x20));
-                Avx.Store(d + (2 * ldd), Avx.Permute2x128(u2, u6, 0x20));
-                Avx.Store(d + (3 * ldd), Avx.Permute2x128(u3, u7, 0x20));
-                Avx.Store(d + (4 * ldd), Avx.Permute2x128(u0, u4, 0x31));
-                Avx.Store(d + (5 * ldd), Avx.Permute2x128(u1, u5, 0x31));
-                Avx.Store(d + (6 * ldd), Avx.Permute2x128(u2, u6, 0x31));
-                Avx.Store(d + (7 * ldd), Avx.Permute2x128(u3, u7, 0x31));
-            }
-        }
-    }
-
-    /// <summary>Transposes the whole 4×4 blocks of doubles with unpacks and lane swaps.</summary>
-    private static void TransposeBlocks4x4(double* source, double* destination, int rows, int columns)
-    {
-        nint ld = columns;
-        nint ldd = rows;
-        for (int r0 = 0; r0 + 4 <= rows; r0 += 4)
-        {
-            for (int c0 = 0; c0 + 4 <= columns; c0 += 4)
-            {
-                double* s = source + ((nint)r0 * ld) + c0;
-                Vector256<double> r0v = Avx.LoadVector256(s);
-                Vector256<double> r1v = Avx.LoadVector256(s + ld);
-                Vector256<double> r2v = Avx.LoadVector256(s + (2 * ld));
-                Vector256<double> r3v = Avx.LoadVector256(s + (3 * ld));
-                Vector256<double> t0 = Avx.UnpackLow(r0v, r1v);
-                Vector256<double> t1 = Avx.UnpackHigh(r0v, r1v);
-                Vector256<double> t2 = Avx.UnpackLow(r2v, r3v);
-                Vector256<double> t3 = Avx.UnpackHigh(r2v, r3v);
-
-                double* d = destination + ((nint)c0 * rows) + r0;
-                Avx.Store(d, Avx.Permute2x128(t0, t2, 0x20));
-                Avx.Store(d + ldd, Avx.Permute2x128(t1, t3, 0x20));
-                Avx.Store(d + (2 * ldd), Avx.Permute2x128(t0, t2, 0x31));
-                Avx.Store(d + (3 * ldd), Avx.Permute2x128(t1, t3, 0x31));
-            }
-        }
     }
 
     private static void CheckShapes(int aLength, int bLength, int cLength, int m, int k, int n, long aExpected, long bExpected)

@@ -27,10 +27,11 @@ internal static unsafe class GemmKernels
     /// Depth handled per pass over C: the slice of B the tiles re-read (DepthBlock × 4 vectors) then
     /// stays in L1 across all row tiles instead of streaming from L2 for each of them.
     /// </summary>
-    internal const int DepthBlock = 128;
+    internal const int DepthBlock = 64;
 
     private const int TileVectors = 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, nint ldb, T* c, nint ldc, int rows, int depth, int columns, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -43,6 +44,7 @@ internal static unsafe class GemmKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ComputeBlock<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, nint ldb, T* c, nint ldc, int rows, int depth, int columns, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -95,6 +97,7 @@ internal static unsafe class GemmKernels
     /// Computes the columns [columnStart, columnStart + ⌊(columnEnd − columnStart) / width⌋·width)
     /// and returns the first column it left for a narrower width.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Columns<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int rows, int depth, int columnStart, int columnEnd, bool accumulate)
         where TVector : unmanaged
         where TElement : unmanaged

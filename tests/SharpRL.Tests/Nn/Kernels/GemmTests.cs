@@ -17,8 +17,8 @@ public class GemmTests
     public static TheoryData<Product> Products => new() { Product.Multiply, Product.TransposedB, Product.TransposedA };
 
     /// <summary>
-    /// Every (m, k, n) from {1, 3, 17, 63, 65}³, plus 257 in each position: sizes below, at and
-    /// just past the tile and vector widths, so every tile shape and every narrower-width tail runs.
+    /// Every (m, k, n) from {1, 3, 17, 63, 65}³, more narrow n, and 257 in each position: sizes below,
+    /// at and just past the tile and vector widths, so every tile shape and every narrower-width tail runs.
     /// </summary>
     private static IEnumerable<(int M, int K, int N)> Shapes()
     {
@@ -32,6 +32,13 @@ public class GemmTests
                     yield return (m, k, n);
                 }
             }
+        }
+
+        // Columns narrower than one vector (dot-product and transposed-output kernels).
+        foreach (int n in new[] { 2, 5, 8, 12, 15 })
+        {
+            yield return (7, 63, n);
+            yield return (65, 17, n);
         }
 
         foreach (int s in new[] { 3, 65 })
@@ -203,18 +210,24 @@ public class GemmTests
     }
 
     [Fact]
-    public void Multiply_SteadyState_AllocatesNothing()
+    public void AllProducts_SteadyState_AllocateNothing()
     {
         float[] a = new float[64 * 64];
         float[] b = new float[64 * 64];
         float[] c = new float[64 * 64];
         Gemm.MultiplyTransposedB<float>(a, b, c, 64, 64, 64);
+        Gemm.MultiplyTransposedA<float>(a, b, c, 64, 64, 1);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++)
         {
             Gemm.Multiply<float>(a, b, c, 64, 64, 64);
             Gemm.MultiplyTransposedB<float>(a, b, c, 64, 64, 64);
             Gemm.MultiplyTransposedA<float>(a, b, c, 64, 64, 64, accumulate: true);
+
+            // Narrow outputs take the dot-product and transposed-output paths.
+            Gemm.Multiply<float>(a, b, c, 64, 64, 1);
+            Gemm.MultiplyTransposedB<float>(a, b, c, 64, 64, 1);
+            Gemm.MultiplyTransposedA<float>(a, b, c, 64, 64, 1, accumulate: true);
         }
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
