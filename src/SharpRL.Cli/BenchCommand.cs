@@ -46,7 +46,7 @@ internal static class BenchCommand
         var work = new Option<double>("--work-us") { Description = "Artificial work per env step, in microseconds.", DefaultValueFactory = _ => 10 };
         var workers = new Option<int>("--threads") { Description = "Worker threads of the parallel vector env.", DefaultValueFactory = _ => 2 };
         var vector = new Command("vector", "SyncVectorEnv vs ParallelVectorEnv throughput for an env with artificial per-step work.") { work, workers };
-        vector.SetAction(parse => CliRunner.Run(() =>
+        vector.SetAction(parse => CliRunner.Run(parse, output =>
         {
             int t = parse.GetValue(workers);
             if (t < 1)
@@ -54,7 +54,7 @@ internal static class BenchCommand
                 throw new CliError($"--threads = {t} is invalid; expected at least 1.");
             }
 
-            Console.WriteLine(VectorEnvBenchmark.Run(numEnvs: 8, numThreads: t, workMicroseconds: parse.GetValue(work)));
+            output.WriteLine(VectorEnvBenchmark.Run(numEnvs: 8, numThreads: t, workMicroseconds: parse.GetValue(work)));
             return 0;
         }));
         bench.Add(vector);
