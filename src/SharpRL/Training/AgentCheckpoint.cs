@@ -4,9 +4,11 @@ using SharpRL.Algorithms;
 using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
+using SharpRL.Envs.Wrappers;
 using SharpRL.Nn;
 using SharpRL.Policies;
 using SharpRL.Serialization;
+using SharpRL.Spaces;
 
 namespace SharpRL.Training;
 
@@ -48,6 +50,9 @@ public static class AgentCheckpoint
     private const string ObservationStatisticsPrefix = "normalize.obs.";
     private const string RewardStatisticsPrefix = "normalize.reward.";
     private const string EnvStateKey = "env_state";
+
+    // VectorEnvBuilder's VectorNormalizeObservation keeps its default clip.
+    private const double ObservationClip = 10.0;
     private const string EnvStateUnavailableKey = "env_state_unavailable";
 
     /// <summary>Writes <paramref name="agent"/>'s state as checkpoint <paramref name="name"/> in <paramref name="directory"/>.</summary>
@@ -233,7 +238,10 @@ public static class AgentCheckpoint
         RunConfig run = RunConfig.FromJson(ReadExtra(data, "run").ToJsonString(), Checkpoint.MetadataPath(checkpoint.Directory, checkpoint.Name));
         OnPolicyOptions options = OptionsBinder.FromJson(AlgorithmRegistry.DefaultOptions(run.Algorithm), run.Options);
         using IEnv env = registry.Make(run.EnvId);
-        var policy = new ActorCriticPolicy(env.ObservationSpace, env.ActionSpace, options.Policy, new Random(0));
+
+        // Trained behind VectorNormalizeObservation, the policy saw (and was saved with) its Box(−10, 10).
+        Space observationSpace = options.NormalizeObservations ? NormalizationChecks.NormalizedSpace(env.ObservationSpace, ObservationClip) : env.ObservationSpace;
+        var policy = new ActorCriticPolicy(observationSpace, env.ActionSpace, options.Policy, new Random(0));
         RequireSpaces(data, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
         data.LoadParameters(policy.Parameters, PolicyPrefix);
         ObservationTransform? normalize = null;
@@ -241,7 +249,7 @@ public static class AgentCheckpoint
         {
             var statistics = new RunningMeanStd(env.ObservationSpace.FlatSize) { Frozen = true };
             LoadStatistics(data, ObservationStatisticsPrefix, statistics);
-            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip: 10.0, epsilon: 1e-8);
+            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, ObservationClip, epsilon: 1e-8);
         }
 
         return new LoadedPolicy(policy, run, normalize);
