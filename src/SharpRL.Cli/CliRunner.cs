@@ -11,7 +11,7 @@ internal static class CliRunner
         {
             return action();
         }
-        catch (Exception e) when (e is CliError or ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or KeyNotFoundException)
+        catch (Exception e) when (e is CliError or SharpRL.Serialization.CheckpointException or ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or KeyNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return UserErrorExitCode;

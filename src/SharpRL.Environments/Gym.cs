@@ -1,4 +1,5 @@
 using SharpRL.Environments.ClassicControl;
+using SharpRL.Environments.Toy;
 using SharpRL.Envs;
 
 namespace SharpRL.Environments;
@@ -36,10 +37,19 @@ public static class Gym
         TryRegister(registry, "MountainCarContinuous-v0", () => new ContinuousMountainCarEnv(), 999, 90.0);
         TryRegister(registry, "Pendulum-v1", () => new PendulumEnv(), 200, null);
         TryRegister(registry, "Acrobot-v1", () => new AcrobotEnv(), 500, -100.0);
+
+        // The lectures' toy problems (seed 003, seed 000). The chain truncates itself at its horizon.
+        TryRegister(registry, "ChainMdp-v0", () => new ChainMdp(ToyChainStates, ToyChainHorizon, ChainStart.Fixed), null, 1.0);
+        TryRegister(registry, "ChainMdpUniformStart-v0", () => new ChainMdp(ToyChainStates, ToyChainHorizon, ChainStart.Uniform), null, 1.0);
+        TryRegister(registry, "TwoArmedBandit-v0", () => new TwoArmedBandit(), null, 100.0);
         return registry;
     }
 
-    private static void TryRegister(EnvRegistry registry, string id, Func<IEnv> factory, int maxEpisodeSteps, double? rewardThreshold)
+    // A chain a uniform random policy solves from s₀ = 0 with probability about 3^−8 within its horizon.
+    private const int ToyChainStates = 8;
+    private const int ToyChainHorizon = 32;
+
+    private static void TryRegister(EnvRegistry registry, string id, Func<IEnv> factory, int? maxEpisodeSteps, double? rewardThreshold)
     {
         if (!registry.Contains(id))
         {

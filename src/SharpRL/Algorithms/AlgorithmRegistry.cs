@@ -10,6 +10,14 @@ public static class AlgorithmRegistry
     private static readonly Dictionary<string, Entry> Entries = new(StringComparer.OrdinalIgnoreCase)
     {
         ["ppo"] = new(new Ppo.PpoOptions(), (env, options, seed, logger) => new Ppo.Ppo(env, (Ppo.PpoOptions)options, seed, logger)),
+        ["ppo-kl"] = new(new Ppo.PpoKlOptions(), (env, options, seed, logger) => new Ppo.PpoKl(env, (Ppo.PpoKlOptions)options, seed, logger)),
+
+        // Seed 001's "PPO based on REINFORCE with a baseline": the same PPO with λ = 1, so Â = G − V(s).
+        ["ppo-mc"] = new(new Ppo.PpoOptions { GaeLambda = 1.0 }, (env, options, seed, logger) => new Ppo.Ppo(env, (Ppo.PpoOptions)options, seed, logger)),
+        ["reinforce"] = new(new Reinforce.ReinforceOptions(), (env, options, seed, logger) => new Reinforce.Reinforce(env, (Reinforce.ReinforceOptions)options, seed, logger)),
+        ["a2c"] = new(new A2c.A2cOptions(), (env, options, seed, logger) => new A2c.A2c(env, (A2c.A2cOptions)options, seed, logger)),
+        ["npg"] = new(new Npg.NpgOptions(), (env, options, seed, logger) => new Npg.Npg(env, (Npg.NpgOptions)options, seed, logger)),
+        ["trpo"] = new(new Trpo.TrpoOptions(), (env, options, seed, logger) => new Trpo.Trpo(env, (Trpo.TrpoOptions)options, seed, logger)),
     };
 
     /// <summary>Known algorithm names.</summary>

@@ -1,5 +1,9 @@
 using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.A2c;
+using SharpRL.Algorithms.Npg;
 using SharpRL.Algorithms.Ppo;
+using SharpRL.Algorithms.Reinforce;
+using SharpRL.Algorithms.Trpo;
 
 namespace SharpRL.Algorithms;
 
@@ -26,6 +30,12 @@ public static class Presets
         return algorithm.ToLowerInvariant() switch
         {
             "ppo" => Ppo(envId),
+            "ppo-kl" => PpoKl(envId),
+            "ppo-mc" => PpoMonteCarlo(envId),
+            "reinforce" => Reinforce(envId),
+            "a2c" => A2c(envId),
+            "npg" => Npg(envId),
+            "trpo" => Trpo(envId),
             _ => throw new ArgumentException($"Unknown algorithm '{algorithm}'; expected one of: {string.Join(", ", Algorithms)}.", nameof(algorithm)),
         };
     }
@@ -48,8 +58,9 @@ public static class Presets
             100_000,
             "rl-zoo ppo.yml CartPole-v1"),
         "Pendulum-v1" => new(
-            // rl-zoo's tuned preset uses gSDE; plain Gaussian PPO keeps its other values and
-            // normalises observations and rewards.
+            // rl-zoo's tuned preset uses gSDE; plain Gaussian PPO keeps its other values,
+            // normalises observations and rewards, and anneals the learning rate (a constant 1e-3
+            // collapsed one of three seeds after 2e5 steps).
             new PpoOptions
             {
                 NumEnvs = 4,
@@ -58,13 +69,13 @@ public static class Presets
                 GaeLambda = 0.95,
                 Gamma = 0.9,
                 NumEpochs = 10,
-                LearningRate = Schedule.Constant(1e-3),
+                LearningRate = Schedule.LinearDecay(1e-3),
                 ClipRange = Schedule.Constant(0.2),
                 NormalizeObservations = true,
                 NormalizeRewards = true,
             },
             200_000,
-            "rl-zoo ppo.yml Pendulum-v1 without gSDE, with VecNormalize"),
+            "rl-zoo ppo.yml Pendulum-v1 without gSDE, with VecNormalize and lin_1e-3"),
         "MountainCar-v0" => new(
             new PpoOptions { NumEnvs = 16, NumSteps = 16, GaeLambda = 0.98, Gamma = 0.99, NumEpochs = 4, NormalizeObservations = true, NormalizeRewards = true },
             1_000_000,
@@ -94,5 +105,135 @@ public static class Presets
             20_000,
             "rl-zoo ppo.yml MountainCarContinuous-v0 (batch capped at the rollout size, no gSDE)"),
         _ => new(new PpoOptions(), 1_000_000, "SB3 PPO defaults"),
+    };
+
+    private static Preset PpoKl(string envId) => envId switch
+    {
+        "CartPole-v1" => new(
+            // rl-zoo's PPO CartPole-v1 rollout and optimisation settings with the KL penalty in place of the clip.
+            new PpoKlOptions
+            {
+                NumEnvs = 8,
+                NumSteps = 32,
+                BatchSize = 256,
+                GaeLambda = 0.8,
+                Gamma = 0.98,
+                NumEpochs = 20,
+                LearningRate = Schedule.LinearDecay(1e-3),
+                KlTarget = 0.01,
+            },
+            100_000,
+            "rl-zoo ppo.yml CartPole-v1 with the adaptive KL penalty (d_targ 0.01) instead of the clip"),
+        _ => new(new PpoKlOptions(), 1_000_000, "SB3 PPO defaults, PPO paper's d_targ 0.01 and β₀ 1"),
+    };
+
+    private static Preset PpoMonteCarlo(string envId)
+    {
+        // Seed 001's "PPO based on REINFORCE with a baseline": Â = G − V(s) (λ = 1), with rollouts long
+        // enough that most returns are whole-episode Monte-Carlo sums rather than bootstrapped at the cut.
+        return envId switch
+        {
+            "CartPole-v1" => new(
+                new PpoOptions
+                {
+                    NumEnvs = 8,
+                    NumSteps = 256,
+                    BatchSize = 256,
+                    GaeLambda = 1.0,
+                    Gamma = 0.99,
+                    NumEpochs = 10,
+                    LearningRate = Schedule.LinearDecay(1e-3),
+                    ClipRange = Schedule.Constant(0.2),
+                },
+                200_000,
+                "seed 001 PPO-with-REINFORCE-baseline variant (λ = 1); SharpRL-tuned"),
+            _ => Ppo(envId) with { Options = (PpoOptions)Ppo(envId).Options with { GaeLambda = 1.0 }, Source = Ppo(envId).Source + " with λ = 1 (seed 001 Monte-Carlo variant)" },
+        };
+    }
+
+    private static Preset Reinforce(string envId) => envId switch
+    {
+        "CartPole-v1" => new(
+            new ReinforceOptions
+            {
+                NumEnvs = 8,
+                NumSteps = 500,
+                Gamma = 0.99,
+                LearningRate = Schedule.Constant(1e-3),
+                NormalizeAdvantage = true,
+                BaselineEpochs = 5,
+                BaselineLearningRate = 1e-3,
+                BatchSize = 256,
+            },
+            500_000,
+            "SharpRL-tuned (no rl-zoo entry for REINFORCE)"),
+        _ => new(new ReinforceOptions(), 1_000_000, "SharpRL REINFORCE defaults"),
+    };
+
+    private static Preset A2c(string envId) => envId switch
+    {
+        "CartPole-v1" => new(new A2cOptions { NumEnvs = 8, EntCoef = 0.0 }, 500_000, "rl-zoo a2c.yml CartPole-v1"),
+        "Acrobot-v1" => new(
+            new A2cOptions { NumEnvs = 16, EntCoef = 0.0, NormalizeObservations = true, NormalizeRewards = true },
+            500_000,
+            "rl-zoo a2c.yml Acrobot-v1"),
+        "MountainCar-v0" => new(
+            new A2cOptions { NumEnvs = 16, EntCoef = 0.0, NormalizeObservations = true, NormalizeRewards = true },
+            1_000_000,
+            "rl-zoo a2c.yml MountainCar-v0"),
+        _ => new(new A2cOptions(), 1_000_000, "SB3 A2C defaults"),
+    };
+
+    private static Preset Npg(string envId) => envId switch
+    {
+        "CartPole-v1" => new(
+            // rl-zoo's TRPO CartPole-v1 settings with half the KL bound: without a line search the full natural
+            // step is always taken, and at δ = 0.01 its true KL overshoots to ≈ 0.02 and training is unstable.
+            new NpgOptions
+            {
+                TargetKl = 0.005,
+                NumEnvs = 2,
+                NumSteps = 512,
+                BatchSize = 512,
+                CgDamping = 1e-3,
+                GaeLambda = 0.98,
+                Gamma = 0.99,
+                LearningRate = Schedule.Constant(1e-3),
+                NumCriticUpdates = 20,
+            },
+            200_000,
+            "rl-zoo trpo.yml CartPole-v1 settings with δ = 0.005 (no rl-zoo entry for NPG)"),
+        _ => new(new NpgOptions(), 1_000_000, "SharpRL NPG defaults (sb3-contrib TRPO's without the line search)"),
+    };
+
+    private static Preset Trpo(string envId) => envId switch
+    {
+        "CartPole-v1" => new(
+            new TrpoOptions
+            {
+                NumEnvs = 2,
+                NumSteps = 512,
+                BatchSize = 512,
+                CgDamping = 1e-3,
+                GaeLambda = 0.98,
+                Gamma = 0.99,
+                LearningRate = Schedule.Constant(1e-3),
+                NumCriticUpdates = 20,
+            },
+            100_000,
+            "rl-zoo trpo.yml CartPole-v1"),
+        "Pendulum-v1" => new(
+            new TrpoOptions { NumEnvs = 2, NumSteps = 1024, Gamma = 0.9, NumCriticUpdates = 15 },
+            100_000,
+            "rl-zoo trpo.yml Pendulum-v1 without gSDE"),
+        "Acrobot-v1" => new(
+            new TrpoOptions { NumEnvs = 2, NumSteps = 1024, NormalizeObservations = true, NormalizeRewards = true },
+            100_000,
+            "rl-zoo trpo.yml Acrobot-v1"),
+        "MountainCar-v0" => new(
+            new TrpoOptions { NumEnvs = 2, NumSteps = 1024, NumCriticUpdates = 20, NormalizeObservations = true, NormalizeRewards = true },
+            100_000,
+            "rl-zoo trpo.yml MountainCar-v0"),
+        _ => new(new TrpoOptions(), 1_000_000, "sb3-contrib TRPO defaults (10 CG iterations)"),
     };
 }

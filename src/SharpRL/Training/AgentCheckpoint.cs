@@ -4,11 +4,9 @@ using SharpRL.Algorithms;
 using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
-using SharpRL.Envs.Wrappers;
 using SharpRL.Nn;
 using SharpRL.Policies;
 using SharpRL.Serialization;
-using SharpRL.Spaces;
 
 namespace SharpRL.Training;
 
@@ -51,8 +49,6 @@ public static class AgentCheckpoint
     private const string RewardStatisticsPrefix = "normalize.reward.";
     private const string EnvStateKey = "env_state";
 
-    // VectorEnvBuilder's VectorNormalizeObservation keeps its default clip.
-    private const double ObservationClip = 10.0;
     private const string EnvStateUnavailableKey = "env_state_unavailable";
 
     /// <summary>Writes <paramref name="agent"/>'s state as checkpoint <paramref name="name"/> in <paramref name="directory"/>.</summary>
@@ -82,13 +78,13 @@ public static class AgentCheckpoint
         }
 
         (JsonNode? envState, string? envStateUnavailable) = SaveEnvState(agent.Env);
-        if (Find<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
         {
             AddStatistics(tensors, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
         }
 
         // With the env state these statistics live there; without it they must be kept here.
-        if (envState is null && Find<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
+        if (envState is null && VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
         {
             AddStatistics(tensors, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
         }
@@ -169,12 +165,12 @@ public static class AgentCheckpoint
         }
         else
         {
-            if (Find<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
+            if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
             {
                 LoadStatistics(data, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
             }
 
-            if (Find<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
+            if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
             {
                 LoadStatistics(data, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
             }
@@ -237,19 +233,19 @@ public static class AgentCheckpoint
         CheckpointData data = Checkpoint.Load(checkpoint.Directory, expectedAlgorithm: null, checkpoint.Name);
         RunConfig run = RunConfig.FromJson(ReadExtra(data, "run").ToJsonString(), Checkpoint.MetadataPath(checkpoint.Directory, checkpoint.Name));
         OnPolicyOptions options = OptionsBinder.FromJson(AlgorithmRegistry.DefaultOptions(run.Algorithm), run.Options);
-        using IEnv env = registry.Make(run.EnvId);
-
-        // Trained behind VectorNormalizeObservation, the policy saw (and was saved with) its Box(−10, 10).
-        Space observationSpace = options.NormalizeObservations ? NormalizationChecks.NormalizedSpace(env.ObservationSpace, ObservationClip) : env.ObservationSpace;
-        var policy = new ActorCriticPolicy(observationSpace, env.ActionSpace, options.Policy, new Random(0));
+        // The policy saw the spaces of the training env stack (normalised observations are Box(±clip)):
+        // rebuild one copy of that stack to get them.
+        using IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(run.EnvId), options with { NumEnvs = 1 }, parallel: false);
+        var policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, options.Policy, new Random(0));
         RequireSpaces(data, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
         data.LoadParameters(policy.Parameters, PolicyPrefix);
         ObservationTransform? normalize = null;
-        if (options.NormalizeObservations)
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(env) is { } normalizer)
         {
-            var statistics = new RunningMeanStd(env.ObservationSpace.FlatSize) { Frozen = true };
+            var statistics = new RunningMeanStd(normalizer.ObservationStatistics.Size) { Frozen = true };
             LoadStatistics(data, ObservationStatisticsPrefix, statistics);
-            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, ObservationClip, epsilon: 1e-8);
+            double clip = normalizer.Clip, epsilon = normalizer.Epsilon;
+            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip, epsilon);
         }
 
         return new LoadedPolicy(policy, run, normalize);
@@ -319,18 +315,4 @@ public static class AgentCheckpoint
 
     private static JsonNode ReadExtra(CheckpointData data, string key) =>
         data.Extra[key] ?? throw new CheckpointException($"Checkpoint {data.SourcePath} lacks '{key}'; it was not written by an on-policy agent of this version.");
-
-    private static T? Find<T>(IVectorEnv env)
-        where T : class, IVectorEnv
-    {
-        for (IVectorEnv? current = env; current is not null; current = (current as VectorWrapper)?.Env)
-        {
-            if (current is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
-    }
 }

@@ -43,7 +43,11 @@ public static class Evaluation
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(env);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(episodes);
-        if (!env.ObservationSpace.Equals(policy.ObservationSpace) || !env.ActionSpace.Equals(policy.ActionSpace))
+        // With a transform the policy saw transformed observations (e.g. normalised, Box(±10)); only their size must agree.
+        bool observationsFit = normalizeObservation is null
+            ? env.ObservationSpace.Equals(policy.ObservationSpace)
+            : env.ObservationSpace.FlatSize == policy.ObservationSpace.FlatSize;
+        if (!observationsFit || !env.ActionSpace.Equals(policy.ActionSpace))
         {
             throw new ArgumentException(
                 $"The policy was trained for observations {policy.ObservationSpace} and actions {policy.ActionSpace}, but the env has {env.ObservationSpace} and {env.ActionSpace}.",

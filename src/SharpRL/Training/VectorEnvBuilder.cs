@@ -28,4 +28,19 @@ public static class VectorEnvBuilder
 
         return env;
     }
+
+    /// <summary>The outermost layer of type <typeparamref name="T"/> in a stack of vector wrappers, or null.</summary>
+    public static T? FindLayer<T>(IVectorEnv env)
+        where T : class, IVectorEnv
+    {
+        for (IVectorEnv? current = env; current is not null; current = (current as VectorWrapper)?.Env)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
 }

@@ -100,6 +100,8 @@ public static class OptionsBinder
         ["NumEpochs"] = "n_epochs",
         ["PolicyHiddenSizes"] = "pi_hidden",
         ["ValueHiddenSizes"] = "vf_hidden",
+        ["NumCriticUpdates"] = "n_critic_updates",
+        ["RmsPropEpsilon"] = "rms_prop_eps",
     };
 
     private static IEnumerable<PropertyInfo> SettableProperties(Type type) =>

@@ -1,0 +1,36 @@
+namespace SharpRL.Algorithms.Common;
+
+/// <summary>Standardising advantages, shared by the methods that take one step on the whole rollout.</summary>
+internal static class AdvantageNormalization
+{
+    /// <summary>
+    /// Â ← (Â − mean) / (std + 1e-8) with the unbiased std, as SB3 (torch.std) computes it.
+    /// A batch of one is left as it is (its std is undefined).
+    /// </summary>
+    public static void NormalizeInPlace(Span<float> advantages)
+    {
+        if (advantages.Length < 2)
+        {
+            return;
+        }
+
+        double mean = 0;
+        foreach (float a in advantages)
+        {
+            mean += a;
+        }
+
+        mean /= advantages.Length;
+        double sumSquares = 0;
+        foreach (float a in advantages)
+        {
+            sumSquares += (a - mean) * (a - mean);
+        }
+
+        double std = Math.Sqrt(sumSquares / (advantages.Length - 1));
+        for (int i = 0; i < advantages.Length; i++)
+        {
+            advantages[i] = (float)((advantages[i] - mean) / (std + 1e-8));
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using SharpRL.Algorithms.A2c;
+using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.Ppo;
+using SharpRL.Nn;
+using SharpRL.Policies;
+
+using A2c = SharpRL.Algorithms.A2c.A2c;
+using Ppo = SharpRL.Algorithms.Ppo.Ppo;
+
+// Not SharpRL.Tests.Algorithms.A2c: a namespace named like the class would hide it.
+namespace SharpRL.Tests.Algorithms;
+
+public class A2cTests
+{
+    private static readonly PolicyOptions SmallPolicy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] };
+
+    [Fact]
+    public void Train_SameBatchAsPpoWithOneEpochOneMinibatch_SameParameterUpdate()
+    {
+        // Huang et al. 2022: PPO with one epoch, one minibatch = the whole rollout, λ = 1 and no advantage
+        // normalisation is A2C. At θ = θ_old the ratio is 1, the clip is inactive and ∇(r Â) = Â ∇ ln π,
+        // so with the same optimiser (Adam, ε 1e-5) both take the same step from the same batch.
+        const int envs = 4, steps = 8;
+        var a2cOptions = new A2cOptions
+        {
+            NumEnvs = envs,
+            NumSteps = steps,
+            LearningRate = Schedule.Constant(1e-3),
+            GaeLambda = 1.0,
+            EntCoef = 0.01,
+            VfCoef = 0.5,
+            MaxGradNorm = 0.5,
+            NormalizeAdvantage = false,
+            UseRmsProp = false,
+            AdamEpsilon = 1e-5,
+            Policy = SmallPolicy,
+        };
+        var ppoOptions = new PpoOptions
+        {
+            NumEnvs = envs,
+            NumSteps = steps,
+            BatchSize = envs * steps,
+            NumEpochs = 1,
+            LearningRate = Schedule.Constant(1e-3),
+            GaeLambda = 1.0,
+            EntCoef = 0.01,
+            VfCoef = 0.5,
+            MaxGradNorm = 0.5,
+            NormalizeAdvantage = false,
+            AdamEpsilon = 1e-5,
+            Policy = SmallPolicy,
+        };
+        var a2c = new A2c(new WalkVectorEnv(envs), a2cOptions, seed: 5);
+        var ppo = new Ppo(new WalkVectorEnv(envs), ppoOptions, seed: 5);
+        float[] before = Flatten(a2c.Policy.Parameters);
+        Assert.Equal(before, Flatten(ppo.Policy.Parameters));
+
+        a2c.Learn(envs * steps);
+        ppo.Learn(envs * steps);
+
+        // Same seed, same initial networks: the two rollouts are the same batch.
+        Assert.Equal(a2c.Buffer.Actions, ppo.Buffer.Actions);
+        Assert.Equal(a2c.Buffer.Advantages, ppo.Buffer.Advantages);
+        Assert.Contains(a2c.Buffer.Truncated.Concat(a2c.Buffer.Terminated), done => done == 1f);
+        float[] a2cStep = Subtract(Flatten(a2c.Policy.Parameters), before);
+        float[] ppoStep = Subtract(Flatten(ppo.Policy.Parameters), before);
+
+        // Adam's first step is ≈ lr · sign(g) = 1e-3 per coordinate; the two sum the batch in different orders,
+        // so the gradients differ by float rounding only. 1e-6 is 0.1 % of a step.
+        Assert.True(a2cStep.Max(x => Math.Abs(x)) > 5e-4, "the update should not be trivially zero");
+        for (int i = 0; i < a2cStep.Length; i++)
+        {
+            Assert.True(Math.Abs(a2cStep[i] - ppoStep[i]) <= 1e-6, $"parameter {i}: A2C step {a2cStep[i]}, PPO step {ppoStep[i]}");
+        }
+    }
+
+    [Fact]
+    public void ComputeGradients_SameBatchAsPpoFirstMinibatch_SameGradient()
+    {
+        // The gradient itself, not only Adam's (scale-invariant) step: PPO's loss on the whole rollout at
+        // θ = θ_old, without advantage normalisation, has exactly A2C's gradient.
+        var a2cOptions = new A2cOptions { NumEnvs = 4, NumSteps = 8, EntCoef = 0.01, VfCoef = 0.5, Policy = SmallPolicy };
+        var ppoOptions = new PpoOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 32, GaeLambda = 1.0, EntCoef = 0.01, VfCoef = 0.5, NormalizeAdvantage = false, Policy = SmallPolicy };
+        var a2c = new A2c(new WalkVectorEnv(4), a2cOptions, seed: 9);
+        var ppo = new Ppo(new WalkVectorEnv(4), ppoOptions, seed: 9);
+        a2c.CollectRollout();
+        ppo.CollectRollout();
+        a2c.Buffer.ComputeAdvantages(0.99f, 1f);
+        ppo.Buffer.ComputeAdvantages(0.99f, 1f);
+
+        a2c.ComputeGradients();
+        ppo.GatherMinibatch(Enumerable.Range(0, 32).ToArray());
+        ppo.ComputeGradients(32, 0.2f, 0.2f);
+
+        float[] a2cGradient = [.. a2c.Policy.Parameters.SelectMany(p => p.Gradient)];
+        float[] ppoGradient = [.. ppo.Policy.Parameters.SelectMany(p => p.Gradient)];
+        float scale = a2cGradient.Max(x => Math.Abs(x));
+        Assert.True(scale > 1e-3, "the gradient should not be trivially zero");
+        for (int i = 0; i < a2cGradient.Length; i++)
+        {
+            Assert.True(Math.Abs(a2cGradient[i] - ppoGradient[i]) <= 1e-5 * scale, $"gradient {i}: A2C {a2cGradient[i]}, PPO {ppoGradient[i]}");
+        }
+    }
+
+    [Fact]
+    public void ComputeGradients_MatchesFiniteDifferencesOfLoss()
+    {
+        // Float32 networks: central differences with h = 1e-3; tolerance 2e-2 · max(1, |g|) as in the PPO test.
+        var options = new A2cOptions { NumEnvs = 4, NumSteps = 8, EntCoef = 0.01, Policy = SmallPolicy };
+        var a2c = new A2c(new WalkVectorEnv(4), options, seed: 3);
+        a2c.CollectRollout();
+        a2c.Buffer.ComputeAdvantages((float)options.Gamma, (float)options.GaeLambda);
+
+        a2c.ComputeGradients();
+        var analytic = a2c.Policy.Parameters.Select(p => (float[])p.Gradient.Clone()).ToList();
+        const float h = 1e-3f;
+        for (int pi = 0; pi < a2c.Policy.Parameters.Count; pi++)
+        {
+            Parameter<float> parameter = a2c.Policy.Parameters[pi];
+            for (int j = 0; j < parameter.Length; j += Math.Max(1, parameter.Length / 5))
+            {
+                float saved = parameter.Value[j];
+                parameter.Value[j] = saved + h;
+                double plus = a2c.ComputeGradients().Loss;
+                parameter.Value[j] = saved - h;
+                double minus = a2c.ComputeGradients().Loss;
+                parameter.Value[j] = saved;
+                double numeric = (plus - minus) / (2 * h);
+                Assert.True(
+                    Math.Abs(numeric - analytic[pi][j]) <= 2e-2 * Math.Max(1, Math.Abs(numeric)),
+                    $"{parameter.Name}[{j}]: analytic {analytic[pi][j]}, numeric {numeric}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Constructor_Defaults_AreSb3A2cWithRmsProp()
+    {
+        var a2c = new A2c(new ContextBanditVectorEnv(1), new A2cOptions());
+        var rmsProp = Assert.IsType<RmsProp<float>>(a2c.Optimizer);
+        Assert.Equal(0.99, rmsProp.Alpha);
+        Assert.Equal(1e-5, rmsProp.Epsilon);
+        Assert.Equal(7e-4, rmsProp.LearningRate);
+        Assert.Equal(5, a2c.Options.NumSteps);
+        Assert.Equal(1.0, a2c.Options.GaeLambda);
+        Assert.False(a2c.Options.NormalizeAdvantage);
+        Assert.Equal(0.5, a2c.Options.MaxGradNorm);
+        Assert.Equal(0.5, a2c.Options.VfCoef);
+        Assert.Equal(0.0, a2c.Options.EntCoef);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Learn_ContextBandit_ReachesOptimalReturn(bool useRmsProp)
+    {
+        // Budget 8,000 steps (400 updates of 20 transitions); threshold: mean return of the last 100 episodes ≥ 0.95.
+        var options = new A2cOptions { NumEnvs = 4, LearningRate = Schedule.Constant(1e-2), UseRmsProp = useRmsProp, Policy = SmallPolicy };
+        var a2c = new A2c(new ContextBanditVectorEnv(4), options, seed: 1);
+        a2c.Learn(8_000);
+        Assert.True(a2c.RecentMeanReturn >= 0.95, $"recent mean return {a2c.RecentMeanReturn}");
+    }
+
+    private static float[] Flatten(IReadOnlyList<Parameter<float>> parameters) => [.. parameters.SelectMany(p => p.Value)];
+
+    private static float[] Subtract(float[] a, float[] b) => [.. a.Select((x, i) => x - b[i])];
+}

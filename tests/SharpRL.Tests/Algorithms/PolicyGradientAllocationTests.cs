@@ -1,0 +1,70 @@
+using SharpRL.Algorithms.A2c;
+using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.Ppo;
+using SharpRL.Algorithms.Reinforce;
+using SharpRL.Algorithms.Trpo;
+
+using A2c = SharpRL.Algorithms.A2c.A2c;
+using Reinforce = SharpRL.Algorithms.Reinforce.Reinforce;
+using Trpo = SharpRL.Algorithms.Trpo.Trpo;
+
+namespace SharpRL.Tests.Algorithms;
+
+/// <summary>Steady-state updates allocate nothing: buffers are sized once, and the second call of each update must not grow them.</summary>
+public class PolicyGradientAllocationTests
+{
+    private static readonly SharpRL.Policies.PolicyOptions SmallPolicy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] };
+
+    private static long AllocatedBytes(Action update)
+    {
+        update();
+        update();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        update();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static T Collected<T>(T agent)
+        where T : OnPolicyAlgorithm
+    {
+        agent.CollectRollout();
+        agent.Buffer.ComputeAdvantages((float)agent.Options.Gamma, (float)agent.Options.GaeLambda);
+        return agent;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Updates_SteadyState_AllocateNothing(bool continuous)
+    {
+        Reinforce reinforce = Collected(new Reinforce(new ContextBanditVectorEnv(4, continuous), new ReinforceOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 8, Policy = SmallPolicy }));
+        Assert.Equal(0, AllocatedBytes(() => reinforce.ComputePolicyGradient()));
+
+        A2c a2c = Collected(new A2c(new ContextBanditVectorEnv(4, continuous), new A2cOptions { NumEnvs = 4, NumSteps = 8, Policy = SmallPolicy }));
+        Assert.Equal(0, AllocatedBytes(() => a2c.ComputeGradients()));
+
+        PpoKl ppoKl = Collected(new PpoKl(new ContextBanditVectorEnv(4, continuous), new PpoKlOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 16, Policy = SmallPolicy }));
+        int[] indices = [.. Enumerable.Range(0, 16)];
+        Assert.Equal(0, AllocatedBytes(() =>
+        {
+            ppoKl.GatherMinibatch(indices);
+            ppoKl.ComputeGradients(16, 1f);
+            ppoKl.RolloutMeanKl();
+        }));
+
+        Trpo trpo = Collected(new Trpo(new ContextBanditVectorEnv(4, continuous), new TrpoOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 8, Policy = SmallPolicy }));
+        float[] advantage = trpo.Natural.Advantages(normalize: true).ToArray();
+        float[] gradient = new float[trpo.Natural.ParameterCount];
+        float[] direction = new float[trpo.Natural.ParameterCount];
+        Assert.Equal(0, AllocatedBytes(() =>
+        {
+            double surrogate = trpo.Natural.Surrogate(advantage, 0.01, gradient, out _);
+            trpo.LineSearch(advantage, gradient, 1e-3, surrogate);
+        }));
+        Assert.Equal(0, AllocatedBytes(() => trpo.Natural.SolveFisher(gradient, direction, 0.1, 10, 1e-5)));
+
+        var critic = new ValueRegression(trpo.Policy, trpo.Buffer, batchSize: 8, learningRate: 1e-3);
+        var random = new Random(0);
+        Assert.Equal(0, AllocatedBytes(() => critic.Fit(2, 1e-3, random)));
+    }
+}
