@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using SharpRL.Algorithms.Common;
 using SharpRL.Environments;
 using SharpRL.Envs;
+using SharpRL.Envs.Vector;
 using SharpRL.Logging;
 using SharpRL.Serialization;
 using SharpRL.Spaces;
@@ -16,6 +18,7 @@ namespace SharpRL.Tests.Training;
 public sealed class ResumeTests : IDisposable
 {
     private const long Budget = 1280;
+    private static readonly string[] PpoSettings = ["batch_size=64", "n_epochs=2"];
     private readonly string _root = Path.Combine(Path.GetTempPath(), "sharprl-resume-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
@@ -61,11 +64,37 @@ public sealed class ResumeTests : IDisposable
         AssertSameRun(uninterrupted, interrupted);
     }
 
+    [Theory]
+    [InlineData("ppo-mc", "batch_size=64", "n_epochs=2")]
+    [InlineData("ppo-kl", "batch_size=64", "n_epochs=2", Skip = "PpoKl lists no Optimizers and does not save its adaptive beta (SaveTrainingState/LoadTrainingState): its resume diverges")]
+    [InlineData("a2c", Skip = "A2c lists no Optimizers, so its RMSprop/Adam state is not checkpointed: its resume diverges")]
+    [InlineData("reinforce", "batch_size=64", "baseline_epochs=2", Skip = "Reinforce lists no Optimizers (policy Adam, baseline regression): its resume diverges")]
+    [InlineData("npg", "batch_size=64", "n_critic_updates=2", Skip = "Npg lists no Optimizers (critic ValueRegression Adam): its resume diverges")]
+    [InlineData("trpo", "batch_size=64", "n_critic_updates=2", Skip = "Trpo lists no Optimizers (critic ValueRegression Adam): its resume diverges")]
+    public void Resume_OtherAlgorithmsAfterCancellation_MatchUninterruptedRun(string algorithm, params string[] settings)
+    {
+        TrainRequest Make(string folder) => Request("CartPole-v1", 4, folder, settings) with { Algorithm = algorithm };
+        string uninterrupted = Train(Make("uninterrupted"));
+        string interrupted = Path.Combine(_root, "interrupted");
+        using (var stop = new CancellationTokenSource())
+        using (TrainingRun first = TrainingRun.Start(Make("interrupted"), Gym.Registry))
+        {
+            Assert.False(first.Learn(agent => { if (agent.NumTimesteps >= Budget / 2) { stop.Cancel(); } }, stop.Token));
+        }
+
+        using (TrainingRun resumed = TrainingRun.Start(new TrainRequest { ResumeDirectory = interrupted }, Gym.Registry))
+        {
+            Assert.True(resumed.Learn());
+        }
+
+        AssertSameRun(uninterrupted, interrupted, algorithm);
+    }
+
     [Fact]
     public void Resume_AfterCrashPastPeriodicCheckpoint_DropsLateRowsAndMatchesUninterruptedRun()
     {
         // Normalised observations and rewards, stepped on worker threads: the env state carries the statistics.
-        string[] normalize = ["normalize_observations=true", "normalize_rewards=true"];
+        string[] normalize = [.. PpoSettings, "normalize_observations=true", "normalize_rewards=true"];
         string uninterrupted = Train(Request("CartPole-v1", 4, "uninterrupted", normalize));
 
         string crashed = Path.Combine(_root, "crashed");
@@ -144,7 +173,7 @@ public sealed class ResumeTests : IDisposable
     [Fact]
     public void Checkpoint_OfStatefulRun_KeepsEnvStateAndExportsObservationStatistics()
     {
-        string directory = Train(Request("CartPole-v1", 4, "stats", ["normalize_observations=true", "normalize_rewards=true"]) with { TotalTimesteps = 256 });
+        string directory = Train(Request("CartPole-v1", 4, "stats", [.. PpoSettings, "normalize_observations=true", "normalize_rewards=true"]) with { TotalTimesteps = 256 });
         CheckpointData data = Checkpoint.Load(directory, "ppo", TrainingRun.ModelName);
         JsonObject envState = data.Extra["env_state"]!.AsObject();
         Assert.Equal("VectorNormalizeReward", envState["type"]!.GetValue<string>());
@@ -161,6 +190,26 @@ public sealed class ResumeTests : IDisposable
         Assert.NotNull(policy.NormalizeObservation);
     }
 
+    [Fact]
+    public void Checkpoint_AlgorithmTrainingState_RoundTripsThroughTheHook()
+    {
+        var options = new OnPolicyOptions { NumEnvs = 2, NumSteps = 8 };
+        var run = new RunConfig("counting", "CartPole-v1", 0, 64, "test", false, OptionsBinder.ToJson(options));
+        string directory = Path.Combine(_root, "hook");
+        using (var agent = new CountingAlgorithm(new SyncVectorEnv(() => Gym.Make("CartPole-v1"), 2), options))
+        {
+            agent.Learn(48);
+            Assert.Equal(3, agent.Updates);
+            AgentCheckpoint.Save(agent, directory, "checkpoint", run);
+            agent.Env.Dispose();
+        }
+
+        using var restored = new CountingAlgorithm(new SyncVectorEnv(() => Gym.Make("CartPole-v1"), 2), options);
+        Assert.True(AgentCheckpoint.Load(restored, directory, "checkpoint", "counting"));
+        Assert.Equal(3, restored.Updates);
+        restored.Env.Dispose();
+    }
+
     private TrainRequest Request(string envId, int numEnvs, string folder, string[]? extraSettings = null) => new()
     {
         Algorithm = "ppo",
@@ -170,7 +219,7 @@ public sealed class ResumeTests : IDisposable
         NumEnvs = numEnvs,
 
         // 128 steps per iteration whatever the number of copies: 10 iterations, 5 before the interruption.
-        Settings = Settings([$"n_steps={128 / numEnvs}", "batch_size=64", "n_epochs=2", .. extraSettings ?? []]),
+        Settings = Settings([$"n_steps={128 / numEnvs}", .. extraSettings ?? PpoSettings]),
         OutputDirectory = Path.Combine(_root, folder),
     };
 
@@ -184,12 +233,12 @@ public sealed class ResumeTests : IDisposable
         return run.Directory;
     }
 
-    private static void AssertSameRun(string expectedDirectory, string actualDirectory)
+    private static void AssertSameRun(string expectedDirectory, string actualDirectory, string algorithm = "ppo")
     {
         (string[] expectedHeader, List<string[]> expectedRows) = ReadProgress(expectedDirectory);
         (string[] actualHeader, List<string[]> actualRows) = ReadProgress(actualDirectory);
         Assert.Equal(expectedHeader, actualHeader);
-        Assert.Equal(Budget / 128, expectedRows.Count);
+        Assert.True(expectedRows.Count >= Budget / 128, $"expected at least {Budget / 128} rows, got {expectedRows.Count}");
         Assert.Equal(expectedRows.Count, actualRows.Count);
         int[] compared = [.. Enumerable.Range(0, expectedHeader.Length).Where(c => expectedHeader[c] is not MetricKeys.Fps and not MetricKeys.TimeElapsed)];
         for (int row = 0; row < expectedRows.Count; row++)
@@ -197,8 +246,8 @@ public sealed class ResumeTests : IDisposable
             Assert.Equal(compared.Select(c => (expectedHeader[c], expectedRows[row][c])), compared.Select(c => (actualHeader[c], actualRows[row][c])));
         }
 
-        CheckpointData expected = Checkpoint.Load(expectedDirectory, "ppo", TrainingRun.ModelName);
-        CheckpointData actual = Checkpoint.Load(actualDirectory, "ppo", TrainingRun.ModelName);
+        CheckpointData expected = Checkpoint.Load(expectedDirectory, algorithm, TrainingRun.ModelName);
+        CheckpointData actual = Checkpoint.Load(actualDirectory, algorithm, TrainingRun.ModelName);
         Assert.Equal(expected.Counters, actual.Counters);
         Assert.Equal(expected.Tensors.Select(t => t.Name), actual.Tensors.Select(t => t.Name));
         foreach (SafeTensor tensor in expected.Tensors)
@@ -219,6 +268,18 @@ public sealed class ResumeTests : IDisposable
     {
         string[] lines = File.ReadAllLines(Path.Combine(directory, TrainingRun.ProgressFileName));
         return (lines[0].Split(','), [.. lines.Skip(1).Select(l => l.Split(','))]);
+    }
+
+    /// <summary>An algorithm whose only state of its own is a count of its updates, kept through the checkpoint hook.</summary>
+    private sealed class CountingAlgorithm(IVectorEnv env, OnPolicyOptions options) : OnPolicyAlgorithm(env, options, seed: 0, logger: null)
+    {
+        public int Updates { get; private set; }
+
+        protected internal override void SaveTrainingState(JsonObject state) => state["updates"] = Updates;
+
+        protected internal override void LoadTrainingState(JsonObject state) => Updates = state["updates"]!.GetValue<int>();
+
+        protected override void Train(double progressRemaining) => Updates++;
     }
 
     /// <summary>CartPole behind an adapter that does not implement <see cref="IStatefulEnv"/> (a user env).</summary>

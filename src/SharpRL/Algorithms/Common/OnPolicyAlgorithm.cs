@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using SharpRL.Common;
 using SharpRL.Envs;
 using SharpRL.Logging;
@@ -161,8 +162,27 @@ public abstract class OnPolicyAlgorithm : IDisposable
         return true;
     }
 
-    /// <summary>The optimizers whose state a checkpoint must keep, by a stable name.</summary>
+    /// <summary>
+    /// The optimizers whose state a checkpoint must keep, by a stable name: every optimizer the
+    /// algorithm steps (the critic's too), or a resumed run will not continue exactly.
+    /// </summary>
     protected internal virtual IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [];
+
+    /// <summary>
+    /// Adds the algorithm's own values that change during training (e.g. an adaptive penalty
+    /// coefficient) to a checkpoint; weights, optimizers, counters, the generator and the env are
+    /// saved by the base. Override together with <see cref="LoadTrainingState"/>.
+    /// </summary>
+    /// <param name="state">The object saved in the checkpoint.</param>
+    protected internal virtual void SaveTrainingState(JsonObject state)
+    {
+    }
+
+    /// <summary>Restores what <see cref="SaveTrainingState"/> wrote (an empty object for a checkpoint without it).</summary>
+    /// <param name="state">The object read from the checkpoint.</param>
+    protected internal virtual void LoadTrainingState(JsonObject state)
+    {
+    }
 
     /// <summary>The observations the next rollout starts from (checkpointed for an exact resume).</summary>
     internal float[] CurrentObservations => _observations;
