@@ -48,7 +48,7 @@ public static class AgentCheckpoint
     private const string ObservationStatisticsPrefix = "normalize.obs.";
     private const string RewardStatisticsPrefix = "normalize.reward.";
     private const string EnvStateKey = "env_state";
-    private const string TrainingStateKey = "algorithm_state";
+    private const string AlgorithmStateKey = "algorithm_state";
 
     private const string EnvStateUnavailableKey = "env_state_unavailable";
 
@@ -104,9 +104,7 @@ public static class AgentCheckpoint
             ["needs_reset"] = agent.NeedsReset,
             ["recent_episodes"] = episodes,
         };
-        var trainingState = new JsonObject();
-        agent.SaveTrainingState(trainingState);
-        extra[TrainingStateKey] = trainingState;
+        extra[AlgorithmStateKey] = agent.SaveAlgorithmState();
         if (envState is not null)
         {
             extra[EnvStateKey] = envState;
@@ -183,7 +181,10 @@ public static class AgentCheckpoint
         data.CopyTensorTo<float>("rollout.current_observations", agent.CurrentObservations, [agent.CurrentObservations.Length]);
         agent.RestoreCounters(data.GetCounter("num_timesteps"), (int)data.GetCounter("iterations"), data.GetCounter("num_updates"));
         agent.Random.RestoreState(ReadExtra(data, "rng_state").GetValue<string>());
-        agent.LoadTrainingState(data.Extra[TrainingStateKey] as JsonObject ?? []);
+        if (data.Extra[AlgorithmStateKey] is JsonObject algorithmState)
+        {
+            agent.LoadAlgorithmState(algorithmState);
+        }
 
         // Without the env's state the saved observations belong to episodes this env is not in: restart them.
         agent.NeedsReset = !exact || ReadExtra(data, "needs_reset").GetValue<bool>();

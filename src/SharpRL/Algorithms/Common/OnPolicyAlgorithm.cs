@@ -168,19 +168,11 @@ public abstract class OnPolicyAlgorithm : IDisposable
     /// </summary>
     protected internal virtual IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [];
 
-    /// <summary>
-    /// Adds the algorithm's own values that change during training (e.g. an adaptive penalty
-    /// coefficient) to a checkpoint; weights, optimizers, counters, the generator and the env are
-    /// saved by the base. Override together with <see cref="LoadTrainingState"/>.
-    /// </summary>
-    /// <param name="state">The object saved in the checkpoint.</param>
-    protected internal virtual void SaveTrainingState(JsonObject state)
-    {
-    }
+    /// <summary>Algorithm state beyond weights and optimizers that a resumed run needs (e.g. PPO-KL's β).</summary>
+    protected internal virtual JsonObject SaveAlgorithmState() => [];
 
-    /// <summary>Restores what <see cref="SaveTrainingState"/> wrote (an empty object for a checkpoint without it).</summary>
-    /// <param name="state">The object read from the checkpoint.</param>
-    protected internal virtual void LoadTrainingState(JsonObject state)
+    /// <summary>Restores what <see cref="SaveAlgorithmState"/> wrote.</summary>
+    protected internal virtual void LoadAlgorithmState(JsonObject state)
     {
     }
 
