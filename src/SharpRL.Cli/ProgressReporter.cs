@@ -5,13 +5,13 @@ using Spectre.Console;
 
 namespace SharpRL.Cli;
 
-/// <summary>A progress bar with steps/s and the recent mean return on a terminal; silent otherwise.</summary>
+/// <summary>A progress bar with steps/s and the recent mean return on a terminal; silent otherwise (or when output goes elsewhere than the console).</summary>
 internal static class ProgressReporter
 {
     /// <summary>Trains <paramref name="run"/>; returns false when <paramref name="cancellationToken"/> stopped it.</summary>
-    public static bool Run(TrainingRun run, bool quiet, CancellationToken cancellationToken)
+    public static bool Run(TrainingRun run, bool quiet, TextWriter output, CancellationToken cancellationToken)
     {
-        bool interactive = !quiet && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        bool interactive = !quiet && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
         {
             return run.Learn(cancellationToken: cancellationToken);
