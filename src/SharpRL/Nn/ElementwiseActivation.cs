@@ -1,0 +1,91 @@
+using System.Numerics;
+
+namespace SharpRL.Nn;
+
+/// <summary>
+/// Base of the parameter-free element-wise activations y = f(x) whose derivative can be read from the
+/// output y alone (tanh, ReLU): forward caches y, and since the Jacobian is diagonal the same product
+/// diag(f′) v serves reverse mode (Jᵀv) and forward mode (Jv). A derived class supplies f and that product.
+/// </summary>
+/// <typeparam name="T">float for training, double for finite-difference checks.</typeparam>
+public abstract class ElementwiseActivation<T> : IModule<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly string _moduleName;
+    private T[] _cachedOutput = [];
+    private int _cachedBatchSize;
+
+    /// <summary>Creates the activation for rows of <paramref name="size"/> features.</summary>
+    /// <param name="size">Features per row; positive.</param>
+    /// <param name="moduleName">The module's name in error messages, e.g. "Tanh".</param>
+    private protected ElementwiseActivation(int size, string moduleName)
+    {
+        InputSize = ModuleArguments.RequirePositiveSize(size, nameof(size));
+        _moduleName = moduleName;
+    }
+
+    /// <inheritdoc />
+    public int InputSize { get; }
+
+    /// <inheritdoc />
+    public int OutputSize => InputSize;
+
+    /// <summary>Empty: an element-wise activation has no parameters.</summary>
+    public IReadOnlyList<Parameter<T>> Parameters => [];
+
+    /// <inheritdoc />
+    public void Forward(ReadOnlySpan<T> input, Span<T> output, int batchSize)
+    {
+        ModuleArguments.RequirePositiveBatch(batchSize);
+        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
+        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
+        input.CopyTo(output);
+        ActivateInPlace(output);
+        CacheOutput(output, batchSize);
+    }
+
+    /// <inheritdoc />
+    public void Backward(ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize)
+    {
+        ModuleArguments.RequirePositiveBatch(batchSize);
+        ModuleArguments.RequireLength(gradOutput.Length, batchSize, OutputSize, nameof(gradOutput));
+        ModuleArguments.RequireLengthOrEmpty(gradInput.Length, batchSize, InputSize, nameof(gradInput));
+        ModuleArguments.RequireCachedBatch(_cachedBatchSize, batchSize, _moduleName);
+        if (!gradInput.IsEmpty)
+        {
+            gradOutput.CopyTo(gradInput);
+            MultiplyByDerivativeInPlace(_cachedOutput.AsSpan(0, gradInput.Length), gradInput);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Jvp(ReadOnlySpan<T> input, ReadOnlySpan<T> inputTangent, Span<T> output, Span<T> outputTangent, int batchSize)
+    {
+        ModuleArguments.RequirePositiveBatch(batchSize);
+        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
+        ModuleArguments.RequireLengthOrEmpty(inputTangent.Length, batchSize, InputSize, nameof(inputTangent));
+        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
+        ModuleArguments.RequireLength(outputTangent.Length, batchSize, OutputSize, nameof(outputTangent));
+        Forward(input, output, batchSize);
+        if (inputTangent.IsEmpty)
+        {
+            outputTangent.Clear();
+            return;
+        }
+
+        inputTangent.CopyTo(outputTangent);
+        MultiplyByDerivativeInPlace(output, outputTangent);
+    }
+
+    /// <summary>values ← f(values), in place.</summary>
+    private protected abstract void ActivateInPlace(Span<T> values);
+
+    /// <summary>vector ← f′ ⊙ vector, with f′ computed from the activation's output y.</summary>
+    private protected abstract void MultiplyByDerivativeInPlace(ReadOnlySpan<T> output, Span<T> vector);
+
+    private void CacheOutput(ReadOnlySpan<T> output, int batchSize)
+    {
+        _cachedOutput = ModuleArguments.Grow(_cachedOutput, output.Length);
+        output.CopyTo(_cachedOutput);
+        _cachedBatchSize = batchSize;
+    }
+}
