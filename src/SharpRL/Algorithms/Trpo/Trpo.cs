@@ -1,5 +1,3 @@
-using SharpRL.Algorithms.Common;
-using SharpRL.Common;
 using SharpRL.Algorithms.Npg;
 using SharpRL.Envs;
 using SharpRL.Logging;
@@ -12,112 +10,42 @@ namespace SharpRL.Algorithms.Trpo;
 /// max_θ E[π_θ(a|s)/π_old(a|s) · Â] subject to mean KL(π_old ‖ π_θ) ≤ δ. The NPG direction x ≈ F⁻¹g is scaled
 /// to the edge of the quadratic trust region, then a backtracking line search checks the real constraint and
 /// the real surrogate, and reverts to θ_old when no fraction of the step passes. The critic is fitted by its
-/// own regression epochs.
+/// own regression epochs. The shared part of the update is <see cref="NaturalGradientAlgorithm"/>'s.
 /// </summary>
-public sealed class Trpo : OnPolicyAlgorithm
+public sealed class Trpo : NaturalGradientAlgorithm
 {
-    private readonly PairedWorker _worker = new("trpo-critic");
-    private readonly Action _policyStep;
-    private readonly Action _criticFit;
-    private double _criticLearningRate;
-    private double _criticResult;
-    private LineSearchResult _search;
-    private ConjugateGradientResult _cg;
-    private readonly NaturalGradient _natural;
-    private readonly ValueRegression _critic;
-    private readonly float[] _gradient;
-    private readonly float[] _direction;
     private readonly float[] _thetaOld;
+    private LineSearchResult _search;
 
     /// <summary>Creates a TRPO learner on <paramref name="env"/>.</summary>
     public Trpo(IVectorEnv env, TrpoOptions options, int seed = 0, MetricsLogger? logger = null)
-        : base(env, options, seed, logger)
+        : base(env, options, seed, logger, "trpo-critic")
     {
         TrpoOptions = options;
-        _natural = new NaturalGradient(Policy, Buffer);
-        _policyStep = PolicyStep;
-        _criticFit = CriticFit;
-        _critic = new ValueRegression(Policy, Buffer, options.BatchSize, options.LearningRate.ValueAt(1), options.AdamEpsilon);
-        _gradient = new float[_natural.ParameterCount];
-        _direction = new float[_natural.ParameterCount];
-        _thetaOld = new float[_natural.ParameterCount];
+        _thetaOld = new float[Natural.ParameterCount];
     }
 
     /// <summary>The TRPO settings.</summary>
     public TrpoOptions TrpoOptions { get; }
 
-    /// <summary>The critic's optimiser.</summary>
-    public Adam<float> CriticOptimizer => _critic.Optimizer;
-
-    /// <summary>The shared parameter-space machinery (tests construct steps with it).</summary>
-    internal NaturalGradient Natural => _natural;
-
     /// <inheritdoc />
-    protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [new("critic", _critic.Optimizer)];
-
-    /// <inheritdoc />
-    protected override void Train(double progressRemaining)
+    private protected override void TakeStep(ReadOnlySpan<float> advantage, ReadOnlySpan<float> direction, double maxStep, double surrogateOld)
     {
-        TrpoOptions o = TrpoOptions;
-        _criticLearningRate = o.LearningRate.ValueAt(progressRemaining);
-
-        // π and V share no parameters: the critic's regression runs on the worker thread while the
-        // policy takes its natural-gradient step here (same result as one after the other).
-        _worker.Run(_policyStep, _criticFit);
-        double explainedVariance = ExplainedVariance();
-        double learningRate = _criticLearningRate;
-        double valueLoss = _criticResult;
-
-        Logger.Record(MetricKeys.PolicyGradientLoss, -_search.Surrogate);
-        Logger.Record(MetricKeys.Kl, _search.Kl);
-        Logger.Record(MetricKeys.IsLineSearchSuccess, _search.Accepted ? 1 : 0);
-        Logger.Record(MetricKeys.StepFraction, _search.StepFraction);
-        Logger.Record(MetricKeys.CgResidual, _cg.ResidualNorm);
-        Logger.Record(MetricKeys.ValueLoss, valueLoss);
-        Logger.Record(MetricKeys.ExplainedVariance, explainedVariance);
-        Logger.Record(MetricKeys.LearningRate, learningRate);
-        Logger.Record(MetricKeys.NUpdates, NumUpdates);
-        if (Policy.LogStd is { } logStd)
-        {
-            Logger.Record(MetricKeys.Std, logStd.Value.Average(v => Math.Exp(v)));
-        }
-    }
-
-    /// <summary>The natural-gradient policy update on the rollout (runs on the calling thread).</summary>
-    private void PolicyStep()
-    {
-        TrpoOptions o = TrpoOptions;
-        ReadOnlySpan<float> advantage = _natural.Advantages(o.NormalizeAdvantage);
-
-        // g = ∇θ L(θ_old), L(θ) = E[r Â] + c_e E[H], r = π_θ(a|s) / π_old(a|s)
-        double surrogateOld = _natural.Surrogate(advantage, o.EntCoef, _gradient, out _);
-
-        // x ≈ (F + λI)⁻¹ g by conjugate gradient on exact Fisher-vector products.
-        _cg = _natural.SolveFisher(_gradient, _direction, o.CgDamping, o.CgMaxSteps, o.CgTolerance);
-
-        // Largest step the quadratic model allows: ½ β² xᵀFx = δ  ⇒  β = √(2δ / xᵀFx)  (xᵀFx ≈ gᵀF⁻¹g).
-        double quadratic = _natural.FisherQuadraticForm(_direction, o.CgDamping);
-        double maxStep = quadratic > 0 ? Math.Sqrt(2 * o.TargetKl / quadratic) : 0;
-
-        _search = LineSearch(advantage, _direction, maxStep, surrogateOld);
+        // θ_old + β x is only the quadratic model's edge: search back along it for a step that keeps the real KL ≤ δ and improves L.
+        _search = LineSearch(advantage, direction, maxStep, surrogateOld);
         if (_search.Accepted)
         {
             NumUpdates++;
         }
     }
 
-    /// <summary>The critic's own regression epochs (runs on the worker thread).</summary>
-    private void CriticFit() => _criticResult = _critic.Fit(TrpoOptions.NumCriticUpdates, _criticLearningRate, Random);
-
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
+    private protected override void RecordStepMetrics()
     {
-        if (disposing)
-        {
-            _worker.Dispose();
-        }
-
-        base.Dispose(disposing);
+        Logger.Record(MetricKeys.PolicyGradientLoss, -_search.Surrogate);
+        Logger.Record(MetricKeys.Kl, _search.Kl);
+        Logger.Record(MetricKeys.IsLineSearchSuccess, _search.Accepted ? 1 : 0);
+        Logger.Record(MetricKeys.StepFraction, _search.StepFraction);
     }
 
     /// <summary>
@@ -132,7 +60,7 @@ public sealed class Trpo : OnPolicyAlgorithm
     internal LineSearchResult LineSearch(ReadOnlySpan<float> advantage, ReadOnlySpan<float> direction, double maxStep, double surrogateOld)
     {
         TrpoOptions o = TrpoOptions;
-        ParameterVector<float> theta = _natural.PolicyVector;
+        ParameterVector<float> theta = Natural.PolicyVector;
         theta.CopyValuesTo(_thetaOld);
         double fraction = 1.0;
         for (int attempt = 0; attempt < o.LineSearchMaxIter; attempt++)
@@ -140,7 +68,7 @@ public sealed class Trpo : OnPolicyAlgorithm
             // θ = θ_old + f β x, set from θ_old each time so rejected tries leave no residue.
             theta.SetValues(_thetaOld);
             theta.AddScaledToValues((float)(fraction * maxStep), direction);
-            double surrogate = _natural.Surrogate(advantage, o.EntCoef, default, out double kl);
+            double surrogate = Natural.Surrogate(advantage, o.EntCoef, default, out double kl);
             if (kl <= o.TargetKl && surrogate > surrogateOld)
             {
                 return new LineSearchResult(Accepted: true, fraction, kl, surrogate);
