@@ -15,12 +15,7 @@ namespace SharpRL.Algorithms.A2c;
 public sealed class A2c : OnPolicyAlgorithm
 {
     private readonly IOptimizer<float> _optimizer;
-    private readonly float[] _advantage;
-    private readonly float[] _logProb;
-    private readonly float[] _entropy;
-    private readonly float[] _logProbCoefficient;
-    private readonly float[] _entropyCoefficient;
-    private readonly float[] _gradDistributionParameters;
+    private readonly RolloutPolicyGradient _policyGradient;
     private readonly float[] _valuePrediction;
     private readonly float[] _gradValue;
 
@@ -34,12 +29,7 @@ public sealed class A2c : OnPolicyAlgorithm
         _optimizer = options.UseRmsProp
             ? new RmsProp<float>(Policy.Parameters, learningRate, options.RmsPropAlpha, options.RmsPropEpsilon)
             : new Adam<float>(Policy.Parameters, learningRate, epsilon: options.AdamEpsilon);
-        _advantage = new float[n];
-        _logProb = new float[n];
-        _entropy = new float[n];
-        _logProbCoefficient = new float[n];
-        _entropyCoefficient = new float[n];
-        _gradDistributionParameters = new float[n * Buffer.DistributionParameterSize];
+        _policyGradient = new RolloutPolicyGradient(Policy, Buffer);
         _valuePrediction = new float[n];
         _gradValue = new float[n];
     }
@@ -91,35 +81,13 @@ public sealed class A2c : OnPolicyAlgorithm
         int n = Buffer.Size;
         _optimizer.ZeroGradient();
 
-        Span<float> advantage = _advantage.AsSpan(0, n);
-        Buffer.Advantages.AsSpan(0, n).CopyTo(advantage);
-        if (o.NormalizeAdvantage)
-        {
-            AdvantageNormalization.NormalizeInPlace(advantage);
-        }
-
         // Policy: ∂L/∂ ln π(a|s) = −Â/N ;  ∂L/∂H = −c_e/N
-        ReadOnlySpan<float> distributionParameters = Policy.ForwardDistribution(Buffer.Observations, n);
-        Policy.Distribution.LogProb(distributionParameters, Buffer.Actions, _logProb, n);
-        Policy.Distribution.Entropy(distributionParameters, _entropy, n);
-        double policyLoss = 0, entropySum = 0;
-        float invN = 1f / n;
-        for (int i = 0; i < n; i++)
-        {
-            policyLoss -= _logProb[i] * advantage[i];
-            entropySum += _entropy[i];
-            _logProbCoefficient[i] = -advantage[i] * invN;
-            _entropyCoefficient[i] = (float)-o.EntCoef * invN;
-        }
-
-        Array.Clear(_gradDistributionParameters);
-        Policy.Distribution.LogProbBackward(distributionParameters, Buffer.Actions, _logProbCoefficient, _gradDistributionParameters, n);
-        Policy.Distribution.EntropyBackward(distributionParameters, _entropyCoefficient, _gradDistributionParameters, n);
-        Policy.BackwardDistribution(_gradDistributionParameters, n);
+        (double policyLoss, double entropyLoss) = _policyGradient.Accumulate(o.NormalizeAdvantage, o.EntCoef);
 
         // Value: ∂/∂V(s) of c_v (1/N) Σ (V(s) − R)² = 2 c_v (V(s) − R) / N
         Policy.ForwardValues(Buffer.Observations, _valuePrediction, n);
         double valueLoss = 0;
+        float invN = 1f / n;
         float vfScale = (float)o.VfCoef * 2f * invN;
         for (int i = 0; i < n; i++)
         {
@@ -130,9 +98,7 @@ public sealed class A2c : OnPolicyAlgorithm
 
         Policy.BackwardValues(_gradValue, n);
 
-        policyLoss /= n;
         valueLoss /= n;
-        double entropyLoss = -entropySum / n;
         return new Stats(policyLoss, valueLoss, entropyLoss, policyLoss + (o.EntCoef * entropyLoss) + (o.VfCoef * valueLoss));
     }
 

@@ -22,27 +22,16 @@ public sealed class Reinforce : OnPolicyAlgorithm
 {
     private readonly Adam<float> _optimizer;
     private readonly ValueRegression _baseline;
-    private readonly float[] _advantage;
-    private readonly float[] _logProb;
-    private readonly float[] _entropy;
-    private readonly float[] _logProbCoefficient;
-    private readonly float[] _entropyCoefficient;
-    private readonly float[] _gradDistributionParameters;
+    private readonly RolloutPolicyGradient _policyGradient;
 
     /// <summary>Creates a REINFORCE learner on <paramref name="env"/>.</summary>
     public Reinforce(IVectorEnv env, ReinforceOptions options, int seed = 0, MetricsLogger? logger = null)
         : base(env, options, seed, logger)
     {
         ReinforceOptions = options;
-        int n = options.RolloutSize;
         _optimizer = new Adam<float>(Policy.PolicyParameters, options.LearningRate.ValueAt(1), epsilon: options.AdamEpsilon);
         _baseline = new ValueRegression(Policy, Buffer, options.BatchSize, options.BaselineLearningRate, options.AdamEpsilon);
-        _advantage = new float[n];
-        _logProb = new float[n];
-        _entropy = new float[n];
-        _logProbCoefficient = new float[n];
-        _entropyCoefficient = new float[n];
-        _gradDistributionParameters = new float[n * Buffer.DistributionParameterSize];
+        _policyGradient = new RolloutPolicyGradient(Policy, Buffer);
     }
 
     /// <summary>The REINFORCE settings.</summary>
@@ -97,35 +86,10 @@ public sealed class Reinforce : OnPolicyAlgorithm
     internal (double PolicyLoss, double EntropyLoss) ComputePolicyGradient()
     {
         ReinforceOptions o = ReinforceOptions;
-        int n = Buffer.Size;
         _optimizer.ZeroGradient();
 
         // Â = R − b(s): with λ = 1 the GAE advantage is the Monte-Carlo return minus the baseline V(s).
-        Span<float> advantage = _advantage.AsSpan(0, n);
-        Buffer.Advantages.AsSpan(0, n).CopyTo(advantage);
-        if (o.NormalizeAdvantage)
-        {
-            AdvantageNormalization.NormalizeInPlace(advantage);
-        }
-
         // −g = −(1/N) Σ ∇ ln π(a|s) Â − c_e (1/N) Σ ∇H: each sample's coefficient on ∇ ln π is −Â/N.
-        ReadOnlySpan<float> distributionParameters = Policy.ForwardDistribution(Buffer.Observations, n);
-        Policy.Distribution.LogProb(distributionParameters, Buffer.Actions, _logProb, n);
-        Policy.Distribution.Entropy(distributionParameters, _entropy, n);
-        double policyLoss = 0, entropySum = 0;
-        float invN = 1f / n;
-        for (int i = 0; i < n; i++)
-        {
-            policyLoss -= _logProb[i] * advantage[i];
-            entropySum += _entropy[i];
-            _logProbCoefficient[i] = -advantage[i] * invN;
-            _entropyCoefficient[i] = (float)-o.EntCoef * invN;
-        }
-
-        Array.Clear(_gradDistributionParameters);
-        Policy.Distribution.LogProbBackward(distributionParameters, Buffer.Actions, _logProbCoefficient, _gradDistributionParameters, n);
-        Policy.Distribution.EntropyBackward(distributionParameters, _entropyCoefficient, _gradDistributionParameters, n);
-        Policy.BackwardDistribution(_gradDistributionParameters, n);
-        return (policyLoss / n, -entropySum / n);
+        return _policyGradient.Accumulate(o.NormalizeAdvantage, o.EntCoef);
     }
 }
