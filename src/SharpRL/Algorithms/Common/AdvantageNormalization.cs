@@ -1,6 +1,6 @@
 namespace SharpRL.Algorithms.Common;
 
-/// <summary>Standardising advantages, shared by the methods that take one step on the whole rollout.</summary>
+/// <summary>Standardising advantages, over a whole rollout (REINFORCE, A2C, NPG, TRPO) or per minibatch (PPO, PPO-KL).</summary>
 internal static class AdvantageNormalization
 {
     /// <summary>

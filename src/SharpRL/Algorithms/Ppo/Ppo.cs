@@ -266,9 +266,9 @@ public sealed class Ppo : OnPolicyAlgorithm
             _valueOldBatch[j] = Buffer.Values[i];
         }
 
-        if (PpoOptions.NormalizeAdvantage && indices.Length > 1)
+        if (PpoOptions.NormalizeAdvantage)
         {
-            NormalizeInPlace(_advantageBatch.AsSpan(0, indices.Length));
+            AdvantageNormalization.NormalizeInPlace(_advantageBatch.AsSpan(0, indices.Length));
         }
     }
 
@@ -279,29 +279,6 @@ public sealed class Ppo : OnPolicyAlgorithm
         {
             int j = Random.Next(i + 1);
             (indices[i], indices[j]) = (indices[j], indices[i]);
-        }
-    }
-
-    private static void NormalizeInPlace(Span<float> values)
-    {
-        // (Â − mean) / (std + 1e-8) with the unbiased std, as SB3 (torch.std) does.
-        double mean = 0;
-        foreach (float v in values)
-        {
-            mean += v;
-        }
-
-        mean /= values.Length;
-        double sumSquares = 0;
-        foreach (float v in values)
-        {
-            sumSquares += (v - mean) * (v - mean);
-        }
-
-        double std = Math.Sqrt(sumSquares / (values.Length - 1));
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)((values[i] - mean) / (std + 1e-8));
         }
     }
 
