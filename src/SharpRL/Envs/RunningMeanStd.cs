@@ -80,7 +80,7 @@ public sealed class RunningMeanStd
     {
         int rows = CheckBatch(values.Length, nameof(values));
         CheckDestination(values.Length, normalized.Length, nameof(normalized));
-        NormalizationChecks.CheckClipAndEpsilon(clip, epsilon);
+        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
         for (int row = 0; row < rows; row++)
         {
             int offset = row * Size;
@@ -100,7 +100,7 @@ public sealed class RunningMeanStd
     {
         CheckBatch(normalized.Length, nameof(normalized));
         CheckDestination(normalized.Length, values.Length, nameof(values));
-        NormalizationChecks.CheckClipAndEpsilon(double.PositiveInfinity, epsilon);
+        NormalizerCommon.CheckClipAndEpsilon(double.PositiveInfinity, epsilon);
         for (int i = 0; i < normalized.Length; i++)
         {
             int j = i % Size;

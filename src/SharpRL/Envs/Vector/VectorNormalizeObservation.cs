@@ -25,13 +25,13 @@ public sealed class VectorNormalizeObservation : VectorWrapper
     public VectorNormalizeObservation(IVectorEnv env, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        NormalizationChecks.CheckClipAndEpsilon(clip, epsilon);
+        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
         Clip = clip;
         Epsilon = epsilon;
         _observationSize = env.SingleObservationSpace.FlatSize;
         _finalObservations = new float[env.NumEnvs * _observationSize];
         ObservationStatistics = new RunningMeanStd(_observationSize);
-        SingleObservationSpace = NormalizationChecks.NormalizedSpace(env.SingleObservationSpace, clip);
+        SingleObservationSpace = NormalizerCommon.NormalizedSpace(env.SingleObservationSpace, clip);
     }
 
     /// <summary>Running mean and variance of the raw observations, shared by all copies.</summary>
@@ -78,17 +78,13 @@ public sealed class VectorNormalizeObservation : VectorWrapper
     /// <param name="state">The snapshot being written.</param>
     protected override void SaveWrapperState(JsonObject state)
     {
-        state["clip"] = EnvState.Number(Clip);
-        state["epsilon"] = EnvState.Number(Epsilon);
-        state["statistics"] = EnvState.Statistics(ObservationStatistics);
+        NormalizerCommon.SaveSettings(state, gamma: null, Clip, Epsilon, ObservationStatistics);
     }
 
     /// <inheritdoc />
     protected override void LoadWrapperState(JsonObject state)
     {
-        EnvState.RequireSetting(state, "clip", Clip);
-        EnvState.RequireSetting(state, "epsilon", Epsilon);
-        ObservationStatistics.SetState(EnvState.ReadStatistics(state, "statistics", ObservationStatistics.Size));
+        ObservationStatistics.SetState(NormalizerCommon.ReadSettings(state, gamma: null, Clip, Epsilon, ObservationStatistics));
     }
 
     /// <summary>Normalises raw observations (any number of rows) with the current statistics, without updating them (evaluation).</summary>

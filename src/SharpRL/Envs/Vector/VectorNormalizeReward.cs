@@ -23,8 +23,8 @@ public sealed class VectorNormalizeReward : VectorWrapper
     public VectorNormalizeReward(IVectorEnv env, double gamma = 0.99, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        NormalizationChecks.CheckGamma(gamma);
-        NormalizationChecks.CheckClipAndEpsilon(clip, epsilon);
+        NormalizerCommon.CheckGamma(gamma);
+        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
         Gamma = gamma;
         Clip = clip;
         Epsilon = epsilon;
@@ -79,25 +79,19 @@ public sealed class VectorNormalizeReward : VectorWrapper
     /// <param name="state">The snapshot being written.</param>
     protected override void SaveWrapperState(JsonObject state)
     {
-        state["gamma"] = EnvState.Number(Gamma);
-        state["clip"] = EnvState.Number(Clip);
-        state["epsilon"] = EnvState.Number(Epsilon);
-        state["statistics"] = EnvState.Statistics(RewardStatistics);
+        NormalizerCommon.SaveSettings(state, Gamma, Clip, Epsilon, RewardStatistics);
         state["discounted_returns"] = EnvState.Numbers(_returns);
     }
 
     /// <inheritdoc />
     protected override void LoadWrapperState(JsonObject state)
     {
-        EnvState.RequireSetting(state, "gamma", Gamma);
-        EnvState.RequireSetting(state, "clip", Clip);
-        EnvState.RequireSetting(state, "epsilon", Epsilon);
-        RunningMeanStdState statistics = EnvState.ReadStatistics(state, "statistics", RewardStatistics.Size);
+        RunningMeanStdState statistics = NormalizerCommon.ReadSettings(state, Gamma, Clip, Epsilon, RewardStatistics);
         double[] returns = EnvState.ReadDoubles(state, "discounted_returns", _returns.Length);
         RewardStatistics.SetState(statistics);
         returns.CopyTo(_returns, 0);
     }
 
     /// <summary>Scales a raw reward with the current statistics, without updating them.</summary>
-    public double Normalize(double reward) => Math.Clamp(reward / Math.Sqrt(RewardStatistics.Variance[0] + Epsilon), -Clip, Clip);
+    public double Normalize(double reward) => NormalizerCommon.ScaleReward(reward, RewardStatistics, Clip, Epsilon);
 }

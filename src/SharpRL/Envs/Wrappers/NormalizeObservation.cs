@@ -21,11 +21,11 @@ public sealed class NormalizeObservation : Wrapper
     public NormalizeObservation(IEnv env, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        NormalizationChecks.CheckClipAndEpsilon(clip, epsilon);
+        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
         Clip = clip;
         Epsilon = epsilon;
         Statistics = new RunningMeanStd(env.ObservationSpace.FlatSize);
-        ObservationSpace = NormalizationChecks.NormalizedSpace(env.ObservationSpace, clip);
+        ObservationSpace = NormalizerCommon.NormalizedSpace(env.ObservationSpace, clip);
     }
 
     /// <summary>Running mean and variance of the raw observations.</summary>
@@ -61,17 +61,13 @@ public sealed class NormalizeObservation : Wrapper
     /// <param name="state">The snapshot being written.</param>
     protected override void SaveWrapperState(JsonObject state)
     {
-        state["clip"] = EnvState.Number(Clip);
-        state["epsilon"] = EnvState.Number(Epsilon);
-        state["statistics"] = EnvState.Statistics(Statistics);
+        NormalizerCommon.SaveSettings(state, gamma: null, Clip, Epsilon, Statistics);
     }
 
     /// <inheritdoc />
     protected override void LoadWrapperState(JsonObject state)
     {
-        EnvState.RequireSetting(state, "clip", Clip);
-        EnvState.RequireSetting(state, "epsilon", Epsilon);
-        Statistics.SetState(EnvState.ReadStatistics(state, "statistics", Statistics.Size));
+        Statistics.SetState(NormalizerCommon.ReadSettings(state, gamma: null, Clip, Epsilon, Statistics));
     }
 
     /// <summary>Normalises raw observations (any number of rows) with the current statistics, without updating them.</summary>

@@ -24,8 +24,8 @@ public sealed class NormalizeReward : Wrapper
     public NormalizeReward(IEnv env, double gamma = 0.99, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        NormalizationChecks.CheckGamma(gamma);
-        NormalizationChecks.CheckClipAndEpsilon(clip, epsilon);
+        NormalizerCommon.CheckGamma(gamma);
+        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
         Gamma = gamma;
         Clip = clip;
         Epsilon = epsilon;
@@ -74,25 +74,19 @@ public sealed class NormalizeReward : Wrapper
     /// <param name="state">The snapshot being written.</param>
     protected override void SaveWrapperState(JsonObject state)
     {
-        state["gamma"] = EnvState.Number(Gamma);
-        state["clip"] = EnvState.Number(Clip);
-        state["epsilon"] = EnvState.Number(Epsilon);
-        state["statistics"] = EnvState.Statistics(Statistics);
+        NormalizerCommon.SaveSettings(state, Gamma, Clip, Epsilon, Statistics);
         state["discounted_return"] = EnvState.Number(_discountedReturn);
     }
 
     /// <inheritdoc />
     protected override void LoadWrapperState(JsonObject state)
     {
-        EnvState.RequireSetting(state, "gamma", Gamma);
-        EnvState.RequireSetting(state, "clip", Clip);
-        EnvState.RequireSetting(state, "epsilon", Epsilon);
-        RunningMeanStdState statistics = EnvState.ReadStatistics(state, "statistics", Statistics.Size);
+        RunningMeanStdState statistics = NormalizerCommon.ReadSettings(state, Gamma, Clip, Epsilon, Statistics);
         double discountedReturn = EnvState.ReadDouble(state, "discounted_return");
         Statistics.SetState(statistics);
         _discountedReturn = discountedReturn;
     }
 
     /// <summary>Scales a raw reward with the current statistics, without updating them.</summary>
-    public double Normalize(double reward) => Math.Clamp(reward / Math.Sqrt(Statistics.Variance[0] + Epsilon), -Clip, Clip);
+    public double Normalize(double reward) => NormalizerCommon.ScaleReward(reward, Statistics, Clip, Epsilon);
 }
