@@ -213,6 +213,15 @@ public abstract class OnPolicyAlgorithm : IDisposable
     /// <param name="progressRemaining">1 − timesteps / total, for schedules.</param>
     protected abstract void Train(double progressRemaining);
 
+    /// <summary>Records train/std, the mean σ of a Gaussian policy's log-std parameter (nothing for discrete actions).</summary>
+    protected void RecordPolicyStd()
+    {
+        if (Policy.LogStd is { } logStd)
+        {
+            Logger.Record(MetricKeys.Std, logStd.Value.Average(v => Math.Exp(v)));
+        }
+    }
+
     /// <summary>Explained variance 1 − Var(R − V) / Var(R) of the rollout's value predictions.</summary>
     protected double ExplainedVariance()
     {

@@ -72,10 +72,7 @@ public abstract class NaturalGradientAlgorithm : OnPolicyAlgorithm
         Logger.Record(MetricKeys.ExplainedVariance, explainedVariance);
         Logger.Record(MetricKeys.LearningRate, _criticLearningRate);
         Logger.Record(MetricKeys.NUpdates, NumUpdates);
-        if (Policy.LogStd is { } logStd)
-        {
-            Logger.Record(MetricKeys.Std, logStd.Value.Average(v => Math.Exp(v)));
-        }
+        RecordPolicyStd();
     }
 
     /// <summary>

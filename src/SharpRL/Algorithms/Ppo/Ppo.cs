@@ -139,10 +139,7 @@ public sealed class Ppo : OnPolicyAlgorithm
         Logger.Record(MetricKeys.LearningRate, learningRate);
         Logger.Record(MetricKeys.ClipRange, epsilonLow);
         Logger.Record(MetricKeys.NUpdates, NumUpdates);
-        if (Policy.LogStd is { } logStd)
-        {
-            Logger.Record(MetricKeys.Std, logStd.Value.Average(v => Math.Exp(v)));
-        }
+        RecordPolicyStd();
     }
 
     /// <summary>

@@ -161,10 +161,7 @@ public sealed class PpoKl : OnPolicyAlgorithm
         Logger.Record(MetricKeys.ExplainedVariance, ExplainedVariance());
         Logger.Record(MetricKeys.LearningRate, learningRate);
         Logger.Record(MetricKeys.NUpdates, NumUpdates);
-        if (Policy.LogStd is { } logStd)
-        {
-            Logger.Record(MetricKeys.Std, logStd.Value.Average(v => Math.Exp(v)));
-        }
+        RecordPolicyStd();
     }
 
     /// <summary>

@@ -73,10 +73,7 @@ public sealed class Reinforce : OnPolicyAlgorithm
         Logger.Record(MetricKeys.ExplainedVariance, explainedVariance);
         Logger.Record(MetricKeys.LearningRate, learningRate);
         Logger.Record(MetricKeys.NUpdates, NumUpdates);
-        if (Policy.LogStd is { } logStd)
-        {
-            Logger.Record(MetricKeys.Std, logStd.Value.Average(v => Math.Exp(v)));
-        }
+        RecordPolicyStd();
     }
 
     /// <summary>
