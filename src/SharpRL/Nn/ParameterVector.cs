@@ -38,55 +38,19 @@ public sealed class ParameterVector<T> where T : unmanaged, IFloatingPointIeee75
 
     /// <summary>destination ← θ.</summary>
     /// <param name="destination">Exactly <see cref="Count"/> elements.</param>
-    public void CopyValuesTo(Span<T> destination)
-    {
-        RequireCount(destination.Length, nameof(destination));
-        int offset = 0;
-        foreach (Parameter<T> parameter in _parameters)
-        {
-            parameter.Value.CopyTo(destination.Slice(offset, parameter.Length));
-            offset += parameter.Length;
-        }
-    }
+    public void CopyValuesTo(Span<T> destination) => Gather(static p => p.Value, destination, nameof(destination));
 
     /// <summary>θ ← values.</summary>
     /// <param name="values">Exactly <see cref="Count"/> elements.</param>
-    public void SetValues(ReadOnlySpan<T> values)
-    {
-        RequireCount(values.Length, nameof(values));
-        int offset = 0;
-        foreach (Parameter<T> parameter in _parameters)
-        {
-            values.Slice(offset, parameter.Length).CopyTo(parameter.Value);
-            offset += parameter.Length;
-        }
-    }
+    public void SetValues(ReadOnlySpan<T> values) => Scatter(values, static p => p.Value, nameof(values));
 
     /// <summary>destination ← ∂L/∂θ (the accumulated gradients).</summary>
     /// <param name="destination">Exactly <see cref="Count"/> elements.</param>
-    public void CopyGradientsTo(Span<T> destination)
-    {
-        RequireCount(destination.Length, nameof(destination));
-        int offset = 0;
-        foreach (Parameter<T> parameter in _parameters)
-        {
-            parameter.Gradient.CopyTo(destination.Slice(offset, parameter.Length));
-            offset += parameter.Length;
-        }
-    }
+    public void CopyGradientsTo(Span<T> destination) => Gather(static p => p.Gradient, destination, nameof(destination));
 
     /// <summary>θ-tangent ← tangents, the direction that <see cref="IModule{T}.Jvp"/> differentiates along.</summary>
     /// <param name="tangents">Exactly <see cref="Count"/> elements.</param>
-    public void SetTangents(ReadOnlySpan<T> tangents)
-    {
-        RequireCount(tangents.Length, nameof(tangents));
-        int offset = 0;
-        foreach (Parameter<T> parameter in _parameters)
-        {
-            tangents.Slice(offset, parameter.Length).CopyTo(parameter.Tangent);
-            offset += parameter.Length;
-        }
-    }
+    public void SetTangents(ReadOnlySpan<T> tangents) => Scatter(tangents, static p => p.Tangent, nameof(tangents));
 
     /// <summary>θ ← θ + α·direction (a line-search or natural-gradient step).</summary>
     /// <param name="alpha">Step length α.</param>
@@ -104,6 +68,30 @@ public sealed class ParameterVector<T> where T : unmanaged, IFloatingPointIeee75
                 value[i] += alpha * step[i];
             }
 
+            offset += parameter.Length;
+        }
+    }
+
+    /// <summary>Copies each parameter's <paramref name="field"/> (value, gradient or tangent) into its slice of <paramref name="flat"/>.</summary>
+    private void Gather(Func<Parameter<T>, T[]> field, Span<T> flat, string paramName)
+    {
+        RequireCount(flat.Length, paramName);
+        int offset = 0;
+        foreach (Parameter<T> parameter in _parameters)
+        {
+            field(parameter).CopyTo(flat.Slice(offset, parameter.Length));
+            offset += parameter.Length;
+        }
+    }
+
+    /// <summary>Copies each slice of <paramref name="flat"/> into its parameter's <paramref name="field"/> (value, gradient or tangent).</summary>
+    private void Scatter(ReadOnlySpan<T> flat, Func<Parameter<T>, T[]> field, string paramName)
+    {
+        RequireCount(flat.Length, paramName);
+        int offset = 0;
+        foreach (Parameter<T> parameter in _parameters)
+        {
+            flat.Slice(offset, parameter.Length).CopyTo(field(parameter));
             offset += parameter.Length;
         }
     }
