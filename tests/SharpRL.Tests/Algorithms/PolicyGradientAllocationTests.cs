@@ -7,14 +7,13 @@ using SharpRL.Algorithms.Trpo;
 using A2c = SharpRL.Algorithms.A2c.A2c;
 using Reinforce = SharpRL.Algorithms.Reinforce.Reinforce;
 using Trpo = SharpRL.Algorithms.Trpo.Trpo;
+using static SharpRL.Tests.Algorithms.AlgorithmTestSupport;
 
 namespace SharpRL.Tests.Algorithms;
 
 /// <summary>Steady-state updates allocate nothing: buffers are sized once, and the second call of each update must not grow them.</summary>
 public class PolicyGradientAllocationTests
 {
-    private static readonly SharpRL.Policies.PolicyOptions SmallPolicy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] };
-
     private static long AllocatedBytes(Action update)
     {
         update();
@@ -22,14 +21,6 @@ public class PolicyGradientAllocationTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         update();
         return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
-    private static T Collected<T>(T agent)
-        where T : OnPolicyAlgorithm
-    {
-        agent.CollectRollout();
-        agent.Buffer.ComputeAdvantages((float)agent.Options.Gamma, (float)agent.Options.GaeLambda);
-        return agent;
     }
 
     [Theory]

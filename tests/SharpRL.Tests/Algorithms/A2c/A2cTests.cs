@@ -2,18 +2,16 @@ using SharpRL.Algorithms.A2c;
 using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.Ppo;
 using SharpRL.Nn;
-using SharpRL.Policies;
 
 using A2c = SharpRL.Algorithms.A2c.A2c;
 using Ppo = SharpRL.Algorithms.Ppo.Ppo;
+using static SharpRL.Tests.Algorithms.AlgorithmTestSupport;
 
 // Not SharpRL.Tests.Algorithms.A2c: a namespace named like the class would hide it.
 namespace SharpRL.Tests.Algorithms;
 
 public class A2cTests
 {
-    private static readonly PolicyOptions SmallPolicy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] };
-
     [Fact]
     public void Train_SameBatchAsPpoWithOneEpochOneMinibatch_SameParameterUpdate()
     {
@@ -107,30 +105,10 @@ public class A2cTests
     {
         // Float32 networks: central differences with h = 1e-3; tolerance 2e-2 · max(1, |g|) as in the PPO test.
         var options = new A2cOptions { NumEnvs = 4, NumSteps = 8, EntCoef = 0.01, Policy = SmallPolicy };
-        var a2c = new A2c(new WalkVectorEnv(4), options, seed: 3);
-        a2c.CollectRollout();
-        a2c.Buffer.ComputeAdvantages((float)options.Gamma, (float)options.GaeLambda);
+        A2c a2c = Collected(new A2c(new WalkVectorEnv(4), options, seed: 3));
 
         a2c.ComputeGradients();
-        var analytic = a2c.Policy.Parameters.Select(p => (float[])p.Gradient.Clone()).ToList();
-        const float h = 1e-3f;
-        for (int pi = 0; pi < a2c.Policy.Parameters.Count; pi++)
-        {
-            Parameter<float> parameter = a2c.Policy.Parameters[pi];
-            for (int j = 0; j < parameter.Length; j += Math.Max(1, parameter.Length / 5))
-            {
-                float saved = parameter.Value[j];
-                parameter.Value[j] = saved + h;
-                double plus = a2c.ComputeGradients().Loss;
-                parameter.Value[j] = saved - h;
-                double minus = a2c.ComputeGradients().Loss;
-                parameter.Value[j] = saved;
-                double numeric = (plus - minus) / (2 * h);
-                Assert.True(
-                    Math.Abs(numeric - analytic[pi][j]) <= 2e-2 * Math.Max(1, Math.Abs(numeric)),
-                    $"{parameter.Name}[{j}]: analytic {analytic[pi][j]}, numeric {numeric}");
-            }
-        }
+        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(a2c.Policy.Parameters, () => a2c.ComputeGradients().Loss);
     }
 
     [Fact]

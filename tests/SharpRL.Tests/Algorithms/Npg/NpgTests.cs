@@ -97,7 +97,7 @@ public class NpgTests
             CgDamping = 1e-3,
             CgMaxSteps = 60,
             CgTolerance = 0,
-            Policy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] },
+            Policy = AlgorithmTestSupport.SmallPolicy,
         };
         var sink = new MemoryMetricsSink();
         var npg = new Npg(new ContextBanditVectorEnv(4, continuous), options, seed: 4, new MetricsLogger(sink));
@@ -121,7 +121,7 @@ public class NpgTests
             NumSteps = 16,
             BatchSize = 16,
             TargetKl = 0.02,
-            Policy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] },
+            Policy = AlgorithmTestSupport.SmallPolicy,
         };
         var npg = new Npg(new ContextBanditVectorEnv(4, continuous), options, seed: 1);
         npg.Learn(4_000);

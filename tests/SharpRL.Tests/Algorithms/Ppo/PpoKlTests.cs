@@ -1,7 +1,6 @@
 using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.Ppo;
 using SharpRL.Logging;
-using SharpRL.Nn;
 
 // Not SharpRL.Tests.Algorithms.Ppo: a namespace named like the Ppo class would hide it.
 namespace SharpRL.Tests.Algorithms;
@@ -16,7 +15,7 @@ public class PpoKlTests
         NumEpochs = 4,
         LearningRate = Schedule.Constant(3e-3),
         EntCoef = 0.01,
-        Policy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] },
+        Policy = AlgorithmTestSupport.SmallPolicy,
     };
 
     [Theory]
@@ -58,9 +57,7 @@ public class PpoKlTests
     {
         // Float32 networks: central differences with h = 1e-3; tolerance 2e-2 · max(1, |g|) as in the PPO test.
         PpoKlOptions options = SmallOptions();
-        var ppo = new PpoKl(new ContextBanditVectorEnv(4, continuous), options, seed: 3);
-        ppo.CollectRollout();
-        ppo.Buffer.ComputeAdvantages((float)options.Gamma, (float)options.GaeLambda);
+        PpoKl ppo = AlgorithmTestSupport.Collected(new PpoKl(new ContextBanditVectorEnv(4, continuous), options, seed: 3));
         ppo.GatherMinibatch(Enumerable.Range(0, 16).ToArray());
 
         // Move π_old away from π_θ so the ratios differ from 1 and the KL term has a non-zero gradient.
@@ -76,25 +73,7 @@ public class PpoKlTests
 
         const float beta = 2f;
         ppo.ComputeGradients(16, beta);
-        var analytic = ppo.Policy.Parameters.Select(p => (float[])p.Gradient.Clone()).ToList();
-        const float h = 1e-3f;
-        for (int pi = 0; pi < ppo.Policy.Parameters.Count; pi++)
-        {
-            Parameter<float> parameter = ppo.Policy.Parameters[pi];
-            for (int j = 0; j < parameter.Length; j += Math.Max(1, parameter.Length / 5))
-            {
-                float saved = parameter.Value[j];
-                parameter.Value[j] = saved + h;
-                double plus = ppo.ComputeGradients(16, beta).Loss;
-                parameter.Value[j] = saved - h;
-                double minus = ppo.ComputeGradients(16, beta).Loss;
-                parameter.Value[j] = saved;
-                double numeric = (plus - minus) / (2 * h);
-                Assert.True(
-                    Math.Abs(numeric - analytic[pi][j]) <= 2e-2 * Math.Max(1, Math.Abs(numeric)),
-                    $"{parameter.Name}[{j}]: analytic {analytic[pi][j]}, numeric {numeric}");
-            }
-        }
+        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(16, beta).Loss);
     }
 
     [Fact]

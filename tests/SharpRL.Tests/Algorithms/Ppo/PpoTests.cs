@@ -17,16 +17,11 @@ public class PpoTests
         NumEpochs = 4,
         LearningRate = Schedule.Constant(3e-3),
         EntCoef = 0.01,
-        Policy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] },
+        Policy = AlgorithmTestSupport.SmallPolicy,
     };
 
     private static Ppo CollectedPpo(PpoOptions options, bool continuous = false, int seed = 3)
-    {
-        var ppo = new Ppo(new ContextBanditVectorEnv(options.NumEnvs, continuous), options, seed);
-        ppo.CollectRollout();
-        ppo.Buffer.ComputeAdvantages((float)options.Gamma, (float)options.GaeLambda);
-        return ppo;
-    }
+        => AlgorithmTestSupport.Collected(new Ppo(new ContextBanditVectorEnv(options.NumEnvs, continuous), options, seed));
 
     [Theory]
     [InlineData(false)]
@@ -57,25 +52,7 @@ public class PpoTests
         }
 
         ppo.ComputeGradients(16, 0.2f, 0.28f);
-        var analytic = ppo.Policy.Parameters.Select(p => (float[])p.Gradient.Clone()).ToList();
-        const float h = 1e-3f;
-        for (int pi = 0; pi < ppo.Policy.Parameters.Count; pi++)
-        {
-            Parameter<float> parameter = ppo.Policy.Parameters[pi];
-            for (int j = 0; j < parameter.Length; j += Math.Max(1, parameter.Length / 5))
-            {
-                float saved = parameter.Value[j];
-                parameter.Value[j] = saved + h;
-                double plus = ppo.ComputeGradients(16, 0.2f, 0.28f).Loss;
-                parameter.Value[j] = saved - h;
-                double minus = ppo.ComputeGradients(16, 0.2f, 0.28f).Loss;
-                parameter.Value[j] = saved;
-                double numeric = (plus - minus) / (2 * h);
-                Assert.True(
-                    Math.Abs(numeric - analytic[pi][j]) <= 2e-2 * Math.Max(1, Math.Abs(numeric)),
-                    $"{parameter.Name}[{j}]: analytic {analytic[pi][j]}, numeric {numeric}");
-            }
-        }
+        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(16, 0.2f, 0.28f).Loss);
     }
 
     [Fact]

@@ -23,12 +23,9 @@ public class PpoVariantsTests
             BatchSize = 40,
             GaeLambda = lambda,
             Gamma = 0.9,
-            Policy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] },
+            Policy = AlgorithmTestSupport.SmallPolicy,
         };
-        var ppo = new Ppo(new WalkVectorEnv(3), options, seed: 8);
-        ppo.CollectRollout();
-        ppo.Buffer.ComputeAdvantages((float)options.Gamma, (float)options.GaeLambda);
-        return ppo;
+        return AlgorithmTestSupport.Collected(new Ppo(new WalkVectorEnv(3), options, seed: 8));
     }
 
     /// <summary>G_n = Σ_t γ^t r_{n+t} to the end of the episode, for steps whose episode terminated inside the rollout; NaN elsewhere.</summary>

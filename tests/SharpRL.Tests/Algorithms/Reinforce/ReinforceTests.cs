@@ -143,7 +143,7 @@ public class ReinforceTests
             BatchSize = 16,
             LearningRate = Schedule.Constant(1e-2),
             NormalizeAdvantage = true,
-            Policy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] },
+            Policy = AlgorithmTestSupport.SmallPolicy,
         };
         var reinforce = new Reinforce(new ContextBanditVectorEnv(4), options, seed: 1);
         reinforce.Learn(6_000);

@@ -13,16 +13,13 @@ public class TrpoTests
         NumEnvs = 4,
         NumSteps = 16,
         BatchSize = 16,
-        Policy = new() { PolicyHiddenSizes = [8], ValueHiddenSizes = [8] },
+        Policy = AlgorithmTestSupport.SmallPolicy,
     };
 
     /// <summary>A TRPO learner with a collected rollout, its advantages, L(θ_old) and g = ∇L(θ_old).</summary>
     private static (Trpo Trpo, float[] Advantage, double SurrogateOld, float[] Gradient) Prepared(bool continuous)
     {
-        TrpoOptions options = SmallOptions();
-        var trpo = new Trpo(new ContextBanditVectorEnv(4, continuous), options, seed: 6);
-        trpo.CollectRollout();
-        trpo.Buffer.ComputeAdvantages((float)options.Gamma, (float)options.GaeLambda);
+        Trpo trpo = AlgorithmTestSupport.Collected(new Trpo(new ContextBanditVectorEnv(4, continuous), SmallOptions(), seed: 6));
         float[] advantage = trpo.Natural.Advantages(normalize: true).ToArray();
         float[] gradient = new float[trpo.Natural.ParameterCount];
         double surrogateOld = trpo.Natural.Surrogate(advantage, 0, gradient, out double klOld);
