@@ -35,9 +35,7 @@ public abstract class ElementwiseActivation<T> : IModule<T> where T : unmanaged,
     /// <inheritdoc />
     public void Forward(ReadOnlySpan<T> input, Span<T> output, int batchSize)
     {
-        ModuleArguments.RequirePositiveBatch(batchSize);
-        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
-        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
+        ModuleArguments.CheckForward(this, input.Length, output.Length, batchSize);
         input.CopyTo(output);
         ActivateInPlace(output);
         CacheOutput(output, batchSize);
@@ -46,10 +44,7 @@ public abstract class ElementwiseActivation<T> : IModule<T> where T : unmanaged,
     /// <inheritdoc />
     public void Backward(ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize)
     {
-        ModuleArguments.RequirePositiveBatch(batchSize);
-        ModuleArguments.RequireLength(gradOutput.Length, batchSize, OutputSize, nameof(gradOutput));
-        ModuleArguments.RequireLengthOrEmpty(gradInput.Length, batchSize, InputSize, nameof(gradInput));
-        ModuleArguments.RequireCachedBatch(_cachedBatchSize, batchSize, _moduleName);
+        ModuleArguments.CheckBackward(this, gradOutput.Length, gradInput.Length, batchSize, _cachedBatchSize, _moduleName);
         if (!gradInput.IsEmpty)
         {
             gradOutput.CopyTo(gradInput);
@@ -60,11 +55,7 @@ public abstract class ElementwiseActivation<T> : IModule<T> where T : unmanaged,
     /// <inheritdoc />
     public void Jvp(ReadOnlySpan<T> input, ReadOnlySpan<T> inputTangent, Span<T> output, Span<T> outputTangent, int batchSize)
     {
-        ModuleArguments.RequirePositiveBatch(batchSize);
-        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
-        ModuleArguments.RequireLengthOrEmpty(inputTangent.Length, batchSize, InputSize, nameof(inputTangent));
-        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
-        ModuleArguments.RequireLength(outputTangent.Length, batchSize, OutputSize, nameof(outputTangent));
+        ModuleArguments.CheckJvp(this, input.Length, inputTangent.Length, output.Length, outputTangent.Length, batchSize);
         Forward(input, output, batchSize);
         if (inputTangent.IsEmpty)
         {

@@ -46,9 +46,7 @@ public sealed class Linear<T> : IModule<T> where T : unmanaged, IFloatingPointIe
     /// <inheritdoc />
     public void Forward(ReadOnlySpan<T> input, Span<T> output, int batchSize)
     {
-        ModuleArguments.RequirePositiveBatch(batchSize);
-        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
-        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
+        ModuleArguments.CheckForward(this, input.Length, output.Length, batchSize);
         CacheInput(input, batchSize);
         Apply(input, output, batchSize);
     }
@@ -56,21 +54,14 @@ public sealed class Linear<T> : IModule<T> where T : unmanaged, IFloatingPointIe
     /// <inheritdoc />
     public void Backward(ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize)
     {
-        ModuleArguments.RequirePositiveBatch(batchSize);
-        ModuleArguments.RequireLength(gradOutput.Length, batchSize, OutputSize, nameof(gradOutput));
-        ModuleArguments.RequireLengthOrEmpty(gradInput.Length, batchSize, InputSize, nameof(gradInput));
-        ModuleArguments.RequireCachedBatch(_cachedBatchSize, batchSize, nameof(Linear<>));
+        ModuleArguments.CheckBackward(this, gradOutput.Length, gradInput.Length, batchSize, _cachedBatchSize, nameof(Linear<>));
         Differentiate(_cachedInput.AsSpan(0, batchSize * InputSize), gradOutput, gradInput, batchSize);
     }
 
     /// <inheritdoc />
     public void Jvp(ReadOnlySpan<T> input, ReadOnlySpan<T> inputTangent, Span<T> output, Span<T> outputTangent, int batchSize)
     {
-        ModuleArguments.RequirePositiveBatch(batchSize);
-        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
-        ModuleArguments.RequireLengthOrEmpty(inputTangent.Length, batchSize, InputSize, nameof(inputTangent));
-        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
-        ModuleArguments.RequireLength(outputTangent.Length, batchSize, OutputSize, nameof(outputTangent));
+        ModuleArguments.CheckJvp(this, input.Length, inputTangent.Length, output.Length, outputTangent.Length, batchSize);
         CacheInput(input, batchSize);
         PushForward(input, inputTangent, output, outputTangent, batchSize);
     }

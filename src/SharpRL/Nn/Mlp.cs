@@ -126,9 +126,7 @@ public sealed class Mlp<T> : IModule<T> where T : unmanaged, IFloatingPointIeee7
     /// <inheritdoc />
     public void Forward(ReadOnlySpan<T> input, Span<T> output, int batchSize)
     {
-        ModuleArguments.RequirePositiveBatch(batchSize);
-        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
-        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
+        ModuleArguments.CheckForward(this, input.Length, output.Length, batchSize);
         EnsureCapacity(batchSize);
         _cachedBatchSize = 0;
         input.CopyTo(_layerInputs[0]);
@@ -149,10 +147,7 @@ public sealed class Mlp<T> : IModule<T> where T : unmanaged, IFloatingPointIeee7
     /// <inheritdoc />
     public void Backward(ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize)
     {
-        ModuleArguments.RequirePositiveBatch(batchSize);
-        ModuleArguments.RequireLength(gradOutput.Length, batchSize, OutputSize, nameof(gradOutput));
-        ModuleArguments.RequireLengthOrEmpty(gradInput.Length, batchSize, InputSize, nameof(gradInput));
-        ModuleArguments.RequireCachedBatch(_cachedBatchSize, batchSize, nameof(Mlp<>));
+        ModuleArguments.CheckBackward(this, gradOutput.Length, gradInput.Length, batchSize, _cachedBatchSize, nameof(Mlp<>));
         ReadOnlySpan<T> upstream = gradOutput;
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
@@ -171,11 +166,7 @@ public sealed class Mlp<T> : IModule<T> where T : unmanaged, IFloatingPointIeee7
     /// <inheritdoc />
     public void Jvp(ReadOnlySpan<T> input, ReadOnlySpan<T> inputTangent, Span<T> output, Span<T> outputTangent, int batchSize)
     {
-        ModuleArguments.RequirePositiveBatch(batchSize);
-        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
-        ModuleArguments.RequireLengthOrEmpty(inputTangent.Length, batchSize, InputSize, nameof(inputTangent));
-        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
-        ModuleArguments.RequireLength(outputTangent.Length, batchSize, OutputSize, nameof(outputTangent));
+        ModuleArguments.CheckJvp(this, input.Length, inputTangent.Length, output.Length, outputTangent.Length, batchSize);
         EnsureCapacity(batchSize);
         _cachedBatchSize = 0;
         input.CopyTo(_layerInputs[0]);
