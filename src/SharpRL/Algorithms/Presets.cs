@@ -147,8 +147,11 @@ public static class Presets
                 },
                 200_000,
                 "seed 001 PPO-with-REINFORCE-baseline variant (λ = 1); SharpRL-tuned"),
-            _ => Ppo(envId) with { Options = (PpoOptions)Ppo(envId).Options with { GaeLambda = 1.0 }, Source = Ppo(envId).Source + " with λ = 1 (seed 001 Monte-Carlo variant)" },
+            _ => WithLambdaOne(Ppo(envId)),
         };
+
+        static Preset WithLambdaOne(Preset ppo)
+            => ppo with { Options = (PpoOptions)ppo.Options with { GaeLambda = 1.0 }, Source = ppo.Source + " with λ = 1 (seed 001 Monte-Carlo variant)" };
     }
 
     private static Preset Reinforce(string envId) => envId switch
