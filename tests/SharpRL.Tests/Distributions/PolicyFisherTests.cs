@@ -27,15 +27,7 @@ public class PolicyFisherTests
     {
         var random = new Random(51);
         Policy policy = CreatePolicy(name, stateIndependentLogStd, random);
-        double[] observations = RandomVector(BatchSize * InputSize, random);
-        double[] vector = RandomVector(policy.Fisher.ParameterCount, random);
-
-        double[] expected = FiniteDifferenceHessianOfMeanKl(policy, observations, vector);
-        double[] actual = new double[vector.Length];
-        policy.Fisher.Multiply(observations, vector, actual, BatchSize);
-
-        Assert.True(Dot(actual, actual) > 1e-6, "The product should not be trivially zero.");
-        AssertClose(expected, actual, HessianTolerance, HessianTolerance);
+        AssertMultiplyMatchesFiniteDifferenceHessian(policy, random);
     }
 
     [Theory]
@@ -45,15 +37,7 @@ public class PolicyFisherTests
     {
         var random = new Random(58);
         Policy policy = CreatePolicy(name, stateIndependentLogStd, random, useMlp: true);
-        double[] observations = RandomVector(BatchSize * InputSize, random);
-        double[] vector = RandomVector(policy.Fisher.ParameterCount, random);
-
-        double[] expected = FiniteDifferenceHessianOfMeanKl(policy, observations, vector);
-        double[] actual = new double[vector.Length];
-        policy.Fisher.Multiply(observations, vector, actual, BatchSize);
-
-        Assert.True(Dot(actual, actual) > 1e-6, "The product should not be trivially zero.");
-        AssertClose(expected, actual, HessianTolerance, HessianTolerance);
+        AssertMultiplyMatchesFiniteDifferenceHessian(policy, random);
     }
 
     [Fact]
@@ -276,6 +260,20 @@ public class PolicyFisherTests
             flat.AsSpan(offset, parameter.Length).CopyTo(parameter.Value);
             offset += parameter.Length;
         }
+    }
+
+    /// <summary>F v on random observations and a random v against the finite-difference Hessian of the mean KL.</summary>
+    private static void AssertMultiplyMatchesFiniteDifferenceHessian(Policy policy, Random random)
+    {
+        double[] observations = RandomVector(BatchSize * InputSize, random);
+        double[] vector = RandomVector(policy.Fisher.ParameterCount, random);
+
+        double[] expected = FiniteDifferenceHessianOfMeanKl(policy, observations, vector);
+        double[] actual = new double[vector.Length];
+        policy.Fisher.Multiply(observations, vector, actual, BatchSize);
+
+        Assert.True(Dot(actual, actual) > 1e-6, "The product should not be trivially zero.");
+        AssertClose(expected, actual, HessianTolerance, HessianTolerance);
     }
 
     private static Policy CreatePolicy(string name, bool stateIndependentLogStd, Random random, bool useMlp = false)
