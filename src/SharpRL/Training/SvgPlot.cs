@@ -102,8 +102,9 @@ public static class SvgPlot
             new XAttribute("font-family", FontFamily),
             new XElement(Svg + "title", title),
             new XElement(Svg + "defs",
+                // A few pixels of slack so a line running along the top or bottom edge keeps its full stroke.
                 new XElement(Svg + "clipPath", new XAttribute("id", "plot-area"),
-                    Rect(area.Left, area.Top, area.Width, area.Height))),
+                    Rect(area.Left - 3, area.Top - 3, area.Width + 6, area.Height + 6))),
             Rect(0, 0, width, height, new XAttribute("fill", "white")));
 
         svg.Add(Axes(area, scale, xMin, xMax, xStep, yMin, yMax, yStep));
@@ -121,7 +122,9 @@ public static class SvgPlot
                 new XAttribute("x1", Format(area.Left)), new XAttribute("x2", Format(area.Right)),
                 new XAttribute("y1", Format(y)), new XAttribute("y2", Format(y)),
                 new XAttribute("stroke", "#555555"), new XAttribute("stroke-width", 1.2), new XAttribute("stroke-dasharray", "6 4")));
-            data.Add(Text(area.Right - 6, y - 6, reference.Label, 12, "end", new XAttribute("fill", "#555555")));
+            // Written at the left end, where learning curves are usually still low, with a white halo over grid lines.
+            data.Add(Text(area.Left + 6, y - 6, reference.Label, 12, "start",
+                new XAttribute("fill", "#555555"), new XAttribute("stroke", "white"), new XAttribute("stroke-width", 3), new XAttribute("paint-order", "stroke")));
         }
 
         for (int i = 0; i < series.Count; i++)
