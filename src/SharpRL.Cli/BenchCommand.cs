@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SharpRL.Environments;
 using SharpRL.Diagnostics;
+using SharpRL.Envs.Vector;
 using SharpRL.Training;
 
 namespace SharpRL.Cli;
@@ -41,6 +42,22 @@ internal static class BenchCommand
             return 0;
         }));
         bench.Add(envs);
+
+        var work = new Option<double>("--work-us") { Description = "Artificial work per env step, in microseconds.", DefaultValueFactory = _ => 10 };
+        var workers = new Option<int>("--threads") { Description = "Worker threads of the parallel vector env.", DefaultValueFactory = _ => 2 };
+        var vector = new Command("vector", "SyncVectorEnv vs ParallelVectorEnv throughput for an env with artificial per-step work.") { work, workers };
+        vector.SetAction(parse => CliRunner.Run(() =>
+        {
+            int t = parse.GetValue(workers);
+            if (t < 1)
+            {
+                throw new CliError($"--threads = {t} is invalid; expected at least 1.");
+            }
+
+            Console.WriteLine(VectorEnvBenchmark.Run(numEnvs: 8, numThreads: t, workMicroseconds: parse.GetValue(work)));
+            return 0;
+        }));
+        bench.Add(vector);
 
         var algorithm = new Argument<string>("algorithm") { Description = "Algorithm to time.", DefaultValueFactory = _ => "ppo" };
         var env = new Argument<string>("env") { Description = "Env id.", DefaultValueFactory = _ => "CartPole-v1" };

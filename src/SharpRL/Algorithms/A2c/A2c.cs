@@ -51,6 +51,9 @@ public sealed class A2c : OnPolicyAlgorithm
     public IOptimizer<float> Optimizer => _optimizer;
 
     /// <inheritdoc />
+    protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [new("policy_value", _optimizer)];
+
+    /// <inheritdoc />
     protected override void Train(double progressRemaining)
     {
         A2cOptions o = A2cOptions;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using SharpRL.Common;
 using SharpRL.Envs;
 using SharpRL.Logging;
@@ -150,6 +151,14 @@ public abstract class OnPolicyAlgorithm : IDisposable
 
     /// <summary>The optimizers whose state a checkpoint must keep, by a stable name.</summary>
     protected internal virtual IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [];
+
+    /// <summary>Algorithm state beyond weights and optimizers that a resumed run needs (e.g. PPO-KL's β).</summary>
+    protected internal virtual JsonObject SaveAlgorithmState() => [];
+
+    /// <summary>Restores what <see cref="SaveAlgorithmState"/> wrote.</summary>
+    protected internal virtual void LoadAlgorithmState(JsonObject state)
+    {
+    }
 
     /// <summary>The observations the next rollout starts from (checkpointed for an exact resume).</summary>
     internal float[] CurrentObservations => _observations;

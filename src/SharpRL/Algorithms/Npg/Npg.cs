@@ -1,4 +1,5 @@
 using SharpRL.Algorithms.Common;
+using SharpRL.Common;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Nn;
@@ -13,6 +14,14 @@ namespace SharpRL.Algorithms.Npg;
 /// </summary>
 public sealed class Npg : OnPolicyAlgorithm
 {
+    private readonly PairedWorker _worker = new("npg-critic");
+    private readonly Action _policyStep;
+    private readonly Action _criticFit;
+    private double _criticLearningRate;
+    private double _criticResult;
+    private double _surrogate;
+    private double _kl;
+    private ConjugateGradientResult _cg;
     private readonly NaturalGradient _natural;
     private readonly ValueRegression _critic;
     private readonly float[] _gradient;
@@ -24,6 +33,8 @@ public sealed class Npg : OnPolicyAlgorithm
     {
         NpgOptions = options;
         _natural = new NaturalGradient(Policy, Buffer);
+        _policyStep = PolicyStep;
+        _criticFit = CriticFit;
         _critic = new ValueRegression(Policy, Buffer, options.BatchSize, options.LearningRate.ValueAt(1), options.AdamEpsilon);
         _gradient = new float[_natural.ParameterCount];
         _direction = new float[_natural.ParameterCount];
@@ -39,32 +50,24 @@ public sealed class Npg : OnPolicyAlgorithm
     internal NaturalGradient Natural => _natural;
 
     /// <inheritdoc />
+    protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [new("critic", _critic.Optimizer)];
+
+    /// <inheritdoc />
     protected override void Train(double progressRemaining)
     {
         NpgOptions o = NpgOptions;
-        ReadOnlySpan<float> advantage = _natural.Advantages(o.NormalizeAdvantage);
+        _criticLearningRate = o.LearningRate.ValueAt(progressRemaining);
 
-        // g = ∇θ L(θ_old), L(θ) = E[π_θ(a|s)/π_old(a|s) · Â] + c_e E[H]; at θ_old this is E[∇ ln π · Â] + c_e ∇H.
-        double surrogate = _natural.Surrogate(advantage, o.EntCoef, _gradient, out _);
-
-        // x ≈ (F + λI)⁻¹ g by conjugate gradient on exact Fisher-vector products.
-        ConjugateGradientResult cg = _natural.SolveFisher(_gradient, _direction, o.CgDamping, o.CgMaxSteps, o.CgTolerance);
-
-        // θ ← θ + η x,  η = √(2δ / gᵀF⁻¹g). xᵀ(F + λI)x stands in for gᵀF⁻¹g: equal once CG has converged,
-        // and the step's own quadratic form when it has not, so ½ ΔθᵀFΔθ ≤ δ holds either way.
-        double quadratic = _natural.FisherQuadraticForm(_direction, o.CgDamping);
-        double eta = quadratic > 0 ? Math.Sqrt(2 * o.TargetKl / quadratic) : 0;
-        _natural.PolicyVector.AddScaledToValues((float)eta, _direction);
-        NumUpdates++;
-
-        _natural.Surrogate(advantage, o.EntCoef, default, out double kl);
+        // π and V share no parameters: the critic's regression runs on the worker thread while the
+        // policy takes its natural-gradient step here (same result as one after the other).
+        _worker.Run(_policyStep, _criticFit);
         double explainedVariance = ExplainedVariance();
-        double learningRate = o.LearningRate.ValueAt(progressRemaining);
-        double valueLoss = _critic.Fit(o.NumCriticUpdates, learningRate, Random);
+        double learningRate = _criticLearningRate;
+        double valueLoss = _criticResult;
 
-        Logger.Record(MetricKeys.PolicyGradientLoss, -surrogate);
-        Logger.Record(MetricKeys.Kl, kl);
-        Logger.Record(MetricKeys.CgResidual, cg.ResidualNorm);
+        Logger.Record(MetricKeys.PolicyGradientLoss, -_surrogate);
+        Logger.Record(MetricKeys.Kl, _kl);
+        Logger.Record(MetricKeys.CgResidual, _cg.ResidualNorm);
         Logger.Record(MetricKeys.ValueLoss, valueLoss);
         Logger.Record(MetricKeys.ExplainedVariance, explainedVariance);
         Logger.Record(MetricKeys.LearningRate, learningRate);
@@ -73,5 +76,41 @@ public sealed class Npg : OnPolicyAlgorithm
         {
             Logger.Record(MetricKeys.Std, logStd.Value.Average(v => Math.Exp(v)));
         }
+    }
+
+    /// <summary>The natural-gradient policy update on the rollout (runs on the calling thread).</summary>
+    private void PolicyStep()
+    {
+        NpgOptions o = NpgOptions;
+        ReadOnlySpan<float> advantage = _natural.Advantages(o.NormalizeAdvantage);
+
+        // g = ∇θ L(θ_old), L(θ) = E[π_θ(a|s)/π_old(a|s) · Â] + c_e E[H]; at θ_old this is E[∇ ln π · Â] + c_e ∇H.
+        _surrogate = _natural.Surrogate(advantage, o.EntCoef, _gradient, out _);
+
+        // x ≈ (F + λI)⁻¹ g by conjugate gradient on exact Fisher-vector products.
+        _cg = _natural.SolveFisher(_gradient, _direction, o.CgDamping, o.CgMaxSteps, o.CgTolerance);
+
+        // θ ← θ + η x,  η = √(2δ / gᵀF⁻¹g). xᵀ(F + λI)x stands in for gᵀF⁻¹g: equal once CG has converged,
+        // and the step's own quadratic form when it has not, so ½ ΔθᵀFΔθ ≤ δ holds either way.
+        double quadratic = _natural.FisherQuadraticForm(_direction, o.CgDamping);
+        double eta = quadratic > 0 ? Math.Sqrt(2 * o.TargetKl / quadratic) : 0;
+        _natural.PolicyVector.AddScaledToValues((float)eta, _direction);
+        NumUpdates++;
+
+        _natural.Surrogate(advantage, o.EntCoef, default, out _kl);
+    }
+
+    /// <summary>The critic's own regression epochs (runs on the worker thread).</summary>
+    private void CriticFit() => _criticResult = _critic.Fit(NpgOptions.NumCriticUpdates, _criticLearningRate, Random);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _worker.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

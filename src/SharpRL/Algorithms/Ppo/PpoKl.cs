@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
 using SharpRL.Logging;
@@ -96,6 +97,19 @@ public sealed class PpoKl : OnPolicyAlgorithm
 
         return beta;
     }
+
+    /// <inheritdoc />
+    protected internal override JsonObject SaveAlgorithmState() => new() { ["beta"] = Beta };
+
+    /// <inheritdoc />
+    protected internal override void LoadAlgorithmState(JsonObject state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Beta = state["beta"]?.GetValue<double>() ?? throw new ArgumentException("PPO-KL state lacks 'beta'.", nameof(state));
+    }
+
+    /// <inheritdoc />
+    protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [new("adam", _optimizer)];
 
     /// <inheritdoc />
     protected override void Train(double progressRemaining)

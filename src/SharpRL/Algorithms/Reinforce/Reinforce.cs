@@ -55,6 +55,9 @@ public sealed class Reinforce : OnPolicyAlgorithm
     public Adam<float> BaselineOptimizer => _baseline.Optimizer;
 
     /// <inheritdoc />
+    protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [new("policy", _optimizer), new("baseline", _baseline.Optimizer)];
+
+    /// <inheritdoc />
     protected override void Train(double progressRemaining)
     {
         ReinforceOptions o = ReinforceOptions;

@@ -1,4 +1,5 @@
 using SharpRL.Algorithms.Common;
+using SharpRL.Common;
 using SharpRL.Algorithms.Npg;
 using SharpRL.Envs;
 using SharpRL.Logging;
@@ -15,6 +16,13 @@ namespace SharpRL.Algorithms.Trpo;
 /// </summary>
 public sealed class Trpo : OnPolicyAlgorithm
 {
+    private readonly PairedWorker _worker = new("trpo-critic");
+    private readonly Action _policyStep;
+    private readonly Action _criticFit;
+    private double _criticLearningRate;
+    private double _criticResult;
+    private LineSearchResult _search;
+    private ConjugateGradientResult _cg;
     private readonly NaturalGradient _natural;
     private readonly ValueRegression _critic;
     private readonly float[] _gradient;
@@ -27,6 +35,8 @@ public sealed class Trpo : OnPolicyAlgorithm
     {
         TrpoOptions = options;
         _natural = new NaturalGradient(Policy, Buffer);
+        _policyStep = PolicyStep;
+        _criticFit = CriticFit;
         _critic = new ValueRegression(Policy, Buffer, options.BatchSize, options.LearningRate.ValueAt(1), options.AdamEpsilon);
         _gradient = new float[_natural.ParameterCount];
         _direction = new float[_natural.ParameterCount];
@@ -43,36 +53,26 @@ public sealed class Trpo : OnPolicyAlgorithm
     internal NaturalGradient Natural => _natural;
 
     /// <inheritdoc />
+    protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [new("critic", _critic.Optimizer)];
+
+    /// <inheritdoc />
     protected override void Train(double progressRemaining)
     {
         TrpoOptions o = TrpoOptions;
-        ReadOnlySpan<float> advantage = _natural.Advantages(o.NormalizeAdvantage);
+        _criticLearningRate = o.LearningRate.ValueAt(progressRemaining);
 
-        // g = ∇θ L(θ_old), L(θ) = E[r Â] + c_e E[H], r = π_θ(a|s) / π_old(a|s)
-        double surrogateOld = _natural.Surrogate(advantage, o.EntCoef, _gradient, out _);
-
-        // x ≈ (F + λI)⁻¹ g by conjugate gradient on exact Fisher-vector products.
-        ConjugateGradientResult cg = _natural.SolveFisher(_gradient, _direction, o.CgDamping, o.CgMaxSteps, o.CgTolerance);
-
-        // Largest step the quadratic model allows: ½ β² xᵀFx = δ  ⇒  β = √(2δ / xᵀFx)  (xᵀFx ≈ gᵀF⁻¹g).
-        double quadratic = _natural.FisherQuadraticForm(_direction, o.CgDamping);
-        double maxStep = quadratic > 0 ? Math.Sqrt(2 * o.TargetKl / quadratic) : 0;
-
-        LineSearchResult search = LineSearch(advantage, _direction, maxStep, surrogateOld);
-        if (search.Accepted)
-        {
-            NumUpdates++;
-        }
-
+        // π and V share no parameters: the critic's regression runs on the worker thread while the
+        // policy takes its natural-gradient step here (same result as one after the other).
+        _worker.Run(_policyStep, _criticFit);
         double explainedVariance = ExplainedVariance();
-        double learningRate = o.LearningRate.ValueAt(progressRemaining);
-        double valueLoss = _critic.Fit(o.NumCriticUpdates, learningRate, Random);
+        double learningRate = _criticLearningRate;
+        double valueLoss = _criticResult;
 
-        Logger.Record(MetricKeys.PolicyGradientLoss, -search.Surrogate);
-        Logger.Record(MetricKeys.Kl, search.Kl);
-        Logger.Record(MetricKeys.IsLineSearchSuccess, search.Accepted ? 1 : 0);
-        Logger.Record(MetricKeys.StepFraction, search.StepFraction);
-        Logger.Record(MetricKeys.CgResidual, cg.ResidualNorm);
+        Logger.Record(MetricKeys.PolicyGradientLoss, -_search.Surrogate);
+        Logger.Record(MetricKeys.Kl, _search.Kl);
+        Logger.Record(MetricKeys.IsLineSearchSuccess, _search.Accepted ? 1 : 0);
+        Logger.Record(MetricKeys.StepFraction, _search.StepFraction);
+        Logger.Record(MetricKeys.CgResidual, _cg.ResidualNorm);
         Logger.Record(MetricKeys.ValueLoss, valueLoss);
         Logger.Record(MetricKeys.ExplainedVariance, explainedVariance);
         Logger.Record(MetricKeys.LearningRate, learningRate);
@@ -81,6 +81,43 @@ public sealed class Trpo : OnPolicyAlgorithm
         {
             Logger.Record(MetricKeys.Std, logStd.Value.Average(v => Math.Exp(v)));
         }
+    }
+
+    /// <summary>The natural-gradient policy update on the rollout (runs on the calling thread).</summary>
+    private void PolicyStep()
+    {
+        TrpoOptions o = TrpoOptions;
+        ReadOnlySpan<float> advantage = _natural.Advantages(o.NormalizeAdvantage);
+
+        // g = ∇θ L(θ_old), L(θ) = E[r Â] + c_e E[H], r = π_θ(a|s) / π_old(a|s)
+        double surrogateOld = _natural.Surrogate(advantage, o.EntCoef, _gradient, out _);
+
+        // x ≈ (F + λI)⁻¹ g by conjugate gradient on exact Fisher-vector products.
+        _cg = _natural.SolveFisher(_gradient, _direction, o.CgDamping, o.CgMaxSteps, o.CgTolerance);
+
+        // Largest step the quadratic model allows: ½ β² xᵀFx = δ  ⇒  β = √(2δ / xᵀFx)  (xᵀFx ≈ gᵀF⁻¹g).
+        double quadratic = _natural.FisherQuadraticForm(_direction, o.CgDamping);
+        double maxStep = quadratic > 0 ? Math.Sqrt(2 * o.TargetKl / quadratic) : 0;
+
+        _search = LineSearch(advantage, _direction, maxStep, surrogateOld);
+        if (_search.Accepted)
+        {
+            NumUpdates++;
+        }
+    }
+
+    /// <summary>The critic's own regression epochs (runs on the worker thread).</summary>
+    private void CriticFit() => _criticResult = _critic.Fit(TrpoOptions.NumCriticUpdates, _criticLearningRate, Random);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _worker.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>
