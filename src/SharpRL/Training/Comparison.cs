@@ -193,6 +193,7 @@ public static class Comparison
     public static ComparisonResult Run(ComparisonRequest request, EnvRegistry registry, Action<ComparisonProgress>? progress = null)
     {
         EnvSpec spec = Validate(request, registry);
+        WarmUp(request, spec, registry);
         IReadOnlyList<long> grid = ComparisonCurves.Grid(request.TotalTimesteps, request.GridPoints);
         int count = request.Algorithms.Count * request.Seeds;
         int index = 0;
@@ -221,6 +222,20 @@ public static class Comparison
         }
 
         return new ComparisonResult(spec.Id, spec.RewardThreshold, request.TotalTimesteps, request.Seeds, request.EvalEpisodes, grid, algorithms);
+    }
+
+    // The first run of each algorithm would otherwise also pay for JIT compilation and tiering, which makes
+    // its wall time look worse than the others'; up to 20 throwaway iterations per algorithm pay most of it first.
+    private static void WarmUp(ComparisonRequest request, EnvSpec spec, EnvRegistry registry)
+    {
+        const int warmUpIterations = 20;
+        foreach (string algorithm in request.Algorithms)
+        {
+            OnPolicyOptions options = Presets.For(algorithm, spec.Id).Options;
+            using IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(spec.Id), options, parallel: false);
+            using OnPolicyAlgorithm agent = AlgorithmRegistry.Create(algorithm, env, options, seed: 0);
+            agent.Learn(Math.Min(request.TotalTimesteps, (long)warmUpIterations * options.RolloutSize));
+        }
     }
 
     private static ComparisonSeedRun RunSeed(string algorithm, OnPolicyOptions options, EnvSpec spec, int seed, ComparisonRequest request, EnvRegistry registry)
