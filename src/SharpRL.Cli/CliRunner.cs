@@ -1,20 +1,36 @@
+using System.CommandLine;
+using SharpRL.Serialization;
+
 namespace SharpRL.Cli;
 
-/// <summary>Turns user errors into one readable line on stderr and exit code 2 (no stack trace).</summary>
+/// <summary>
+/// Runs a command's body with the invocation's output writer, and turns user errors into one
+/// readable line on the invocation's error writer and exit code 2 (no stack trace).
+/// </summary>
 internal static class CliRunner
 {
     public const int UserErrorExitCode = 2;
 
-    public static int Run(Func<int> action)
+    public static int Run(ParseResult parse, Func<TextWriter, int> action)
     {
+        InvocationConfiguration invocation = parse.InvocationConfiguration;
         try
         {
-            return action();
+            return action(invocation.Output);
         }
-        catch (Exception e) when (e is CliError or SharpRL.Serialization.CheckpointException or ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or KeyNotFoundException)
+        catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            invocation.Error.WriteLine($"error: {MessageOf(e)}");
             return UserErrorExitCode;
         }
     }
+
+    private static bool IsUserError(Exception e) =>
+        e is CliError or ArgumentException or FormatException or IOException or UnauthorizedAccessException or InvalidDataException or KeyNotFoundException or CheckpointException;
+
+    // ArgumentException appends " (Parameter 'name')": an internal name that means nothing on a command line.
+    private static string MessageOf(Exception e) =>
+        e is ArgumentException { ParamName: { } name } argument
+            ? argument.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal)
+            : e.Message;
 }

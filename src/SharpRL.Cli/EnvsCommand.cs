@@ -15,7 +15,7 @@ internal static class EnvsCommand
     public static Command Build()
     {
         var envs = new Command("envs", "List registered envs with their spaces, or play one step by step.");
-        envs.SetAction(_ => CliRunner.Run(() =>
+        envs.SetAction(parse => CliRunner.Run(parse, output =>
         {
             EnvRegistry registry = Gym.Registry;
             foreach (string id in registry.Ids)
@@ -24,7 +24,7 @@ internal static class EnvsCommand
                 using IEnv env = registry.Make(id);
                 string limit = spec.MaxEpisodeSteps is int steps ? steps.ToString(CultureInfo.InvariantCulture) : "none";
                 string threshold = spec.RewardThreshold is double r ? r.ToString(CultureInfo.InvariantCulture) : "none";
-                Console.WriteLine($"{id,-26} obs {env.ObservationSpace}  act {env.ActionSpace}  max_steps {limit}  reward_threshold {threshold}");
+                output.WriteLine($"{id,-26} obs {env.ObservationSpace}  act {env.ActionSpace}  max_steps {limit}  reward_threshold {threshold}");
             }
 
             return 0;
@@ -35,12 +35,12 @@ internal static class EnvsCommand
         var steps = new Option<int>("--steps") { Description = "Steps to play.", DefaultValueFactory = _ => 10 };
         var policy = new Option<string>("--policy") { Description = "random (action_space.sample seeded with --seed), or a run folder / checkpoint (deterministic actions).", DefaultValueFactory = _ => "random" };
         var play = new Command("play", "Print one JSON line per step: obs, action, reward, terminated, truncated, next_obs.") { id, seed, steps, policy };
-        play.SetAction(parse => CliRunner.Run(() => Play(parse.GetValue(id)!, parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(policy)!)));
+        play.SetAction(parse => CliRunner.Run(parse, output => Play(output, parse.GetValue(id)!, parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(policy)!)));
         envs.Add(play);
         return envs;
     }
 
-    private static int Play(string envId, int seed, int steps, string policySource)
+    private static int Play(TextWriter output, string envId, int seed, int steps, string policySource)
     {
         if (steps < 0)
         {
@@ -103,7 +103,7 @@ internal static class EnvsCommand
             line.Append(", \"next_obs\": ");
             AppendArray(line, next);
             line.Append('}');
-            Console.WriteLine(line.ToString());
+            output.WriteLine(line.ToString());
             if (result.Done)
             {
                 env.Reset(observation);

@@ -16,7 +16,7 @@ internal static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the first reset (later resets continue the env's stream).", DefaultValueFactory = _ => 0 };
         var stochastic = new Option<bool>("--stochastic") { Description = "Sample actions instead of taking the most likely one." };
         var command = new Command("eval", "Evaluate a trained agent. Example: sharprl eval runs/ppo_CartPole-v1_s0") { path, episodes, seed, stochastic };
-        command.SetAction(parse => CliRunner.Run(() =>
+        command.SetAction(parse => CliRunner.Run(parse, output =>
         {
             LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(AgentCheckpoint.Resolve(parse.GetValue(path)!), Gym.Registry);
             int count = parse.GetValue(episodes);
@@ -28,8 +28,8 @@ internal static class EvalCommand
             using IEnv env = Gym.Registry.Make(loaded.Run.EnvId);
             bool deterministic = !parse.GetValue(stochastic);
             EvaluationResult result = Evaluation.Evaluate(loaded.Policy, env, count, deterministic, parse.GetValue(seed), loaded.NormalizeObservation);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{loaded.Run.Algorithm} on {loaded.Run.EnvId} ({(deterministic ? "deterministic" : "stochastic")}, {count} episodes): mean return {result.Mean:F2} ± {result.Std:F2}, mean length {result.Lengths.Average():F1}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{loaded.Run.Algorithm} on {loaded.Run.EnvId} ({(deterministic ? "deterministic" : "stochastic")}, {count} episode{(count == 1 ? "" : "s")}): mean return {result.Mean:F2} ± {result.Std:F2}, mean length {result.Lengths.Average():F1}"));
             return 0;
         }));
         return command;

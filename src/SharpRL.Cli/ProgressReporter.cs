@@ -4,12 +4,12 @@ using Spectre.Console;
 
 namespace SharpRL.Cli;
 
-/// <summary>A progress bar with steps/s and the recent mean return on a terminal; silent otherwise.</summary>
+/// <summary>A progress bar with steps/s and the recent mean return on a terminal; silent otherwise (or when output goes elsewhere than the console).</summary>
 internal static class ProgressReporter
 {
-    public static void Run(TrainingRun run, bool quiet)
+    public static void Run(TrainingRun run, bool quiet, TextWriter output)
     {
-        bool interactive = !quiet && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        bool interactive = !quiet && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
         {
             run.Learn();

@@ -18,7 +18,7 @@ internal static class TrainCommand
         var timesteps = new Option<long?>("--timesteps") { Description = "Env-step budget (default: the preset's)." };
         var numEnvs = new Option<int?>("--n-envs") { Description = "Parallel env copies (default: the preset's)." };
         var set = new Option<string[]>("--set") { Description = "Override a setting, key=value (repeatable), e.g. --set n_steps=64.", AllowMultipleArgumentsPerToken = true };
-        var config = new Option<string?>("--config") { Description = "YAML file of settings (rl-zoo style keys), applied before --set." };
+        var config = new Option<string?>("--config") { Description = "YAML file of settings with rl-zoo keys (flat, or an rl-zoo hyperparameter file with one block per env), applied before --set; its n_timesteps is the budget unless --timesteps is given." };
         var preset = new Option<string?>("--preset") { Description = "Start from another env's preset (must have the same kind of action space)." };
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<algorithm>_<env>_s<seed>, numbered if taken)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its latest checkpoint." };
@@ -30,41 +30,42 @@ internal static class TrainCommand
         {
             algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, parallel, quiet,
         };
-        command.SetAction(parse => CliRunner.Run(() =>
+        command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
+            ConfigFile? configFile = parse.GetValue(config) is { } path ? YamlConfig.Read(path, parse.GetValue(env)) : null;
             var request = new TrainRequest
             {
                 Algorithm = parse.GetValue(algorithm),
                 EnvId = parse.GetValue(env),
                 Seed = parse.GetValue(seed),
-                TotalTimesteps = parse.GetValue(timesteps),
+                TotalTimesteps = parse.GetValue(timesteps) ?? configFile?.TotalTimesteps,
                 NumEnvs = parse.GetValue(numEnvs),
                 Settings = (parse.GetValue(set) ?? []).Select(OptionsBinder.ParseAssignment).ToList(),
-                ConfigSettings = parse.GetValue(config) is { } path ? YamlConfig.Read(path) : [],
+                ConfigSettings = configFile?.Settings ?? [],
                 PresetEnvId = parse.GetValue(preset),
                 OutputDirectory = parse.GetValue(output),
                 ResumeDirectory = parse.GetValue(resume),
                 SaveFrequency = parse.GetValue(saveFreq),
                 Parallel = parse.GetValue(parallel),
             };
-            return Train(request, parse.GetValue(quiet));
+            return Train(stdout, request, parse.GetValue(quiet));
         }));
         return command;
     }
 
-    private static int Train(TrainRequest request, bool quiet)
+    private static int Train(TextWriter output, TrainRequest request, bool quiet)
     {
         using TrainingRun run = TrainingRun.Start(request, Gym.Registry);
-        Console.WriteLine($"{run.Algorithm} on {run.EnvId}, seed {run.Seed}, {run.TotalTimesteps:N0} steps → {run.Directory}");
-        Console.WriteLine($"Hyperparameters ({run.PresetSource}):");
+        output.WriteLine($"{run.Algorithm} on {run.EnvId}, seed {run.Seed}, {run.TotalTimesteps:N0} steps → {run.Directory}");
+        output.WriteLine($"Hyperparameters ({run.PresetSource}):");
         foreach ((string key, string value) in OptionsBinder.Describe(run.Options))
         {
-            Console.WriteLine($"  {key} = {value}");
+            output.WriteLine($"  {key} = {value}");
         }
 
-        ProgressReporter.Run(run, quiet);
+        ProgressReporter.Run(run, quiet, output);
         TrainingSummary summary = run.Summary();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Done: {summary.Timesteps:N0} steps in {summary.Elapsed.TotalSeconds:F2} s ({summary.StepsPerSecond:N0} steps/s), recent mean return {summary.RecentMeanReturn:F1}. Model: {summary.ModelPath}"));
         return 0;
     }
