@@ -17,14 +17,14 @@ internal static class CompareCommand
         var algos = new Option<string>("--algos") { Description = $"Comma-separated algorithms, each trained with its preset; any of: {string.Join(", ", AlgorithmRegistry.Names)}.", DefaultValueFactory = _ => DefaultAlgorithms };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per algorithm (0 … S−1).", DefaultValueFactory = _ => 3 };
         var timesteps = new Option<long?>("--timesteps") { Description = "Env steps per run, the same for every algorithm (default: the largest of their presets' budgets)." };
-        var output = new Option<string?>("--out") { Description = "Folder for returns.csv, returns.svg, runs.csv and summary.csv (default: runs/compare_<env>)." };
+        var outDir = new Option<string?>("--out") { Description = "Folder for returns.csv, returns.svg, runs.csv and summary.csv (default: runs/compare_<env>)." };
         var evalEvery = new Option<long?>("--eval-every") { Description = "Also evaluate deterministically every K env steps (eval_returns.csv / .svg)." };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Episodes per deterministic evaluation (periodic and final).", DefaultValueFactory = _ => 10 };
         var command = new Command("compare", "Compare algorithms on one env over several seeds. Example: sharprl compare CartPole-v1 --algos ppo,trpo,a2c --seeds 3 --timesteps 100000")
         {
-            env, algos, seeds, timesteps, output, evalEvery, evalEpisodes,
+            env, algos, seeds, timesteps, outDir, evalEvery, evalEpisodes,
         };
-        command.SetAction(parse => CliRunner.Run(() =>
+        command.SetAction(parse => CliRunner.Run(parse, output =>
         {
             string envId = parse.GetValue(env)!;
             string[] algorithms = (parse.GetValue(algos) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -38,13 +38,13 @@ internal static class CompareCommand
                 EvalEvery = parse.GetValue(evalEvery),
                 EvalEpisodes = parse.GetValue(evalEpisodes),
             };
-            string directory = parse.GetValue(output) ?? Path.Combine("runs", $"compare_{envId}");
-            return Compare(request, directory);
+            string directory = parse.GetValue(outDir) ?? Path.Combine("runs", $"compare_{envId}");
+            return Compare(request, directory, output);
         }));
         return command;
     }
 
-    private static int Compare(ComparisonRequest request, string directory)
+    private static int Compare(ComparisonRequest request, string directory, TextWriter output)
     {
         Comparison.Validate(request, Gym.Registry);
         if (File.Exists(directory))
@@ -52,15 +52,15 @@ internal static class CompareCommand
             throw new CliError($"--out '{directory}' is a file; expected a folder.");
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Comparing {string.Join(", ", request.Algorithms)} on {request.EnvId}: {request.Seeds} seed(s) × {request.TotalTimesteps:N0} steps each → {directory}"));
-        ComparisonResult result = Comparison.Run(request, Gym.Registry, p => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        ComparisonResult result = Comparison.Run(request, Gym.Registry, p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"[{p.Index}/{p.Count}] {p.Algorithm} seed {p.Run.Seed}: {p.Run.Timesteps:N0} steps in {p.Run.WallTime.TotalSeconds:F1} s, recent mean return {(p.Run.TrainingCurve.Count > 0 ? p.Run.TrainingCurve[^1].Return : double.NaN):F1}, final evaluation {p.Run.FinalEvaluation.Mean:F1}")));
         IReadOnlyList<string> files = ComparisonReport.WriteFiles(result, directory);
-        Console.WriteLine();
-        Console.Write(ComparisonReport.FormatTable(result));
-        Console.WriteLine();
-        Console.WriteLine($"Wrote {string.Join(", ", files)}");
+        output.WriteLine();
+        output.Write(ComparisonReport.FormatTable(result));
+        output.WriteLine();
+        output.WriteLine($"Wrote {string.Join(", ", files)}");
         return 0;
     }
 

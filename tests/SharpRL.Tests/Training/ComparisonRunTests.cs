@@ -1,4 +1,4 @@
-using SharpRL.Cli;
+using SharpRL.Tests.Cli;
 using SharpRL.Environments;
 using SharpRL.Training;
 
@@ -66,18 +66,37 @@ public class ComparisonRunTests
     }
 
     [Theory]
-    [InlineData("CartPole-v1", "--algos", "ppo,nope")]
-    [InlineData("NoSuchEnv-v0", "--algos", "ppo")]
-    [InlineData("CartPole-v1", "--seeds", "0")]
-    [InlineData("CartPole-v1", "--timesteps", "-5")]
-    public void CompareCommand_BadInput_ExitCode2AndNothingWritten(string env, string option, string value)
+    [InlineData("CartPole-v1", "--algos", "ppo,nope", "Unknown algorithm 'nope'")]
+    [InlineData("NoSuchEnv-v0", "--algos", "ppo", "No env registered with id 'NoSuchEnv-v0'")]
+    [InlineData("CartPole-v1", "--seeds", "0", "seeds = 0 is invalid")]
+    [InlineData("CartPole-v1", "--timesteps", "-5", "timesteps = -5 is invalid")]
+    public void CompareCommand_BadInput_ExitCode2ClearMessageAndNothingWritten(string env, string option, string value, string message)
     {
-        string output = Path.Combine(Path.GetTempPath(), "sharprl-compare-" + Guid.NewGuid().ToString("N"));
+        using var directory = new TempDirectory();
+        string output = directory["compare"];
 
-        int exitCode = Program.BuildRootCommand().Parse(["compare", env, option, value, "--out", output]).Invoke();
+        CliResult result = CliHarness.Run("compare", env, option, value, "--out", output);
 
-        Assert.Equal(2, exitCode);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.Equal("", result.Output);
         Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void CompareCommand_OneFastAlgorithm_PrintsTableAndWritesFiles()
+    {
+        using var directory = new TempDirectory();
+        string output = directory["compare"];
+
+        CliResult result = CliHarness.Run("compare", "CartPole-v1", "--algos", "a2c", "--seeds", "1", "--timesteps", "2000", "--eval-episodes", "2", "--out", output);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("[1/1] a2c seed 0: 2,000 steps", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"\na2c +\d+\.\d ± 0\.0 +— +\d+\.\d s\n", result.Output);
+        Assert.True(File.Exists(Path.Combine(output, ComparisonReport.TrainingCurvesFile)));
+        Assert.True(File.Exists(Path.Combine(output, ComparisonReport.TrainingPlotFile)));
     }
 
     [Fact]
