@@ -1,4 +1,5 @@
 using System.Globalization;
+using SharpRL.Algorithms.Common;
 using SharpRL.Training;
 using Spectre.Console;
 
@@ -7,15 +8,16 @@ namespace SharpRL.Cli;
 /// <summary>A progress bar with steps/s and the recent mean return on a terminal; silent otherwise (or when output goes elsewhere than the console).</summary>
 internal static class ProgressReporter
 {
-    public static void Run(TrainingRun run, bool quiet, TextWriter output)
+    /// <summary>Trains <paramref name="run"/>; returns false when <paramref name="cancellationToken"/> stopped it.</summary>
+    public static bool Run(TrainingRun run, bool quiet, TextWriter output, CancellationToken cancellationToken)
     {
         bool interactive = !quiet && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
         {
-            run.Learn();
-            return;
+            return run.Learn(cancellationToken: cancellationToken);
         }
 
+        bool completed = false;
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -25,15 +27,21 @@ internal static class ProgressReporter
                 task.Value = run.Agent.NumTimesteps;
                 var started = DateTime.UtcNow;
                 long startSteps = run.Agent.NumTimesteps;
-                run.Learn(agent =>
+                void Report(OnPolicyAlgorithm agent)
                 {
                     double seconds = (DateTime.UtcNow - started).TotalSeconds;
                     double fps = seconds > 0 ? (agent.NumTimesteps - startSteps) / seconds : 0;
                     double meanReturn = agent.RecentMeanReturn;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{fps,9:N0} steps/s  return {(double.IsNaN(meanReturn) ? "-" : meanReturn.ToString("F1", CultureInfo.InvariantCulture)),8}");
                     task.Value = Math.Min(agent.NumTimesteps, run.TotalTimesteps);
-                });
-                task.Value = run.TotalTimesteps;
+                }
+
+                completed = run.Learn(Report, cancellationToken);
+                if (completed)
+                {
+                    task.Value = run.TotalTimesteps;
+                }
             });
+        return completed;
     }
 }

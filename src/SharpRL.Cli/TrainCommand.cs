@@ -63,8 +63,44 @@ internal static class TrainCommand
             output.WriteLine($"  {key} = {value}");
         }
 
-        ProgressReporter.Run(run, quiet, output);
+        if (run.ResumeWarning is { } warning)
+        {
+            output.WriteLine($"warning: {warning}");
+        }
+
+        // Ctrl+C once: finish the current iteration, write the checkpoint and stop (resumable exactly);
+        // a second Ctrl+C kills the process as usual.
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (!interrupt.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                interrupt.Cancel();
+                Console.Error.WriteLine("Stopping after this iteration and saving a checkpoint (Ctrl+C again to abort)...");
+            }
+        };
+        Console.CancelKeyPress += onCancel;
+        bool completed;
+        try
+        {
+            completed = ProgressReporter.Run(run, quiet, output, interrupt.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
         TrainingSummary summary = run.Summary();
+        if (!completed)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Interrupted at {summary.Timesteps:N0} of {run.TotalTimesteps:N0} steps; checkpoint saved. Continue with: sharprl train --resume {run.Directory}"));
+
+            // 128 + SIGINT, as shells report a process stopped by Ctrl+C.
+            return 130;
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Done: {summary.Timesteps:N0} steps in {summary.Elapsed.TotalSeconds:F2} s ({summary.StepsPerSecond:N0} steps/s), recent mean return {summary.RecentMeanReturn:F1}. Model: {summary.ModelPath}"));
         return 0;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Envs;
 using SharpRL.Rng;
 using SharpRL.Spaces;
@@ -117,6 +118,17 @@ public sealed class AcrobotEnv : ClassicControlEnv
         }
 
         return new StepResult(-1.0, Terminated: false, Truncated: false);
+    }
+
+    /// <inheritdoc />
+    protected override void SavePhysicsState(JsonObject state)
+        => state["state"] = EnvState.Numbers([_theta1, _theta2, _dTheta1, _dTheta2]);
+
+    /// <inheritdoc />
+    protected override void LoadPhysicsState(JsonObject state)
+    {
+        double[] s = EnvState.ReadDoubles(state, "state", 4);
+        (_theta1, _theta2, _dTheta1, _dTheta2) = (s[0], s[1], s[2], s[3]);
     }
 
     /// <inheritdoc />

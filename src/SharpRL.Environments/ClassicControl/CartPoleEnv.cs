@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Envs;
 using SharpRL.Rng;
 using SharpRL.Spaces;
@@ -101,6 +102,21 @@ public sealed class CartPoleEnv : ClassicControlEnv
         }
 
         return new StepResult(_suttonBartoReward ? 0.0 : 1.0, Terminated: false, Truncated: false);
+    }
+
+    /// <inheritdoc />
+    protected override void SavePhysicsState(JsonObject state)
+    {
+        state["sutton_barto_reward"] = _suttonBartoReward;
+        state["state"] = EnvState.Numbers([_x, _xDot, _theta, _thetaDot]);
+    }
+
+    /// <inheritdoc />
+    protected override void LoadPhysicsState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "sutton_barto_reward", _suttonBartoReward);
+        double[] s = EnvState.ReadDoubles(state, "state", 4);
+        (_x, _xDot, _theta, _thetaDot) = (s[0], s[1], s[2], s[3]);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using SharpRL.Envs;
 using SharpRL.Rng;
 using SharpRL.Spaces;
@@ -13,8 +14,10 @@ namespace SharpRL.Environments.ClassicControl;
 /// and strict episode bookkeeping: stepping before the first reset or after the episode terminated
 /// throws instead of Gymnasium's warning. Time limits are not the env's business: the registry wraps
 /// it in <see cref="SharpRL.Envs.Wrappers.TimeLimit"/>, as <c>gymnasium.make</c> does.
+/// Snapshots (<see cref="IStatefulEnv"/>) hold the generator, the episode flags, the env's
+/// constructor settings (checked on load) and its float64 physics state.
 /// </summary>
-public abstract class ClassicControlEnv : IEnv
+public abstract class ClassicControlEnv : IEnv, IStatefulEnv
 {
     private readonly int _observationSize;
     private NumpyGenerator? _random;
@@ -69,6 +72,30 @@ public abstract class ClassicControlEnv : IEnv
     /// <inheritdoc />
     public abstract StepResult Step(ReadOnlySpan<float> action, Span<float> observation);
 
+    /// <inheritdoc />
+    public JsonNode SaveState()
+    {
+        JsonObject state = EnvState.Create(this);
+        state["np_random"] = EnvState.Generator(_random);
+        state["needs_reset"] = _needsReset;
+        state["has_reset"] = _hasReset;
+        SavePhysicsState(state);
+        return state;
+    }
+
+    /// <inheritdoc />
+    public void LoadState(JsonNode state)
+    {
+        JsonObject snapshot = EnvState.Open(state, this);
+        NumpyGenerator? random = EnvState.ReadGenerator(snapshot, "np_random");
+        bool needsReset = EnvState.ReadBoolean(snapshot, "needs_reset");
+        bool hasReset = EnvState.ReadBoolean(snapshot, "has_reset");
+        LoadPhysicsState(snapshot);
+        _random = random;
+        _needsReset = needsReset;
+        _hasReset = hasReset;
+    }
+
     /// <summary>Nothing to release; present for <see cref="IDisposable"/>.</summary>
     public void Dispose()
     {
@@ -93,6 +120,18 @@ public abstract class ClassicControlEnv : IEnv
     /// <summary>Writes the observation of the current state.</summary>
     /// <param name="observation">Destination of FlatSize floats.</param>
     protected abstract void WriteObservation(Span<float> observation);
+
+    /// <summary>Adds the env's constructor settings and physics state to a snapshot (<see cref="SaveState"/>).</summary>
+    /// <param name="state">The snapshot being written.</param>
+    protected abstract void SavePhysicsState(JsonObject state);
+
+    /// <summary>
+    /// Checks the settings saved by <see cref="SavePhysicsState"/> against this env's (throwing via
+    /// <see cref="EnvState.RequireSetting(JsonObject, string, double)"/> when they differ), reads every
+    /// value, and only then overwrites the physics state.
+    /// </summary>
+    /// <param name="state">The snapshot, already checked to be of this env's type.</param>
+    protected abstract void LoadPhysicsState(JsonObject state);
 
     /// <summary>Marks the state as set from outside (e.g. <c>SetState</c>), so stepping is allowed.</summary>
     protected void MarkStateSet()

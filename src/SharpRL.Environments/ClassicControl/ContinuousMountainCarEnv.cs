@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Envs;
 using SharpRL.Rng;
 using SharpRL.Spaces;
@@ -122,6 +123,23 @@ public sealed class ContinuousMountainCarEnv : ClassicControlEnv
         }
 
         return new StepResult(reward, terminated, Truncated: false);
+    }
+
+    /// <inheritdoc />
+    protected override void SavePhysicsState(JsonObject state)
+    {
+        state["goal_velocity"] = EnvState.Number(_goalVelocity);
+        state["state"] = EnvState.Numbers([_position, _velocity]);
+        state["state_is_float32"] = _stateIsFloat32;
+    }
+
+    /// <inheritdoc />
+    protected override void LoadPhysicsState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "goal_velocity", _goalVelocity);
+        double[] s = EnvState.ReadDoubles(state, "state", 2);
+        bool stateIsFloat32 = EnvState.ReadBoolean(state, "state_is_float32");
+        (_position, _velocity, _stateIsFloat32) = (s[0], s[1], stateIsFloat32);
     }
 
     /// <inheritdoc />

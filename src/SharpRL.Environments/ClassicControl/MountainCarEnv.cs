@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Envs;
 using SharpRL.Rng;
 using SharpRL.Spaces;
@@ -76,6 +77,21 @@ public sealed class MountainCarEnv : ClassicControlEnv
         }
 
         return new StepResult(-1.0, terminated, Truncated: false);
+    }
+
+    /// <inheritdoc />
+    protected override void SavePhysicsState(JsonObject state)
+    {
+        state["goal_velocity"] = EnvState.Number(_goalVelocity);
+        state["state"] = EnvState.Numbers([_position, _velocity]);
+    }
+
+    /// <inheritdoc />
+    protected override void LoadPhysicsState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "goal_velocity", _goalVelocity);
+        double[] s = EnvState.ReadDoubles(state, "state", 2);
+        (_position, _velocity) = (s[0], s[1]);
     }
 
     /// <inheritdoc />

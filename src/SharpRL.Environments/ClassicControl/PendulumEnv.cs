@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Envs;
 using SharpRL.Rng;
 using SharpRL.Spaces;
@@ -81,6 +82,21 @@ public sealed class PendulumEnv : ClassicControlEnv
         _thetaDot = newThetaDot;
         WriteObservation(observation);
         return new StepResult(-cost, Terminated: false, Truncated: false);
+    }
+
+    /// <inheritdoc />
+    protected override void SavePhysicsState(JsonObject state)
+    {
+        state["g"] = EnvState.Number(_g);
+        state["state"] = EnvState.Numbers([_theta, _thetaDot]);
+    }
+
+    /// <inheritdoc />
+    protected override void LoadPhysicsState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "g", _g);
+        double[] s = EnvState.ReadDoubles(state, "state", 2);
+        (_theta, _thetaDot) = (s[0], s[1]);
     }
 
     /// <inheritdoc />

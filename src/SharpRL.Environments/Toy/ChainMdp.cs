@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Envs;
 using SharpRL.Rng;
 using SharpRL.Spaces;
@@ -28,7 +29,7 @@ public enum ChainStart
 /// the reward is found at once. Observation: the one-hot of the state in Box [0, 1]^|S|
 /// (all zeros once the lock is open); action: Discrete(3).
 /// </summary>
-public sealed class ChainMdp : IEnv
+public sealed class ChainMdp : IEnv, IStatefulEnv
 {
     private readonly int[] _combination;
     private readonly double[] _startWeights;
@@ -187,6 +188,49 @@ public sealed class ChainMdp : IEnv
         }
 
         return success;
+    }
+
+    /// <summary>Snapshot: the generator, state, step count and needs-reset flag, with the chain's settings (checked on load).</summary>
+    public JsonNode SaveState()
+    {
+        JsonObject state = EnvState.Create(this);
+        state["num_states"] = NumStates;
+        state["horizon"] = Horizon;
+        var combination = new JsonArray();
+        foreach (int action in _combination)
+        {
+            combination.Add(action);
+        }
+
+        state["combination"] = combination;
+        state["start_weights"] = EnvState.Numbers(_startWeights);
+        state["np_random"] = EnvState.Generator(_random);
+        state["state"] = _state;
+        state["steps"] = _steps;
+        state["needs_reset"] = _needsReset;
+        return state;
+    }
+
+    /// <inheritdoc />
+    public void LoadState(JsonNode state)
+    {
+        JsonObject snapshot = EnvState.Open(state, this);
+        EnvState.RequireSetting(snapshot, "num_states", NumStates);
+        EnvState.RequireSetting(snapshot, "horizon", Horizon);
+        if (!EnvState.ReadInt32s(snapshot, "combination", NumStates, 0, 2).AsSpan().SequenceEqual(_combination)
+            || !EnvState.ReadDoubles(snapshot, "start_weights", NumStates).AsSpan().SequenceEqual(_startWeights))
+        {
+            throw new ArgumentException("The state of a ChainMdp was saved from a chain with another combination or start distribution; it would not continue the same way.", nameof(state));
+        }
+
+        NumpyGenerator? random = EnvState.ReadGenerator(snapshot, "np_random");
+        int chainState = EnvState.ReadInt32(snapshot, "state", -1, NumStates);
+        int steps = EnvState.ReadInt32(snapshot, "steps", 0, Horizon);
+        bool needsReset = EnvState.ReadBoolean(snapshot, "needs_reset");
+        _random = random;
+        _state = chainState;
+        _steps = steps;
+        _needsReset = needsReset;
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Envs;
 using SharpRL.Spaces;
 
@@ -9,7 +10,7 @@ namespace SharpRL.Environments.Toy;
 /// (default 1), then the episode terminates. The observation is a constant single feature 1 in
 /// Box [0, 1]^1, so any policy network can take it as input.
 /// </summary>
-public sealed class TwoArmedBandit : IEnv
+public sealed class TwoArmedBandit : IEnv, IStatefulEnv
 {
     private readonly double[] _rewards;
     private bool _needsReset = true;
@@ -67,6 +68,27 @@ public sealed class TwoArmedBandit : IEnv
         WriteObservation(observation);
         _needsReset = true;
         return new StepResult(_rewards[(int)action[0]], Terminated: true, Truncated: false);
+    }
+
+    /// <summary>Snapshot: the needs-reset flag, with the arms' rewards (checked on load).</summary>
+    public JsonNode SaveState()
+    {
+        JsonObject state = EnvState.Create(this);
+        state["rewards"] = EnvState.Numbers(_rewards);
+        state["needs_reset"] = _needsReset;
+        return state;
+    }
+
+    /// <inheritdoc />
+    public void LoadState(JsonNode state)
+    {
+        JsonObject snapshot = EnvState.Open(state, this);
+        if (!EnvState.ReadDoubles(snapshot, "rewards", 2).AsSpan().SequenceEqual(_rewards))
+        {
+            throw new ArgumentException("The state of a TwoArmedBandit was saved from a bandit with other rewards; it would not continue the same way.", nameof(state));
+        }
+
+        _needsReset = EnvState.ReadBoolean(snapshot, "needs_reset");
     }
 
     /// <inheritdoc />

@@ -26,14 +26,39 @@ public sealed class CsvMetricsSink : IMetricsSink
     private StreamWriter _writer;
     private bool _headerWritten;
 
-    /// <summary>Creates (or truncates) the CSV file.</summary>
+    /// <summary>Creates (or truncates) the CSV file, or continues an existing one.</summary>
     /// <param name="path">The file, conventionally <c>&lt;run&gt;/progress.csv</c>; its directory is created if missing.</param>
-    public CsvMetricsSink(string path)
+    /// <param name="append">
+    /// Continue the file a resumed run wrote: its header's columns are kept (new keys extend them as
+    /// usual) and rows are appended. A missing or empty file is started as new.
+    /// </param>
+    public CsvMetricsSink(string path, bool append = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         FilePath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        _writer = OpenWriter(FileMode.Create);
+        if (append && File.Exists(FilePath) && ReadHeader(FilePath) is { Count: > 0 } header)
+        {
+            foreach (string column in header)
+            {
+                if (!_columnByKey.TryAdd(column, _columns.Count))
+                {
+                    throw new InvalidDataException($"{FilePath}: column '{column}' appears twice in the header; it was not written by this sink.");
+                }
+
+                _columns.Add(column);
+            }
+
+            _row = new double[_columns.Count];
+            _present = new bool[_columns.Count];
+            _headerWritten = true;
+            EnsureTrailingNewline(FilePath);
+            _writer = OpenWriter(FileMode.Append);
+        }
+        else
+        {
+            _writer = OpenWriter(FileMode.Create);
+        }
     }
 
     /// <summary>Full path of the CSV file.</summary>
@@ -80,6 +105,59 @@ public sealed class CsvMetricsSink : IMetricsSink
 
     /// <inheritdoc />
     public void Flush() => _writer.Flush();
+
+    /// <summary>
+    /// Drops the rows whose <paramref name="key"/> cell exceeds <paramref name="maxValue"/>, and rows
+    /// cut short by a crash, rewriting the file atomically: a run resumed from a checkpoint at step
+    /// <paramref name="maxValue"/> logs those steps again.
+    /// </summary>
+    /// <param name="key">The column to test, e.g. <see cref="MetricKeys.TotalTimesteps"/>; nothing is dropped while the file lacks it.</param>
+    /// <param name="maxValue">The largest value kept.</param>
+    /// <returns>The number of rows dropped.</returns>
+    public int DiscardRowsAfter(string key, double maxValue)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!_headerWritten || !_columnByKey.TryGetValue(key, out int column))
+        {
+            return 0;
+        }
+
+        _writer.Flush();
+        string[] lines = File.ReadAllLines(FilePath);
+        var kept = new List<string>(lines.Length);
+        for (int i = 1; i < lines.Length; i++)
+        {
+            // Cells are numbers, never quoted, so a plain split finds them; a short row is a torn write.
+            string[] cells = lines[i].Split(',');
+            bool complete = cells.Length == _columns.Count;
+            bool late = complete && TryParseValue(cells[column], out double value) && value > maxValue;
+            if (complete && !late)
+            {
+                kept.Add(lines[i]);
+            }
+        }
+
+        int dropped = lines.Length - 1 - kept.Count;
+        if (dropped == 0)
+        {
+            return 0;
+        }
+
+        _writer.Dispose();
+        AtomicFile.Write(FilePath, stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true) { NewLine = "\n" };
+            writer.Write(lines[0]);
+            writer.Write('\n');
+            foreach (string line in kept)
+            {
+                writer.Write(line);
+                writer.Write('\n');
+            }
+        });
+        _writer = OpenWriter(FileMode.Append);
+        return dropped;
+    }
 
     /// <inheritdoc />
     public void Dispose() => _writer.Dispose();
@@ -192,6 +270,77 @@ public sealed class CsvMetricsSink : IMetricsSink
         }
 
         writer.Write('\n');
+    }
+
+    // The header's fields, unquoted (RFC 4180); empty when the file is empty.
+    private static List<string> ReadHeader(string path)
+    {
+        using var reader = new StreamReader(path);
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        bool quoted = false;
+        bool any = false;
+        for (int c = reader.Read(); c >= 0; c = reader.Read())
+        {
+            any = true;
+            char ch = (char)c;
+            if (quoted)
+            {
+                if (ch == '"' && reader.Peek() == '"')
+                {
+                    field.Append('"');
+                    reader.Read();
+                }
+                else if (ch == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(ch);
+                }
+            }
+            else if (ch == '"')
+            {
+                quoted = true;
+            }
+            else if (ch == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (ch is '\n' or '\r')
+            {
+                break;
+            }
+            else
+            {
+                field.Append(ch);
+            }
+        }
+
+        if (any)
+        {
+            fields.Add(field.ToString());
+        }
+
+        return fields;
+    }
+
+    // A row torn by a crash must not swallow the first appended one.
+    private static void EnsureTrailingNewline(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        if (stream.Length == 0)
+        {
+            return;
+        }
+
+        stream.Seek(-1, SeekOrigin.End);
+        if (stream.ReadByte() != '\n')
+        {
+            stream.WriteByte((byte)'\n');
+        }
     }
 
     // RFC 4180: a field holding a comma, quote or line break is quoted, with quotes doubled.

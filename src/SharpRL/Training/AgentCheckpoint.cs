@@ -18,15 +18,39 @@ public sealed record LoadedPolicy(ActorCriticPolicy Policy, RunConfig Run, Obser
 
 /// <summary>
 /// Saves and restores everything an on-policy run needs to continue exactly: weights, optimizer
-/// moments, normaliser statistics, counters, the generator state, the observations the next
-/// rollout starts from and the recent-episode window (on top of <see cref="Checkpoint"/>'s
+/// moments, counters, the generator state, the observations the next rollout starts from, the
+/// recent-episode window and the vector env's complete state (on top of <see cref="Checkpoint"/>'s
 /// crash-safe file pair).
 /// </summary>
+/// <remarks>
+/// <para>
+/// The env's state (<see cref="IStatefulEnv.SaveState"/>: every copy's physics, generator and time
+/// limit, the per-copy episode accumulators, and the normalisers' running statistics and discounted
+/// returns) is kept in the sidecar's extra JSON under <c>"env_state"</c>. It is the one source of
+/// truth for resuming: <see cref="Load"/> restores the normalisers from it. The observation
+/// normaliser's statistics are also written as the F64 tensors <c>normalize.obs.mean/var/count</c>,
+/// an export for evaluation (<see cref="LoadPolicy"/>, or a Python script reading the
+/// safetensors file) that <see cref="Load"/> does not read when the env state is present.
+/// </para>
+/// <para>
+/// An env that cannot save its state (a user env that does not implement <see cref="IStatefulEnv"/>)
+/// can still be trained and checkpointed: the checkpoint then records why under
+/// <c>"env_state_unavailable"</c> and keeps the normalisers' statistics as tensors
+/// (<c>normalize.obs.*</c>, <c>normalize.reward.*</c>). Loading such a checkpoint restores the
+/// networks, optimizer, counters, generator and statistics, and resets the env (with the run's seed)
+/// before the next rollout: training continues, but not exactly as the uninterrupted run would have
+/// (<see cref="Load"/> returns false).
+/// </para>
+/// </remarks>
 public static class AgentCheckpoint
 {
     private const string PolicyPrefix = "policy.";
     private const string ObservationStatisticsPrefix = "normalize.obs.";
     private const string RewardStatisticsPrefix = "normalize.reward.";
+    private const string EnvStateKey = "env_state";
+    private const string AlgorithmStateKey = "algorithm_state";
+
+    private const string EnvStateUnavailableKey = "env_state_unavailable";
 
     /// <summary>Writes <paramref name="agent"/>'s state as checkpoint <paramref name="name"/> in <paramref name="directory"/>.</summary>
     public static void Save(OnPolicyAlgorithm agent, string directory, string name, RunConfig run)
@@ -54,12 +78,14 @@ public static class AgentCheckpoint
             }
         }
 
+        (JsonNode? envState, string? envStateUnavailable) = SaveEnvState(agent.Env);
         if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
         {
             AddStatistics(tensors, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
         }
 
-        if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
+        // With the env state these statistics live there; without it they must be kept here.
+        if (envState is null && VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
         {
             AddStatistics(tensors, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
         }
@@ -71,6 +97,23 @@ public static class AgentCheckpoint
             episodes.Add(new JsonArray(e.EnvIndex, e.Return, e.Length));
         }
 
+        var extra = new JsonObject
+        {
+            ["run"] = run.ToJsonObject(),
+            ["rng_state"] = agent.Random.SaveState(),
+            ["needs_reset"] = agent.NeedsReset,
+            ["recent_episodes"] = episodes,
+        };
+        extra[AlgorithmStateKey] = agent.SaveAlgorithmState();
+        if (envState is not null)
+        {
+            extra[EnvStateKey] = envState;
+        }
+        else
+        {
+            extra[EnvStateUnavailableKey] = envStateUnavailable;
+        }
+
         var data = new CheckpointData
         {
             Algorithm = run.Algorithm,
@@ -79,22 +122,21 @@ public static class AgentCheckpoint
             ActionSpace = agent.Policy.ActionSpace.ToString(),
             Counters = counters,
             Tensors = tensors,
-            Extra = new JsonObject
-            {
-                ["run"] = run.ToJsonObject(),
-                ["rng_state"] = agent.Random.SaveState(),
-                ["needs_reset"] = agent.NeedsReset,
-                ["recent_episodes"] = episodes,
-            },
+            Extra = extra,
         };
         Checkpoint.Save(directory, data, name);
     }
 
     /// <summary>
-    /// Restores a checkpoint into an agent built with the same algorithm, options and spaces
+    /// Restores a checkpoint into an agent built with the same algorithm, options, spaces and env
     /// (anything else is refused with a <see cref="CheckpointException"/> saying what differs).
     /// </summary>
-    public static void Load(OnPolicyAlgorithm agent, string directory, string name, string algorithm)
+    /// <returns>
+    /// True when the env's state was restored too, so training continues exactly as the
+    /// uninterrupted run would have; false when the checkpoint holds no env state and the env will
+    /// be reset before the next rollout (see the remarks of <see cref="AgentCheckpoint"/>).
+    /// </returns>
+    public static bool Load(OnPolicyAlgorithm agent, string directory, string name, string algorithm)
     {
         ArgumentNullException.ThrowIfNull(agent);
         CheckpointData data = Checkpoint.Load(directory, algorithm, name);
@@ -117,26 +159,43 @@ public static class AgentCheckpoint
             optimizer.LoadState(new OptimizerState<float>(data.GetCounter($"optimizer.{optimizerName}.steps"), buffers));
         }
 
-        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
+        JsonObject? envState = data.Extra[EnvStateKey] as JsonObject;
+        bool exact = envState is not null;
+        if (envState is not null)
         {
-            LoadStatistics(data, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
+            LoadEnvState(data, agent.Env, envState);
         }
-
-        if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
+        else
         {
-            LoadStatistics(data, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
+            if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
+            {
+                LoadStatistics(data, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
+            }
+
+            if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
+            {
+                LoadStatistics(data, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
+            }
         }
 
         data.CopyTensorTo<float>("rollout.current_observations", agent.CurrentObservations, [agent.CurrentObservations.Length]);
         agent.RestoreCounters(data.GetCounter("num_timesteps"), (int)data.GetCounter("iterations"), data.GetCounter("num_updates"));
         agent.Random.RestoreState(ReadExtra(data, "rng_state").GetValue<string>());
-        agent.NeedsReset = ReadExtra(data, "needs_reset").GetValue<bool>();
+        if (data.Extra[AlgorithmStateKey] is JsonObject algorithmState)
+        {
+            agent.LoadAlgorithmState(algorithmState);
+        }
+
+        // Without the env's state the saved observations belong to episodes this env is not in: restart them.
+        agent.NeedsReset = !exact || ReadExtra(data, "needs_reset").GetValue<bool>();
         agent.RecentEpisodes.Clear();
         foreach (JsonNode? e in ReadExtra(data, "recent_episodes").AsArray())
         {
             JsonArray row = e!.AsArray();
             agent.RecentEpisodes.Enqueue(new EpisodeStatistics(row[0]!.GetValue<int>(), row[1]!.GetValue<double>(), row[2]!.GetValue<int>()));
         }
+
+        return exact;
     }
 
     /// <summary>
@@ -196,6 +255,41 @@ public static class AgentCheckpoint
         }
 
         return new LoadedPolicy(policy, run, normalize);
+    }
+
+    private static (JsonNode? State, string? Unavailable) SaveEnvState(IVectorEnv env)
+    {
+        if (env is not IStatefulEnv stateful)
+        {
+            return (null, $"{env.GetType().FullName} does not implement IStatefulEnv.");
+        }
+
+        try
+        {
+            return (stateful.SaveState(), null);
+        }
+        catch (NotSupportedException e)
+        {
+            // A user env inside the vector env cannot save its state: keep training, note why resume is not exact.
+            return (null, e.Message);
+        }
+    }
+
+    private static void LoadEnvState(CheckpointData data, IVectorEnv env, JsonNode state)
+    {
+        if (env is not IStatefulEnv stateful)
+        {
+            throw new CheckpointException($"Checkpoint {data.SourcePath} holds the state of its env, but this agent's env ({env}) cannot load one (it does not implement IStatefulEnv).");
+        }
+
+        try
+        {
+            stateful.LoadState(state);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new CheckpointException($"Checkpoint {data.SourcePath}: its env state does not fit this agent's env ({env}): {e.Message}", e);
+        }
     }
 
     private static void AddStatistics(List<SafeTensor> tensors, string prefix, RunningMeanStd statistics)

@@ -22,14 +22,18 @@ public sealed class TrainingRun : IDisposable
     /// <summary>Checkpoint name (without extension) of the latest periodic checkpoint.</summary>
     public const string LatestCheckpointName = "checkpoint";
 
+    /// <summary>File name of the metrics table inside a run folder (appended to when the run is resumed).</summary>
+    public const string ProgressFileName = "progress.csv";
+
     /// <summary>Checkpoint name (without extension) of the final model.</summary>
     public const string ModelName = "model";
 
     private readonly MetricsLogger _logger;
     private readonly Stopwatch _stopwatch = new();
     private readonly long? _saveFrequency;
+    private readonly bool _parallel;
 
-    private TrainingRun(string algorithm, string envId, int seed, long totalTimesteps, OnPolicyOptions options, string presetSource, string directory, OnPolicyAlgorithm agent, MetricsLogger logger, long? saveFrequency)
+    private TrainingRun(string algorithm, string envId, int seed, long totalTimesteps, OnPolicyOptions options, string presetSource, string directory, OnPolicyAlgorithm agent, MetricsLogger logger, long? saveFrequency, bool parallel)
     {
         Algorithm = algorithm;
         EnvId = envId;
@@ -41,6 +45,7 @@ public sealed class TrainingRun : IDisposable
         Agent = agent;
         _logger = logger;
         _saveFrequency = saveFrequency;
+        _parallel = parallel;
     }
 
     /// <summary>Algorithm name.</summary>
@@ -66,6 +71,13 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>The learner.</summary>
     public OnPolicyAlgorithm Agent { get; }
+
+    /// <summary>
+    /// For a resumed run whose checkpoint holds no env state (an env that does not implement
+    /// <see cref="IStatefulEnv"/>): why it will not continue exactly as the uninterrupted run would
+    /// have. Null for a new run or an exact resume.
+    /// </summary>
+    public string? ResumeWarning { get; private init; }
 
     /// <summary>Path of the final model's JSON sidecar.</summary>
     public string ModelPath => Checkpoint.MetadataPath(Directory, ModelName);
@@ -131,7 +143,7 @@ public sealed class TrainingRun : IDisposable
             agent = AlgorithmRegistry.Create(algorithm, env, options, request.Seed, logger);
             var config = new RunConfig(algorithm.ToLowerInvariant(), spec.Id, request.Seed, totalTimesteps, preset.Source, request.Parallel, OptionsBinder.ToJson(options));
             AtomicFile.WriteAllBytes(Path.Combine(directory, ConfigFileName), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
-            return new TrainingRun(config.Algorithm, spec.Id, request.Seed, totalTimesteps, options, preset.Source, directory, agent, logger, request.SaveFrequency);
+            return new TrainingRun(config.Algorithm, spec.Id, request.Seed, totalTimesteps, options, preset.Source, directory, agent, logger, request.SaveFrequency, request.Parallel);
         }
         catch
         {
@@ -141,23 +153,38 @@ public sealed class TrainingRun : IDisposable
     }
 
     /// <summary>Trains to the budget, checkpointing every save-frequency steps and at the end.</summary>
-    public void Learn(Action<OnPolicyAlgorithm>? afterIteration = null)
+    /// <param name="afterIteration">Called after each iteration (progress bars).</param>
+    /// <param name="cancellationToken">
+    /// Stops training between two iterations (Ctrl+C): the latest checkpoint is then written at the
+    /// point reached, and resuming the run (<see cref="TrainRequest.ResumeDirectory"/>) continues it
+    /// exactly; the final model is not written.
+    /// </param>
+    /// <returns>True when the budget was reached; false when stopped by <paramref name="cancellationToken"/>.</returns>
+    public bool Learn(Action<OnPolicyAlgorithm>? afterIteration = null, CancellationToken cancellationToken = default)
     {
         long nextSave = _saveFrequency is long f ? ((Agent.NumTimesteps / f) + 1) * f : long.MaxValue;
         _stopwatch.Start();
-        Agent.Learn(TotalTimesteps, agent =>
-        {
-            if (agent.NumTimesteps >= nextSave)
+        bool completed = Agent.Learn(
+            TotalTimesteps,
+            agent =>
             {
-                SaveCheckpoint(LatestCheckpointName);
-                nextSave = ((agent.NumTimesteps / _saveFrequency!.Value) + 1) * _saveFrequency.Value;
-            }
+                if (agent.NumTimesteps >= nextSave)
+                {
+                    SaveCheckpoint(LatestCheckpointName);
+                    nextSave = ((agent.NumTimesteps / _saveFrequency!.Value) + 1) * _saveFrequency.Value;
+                }
 
-            afterIteration?.Invoke(agent);
-        });
+                afterIteration?.Invoke(agent);
+            },
+            cancellationToken);
         _stopwatch.Stop();
-        SaveCheckpoint(ModelName);
+        if (completed)
+        {
+            SaveCheckpoint(ModelName);
+        }
+
         SaveCheckpoint(LatestCheckpointName);
+        return completed;
     }
 
     /// <summary>Figures for the end-of-run line.</summary>
@@ -178,7 +205,7 @@ public sealed class TrainingRun : IDisposable
     }
 
     private void SaveCheckpoint(string name) =>
-        AgentCheckpoint.Save(Agent, Directory, name, new RunConfig(Algorithm, EnvId, Seed, TotalTimesteps, PresetSource, false, OptionsBinder.ToJson(Options)));
+        AgentCheckpoint.Save(Agent, Directory, name, new RunConfig(Algorithm, EnvId, Seed, TotalTimesteps, PresetSource, _parallel, OptionsBinder.ToJson(Options)));
 
     private static TrainingRun Resume(TrainRequest request, EnvRegistry registry)
     {
@@ -205,22 +232,34 @@ public sealed class TrainingRun : IDisposable
         long totalTimesteps = request.TotalTimesteps ?? config.TotalTimesteps;
         EnvSpec spec = registry.GetSpec(config.EnvId);
         IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(spec.Id), options, config.Parallel);
+        MetricsLogger? logger = null;
+        OnPolicyAlgorithm? agent = null;
         try
         {
-            MetricsLogger logger = CreateLogger(directory);
-            OnPolicyAlgorithm agent = AlgorithmRegistry.Create(config.Algorithm, env, options, config.Seed, logger);
-            AgentCheckpoint.Load(agent, directory, LatestCheckpointName, config.Algorithm);
-            return new TrainingRun(config.Algorithm, config.EnvId, config.Seed, totalTimesteps, options, config.PresetSource + " (resumed)", directory, agent, logger, request.SaveFrequency);
+            var progress = new CsvMetricsSink(Path.Combine(directory, ProgressFileName), append: true);
+            logger = new MetricsLogger(progress, new TensorBoardSink(directory));
+            agent = AlgorithmRegistry.Create(config.Algorithm, env, options, config.Seed, logger);
+            bool exact = AgentCheckpoint.Load(agent, directory, LatestCheckpointName, config.Algorithm);
+
+            // Rows logged after the checkpoint (a crash between checkpoints) are about to be logged again.
+            progress.DiscardRowsAfter(MetricKeys.TotalTimesteps, agent.NumTimesteps);
+            return new TrainingRun(config.Algorithm, config.EnvId, config.Seed, totalTimesteps, options, config.PresetSource + " (resumed)", directory, agent, logger, request.SaveFrequency, config.Parallel)
+            {
+                ResumeWarning = exact ? null
+                    : $"The checkpoint in '{directory}' holds no env state (the env does not implement IStatefulEnv): the env restarts its episodes, so this run will not continue exactly as an uninterrupted one would.",
+            };
         }
         catch
         {
+            agent?.Dispose();
+            logger?.Dispose();
             env.Dispose();
             throw;
         }
     }
 
     private static MetricsLogger CreateLogger(string directory) =>
-        new(new CsvMetricsSink(Path.Combine(directory, "progress.csv")), new TensorBoardSink(directory));
+        new(new CsvMetricsSink(Path.Combine(directory, ProgressFileName)), new TensorBoardSink(directory));
 
     private static string FreeRunDirectory(string baseName)
     {

@@ -112,13 +112,24 @@ public abstract class OnPolicyAlgorithm : IDisposable
     /// </summary>
     /// <param name="totalTimesteps">Total env-step budget of the run.</param>
     /// <param name="afterIteration">Called after each iteration (progress bars, checkpoints).</param>
-    public void Learn(long totalTimesteps, Action<OnPolicyAlgorithm>? afterIteration = null)
+    /// <param name="cancellationToken">
+    /// Checked before each iteration: once cancelled, Learn returns between iterations (never inside
+    /// one), so the agent's state is consistent and can be checkpointed, and a later Learn with the
+    /// same budget continues exactly where this one stopped (Ctrl+C in the CLI).
+    /// </param>
+    /// <returns>True when the budget was reached; false when stopped by <paramref name="cancellationToken"/>.</returns>
+    public bool Learn(long totalTimesteps, Action<OnPolicyAlgorithm>? afterIteration = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalTimesteps);
         var wallClock = Stopwatch.StartNew();
         long startTimesteps = NumTimesteps;
         while (NumTimesteps < totalTimesteps)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
             _rolloutTime.Start();
             CollectRollout();
             _rolloutTime.Stop();
@@ -147,9 +158,14 @@ public abstract class OnPolicyAlgorithm : IDisposable
 
             afterIteration?.Invoke(this);
         }
+
+        return true;
     }
 
-    /// <summary>The optimizers whose state a checkpoint must keep, by a stable name.</summary>
+    /// <summary>
+    /// The optimizers whose state a checkpoint must keep, by a stable name: every optimizer the
+    /// algorithm steps (the critic's too), or a resumed run will not continue exactly.
+    /// </summary>
     protected internal virtual IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => [];
 
     /// <summary>Algorithm state beyond weights and optimizers that a resumed run needs (e.g. PPO-KL's β).</summary>

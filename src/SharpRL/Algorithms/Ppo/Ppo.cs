@@ -206,7 +206,11 @@ public sealed class Ppo : OnPolicyAlgorithm
 
         Array.Clear(_gradDistributionParameters);
         Policy.Distribution.LogProbBackward(distributionParameters, _actionBatch, _logProbCoefficient, _gradDistributionParameters, m);
-        Policy.Distribution.EntropyBackward(distributionParameters, _entropyCoefficient, _gradDistributionParameters, m);
+        if (entCoef != 0f)
+        {
+            Policy.Distribution.EntropyBackward(distributionParameters, _entropyCoefficient, _gradDistributionParameters, m);
+        }
+
         Policy.BackwardDistribution(_gradDistributionParameters, m);
         _policyPassResult = (policyLoss / m, -entropySum / m, approxKl / m, (double)clipped / m);
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Spaces;
 
 namespace SharpRL.Envs.Vector;
@@ -191,6 +192,74 @@ internal sealed class EnvCopies : IDisposable
             _episodeReturn[i] = 0;
             _episodeLength[i] = 0;
         }
+    }
+
+    /// <summary>
+    /// Snapshot of the copies for <paramref name="owner"/>'s <see cref="IStatefulEnv.SaveState"/>: each
+    /// copy's state and its running episode return and length (final observations and completed
+    /// episodes only report the latest step, so they are not state).
+    /// </summary>
+    public JsonObject SaveState(IVectorEnv owner)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        JsonObject state = EnvState.Create(owner);
+        state["num_envs"] = Count;
+        state["started"] = Started;
+        state["episode_returns"] = EnvState.Numbers(_episodeReturn);
+        var lengths = new JsonArray();
+        foreach (int length in _episodeLength)
+        {
+            lengths.Add(length);
+        }
+
+        state["episode_lengths"] = lengths;
+        var envs = new JsonArray();
+        for (int i = 0; i < Count; i++)
+        {
+            envs.Add(_envs[i] is IStatefulEnv stateful
+                ? stateful.SaveState()
+                : throw new NotSupportedException(
+                    $"{owner} cannot save its state: copy {i}, {_envs[i].GetType().FullName}, does not implement IStatefulEnv. " +
+                    "Training works without it; only an exact resume from a checkpoint needs it."));
+        }
+
+        state["envs"] = envs;
+        return state;
+    }
+
+    /// <summary>
+    /// Restores <see cref="SaveState"/>'s snapshot. Sync and parallel vector envs step their copies
+    /// identically, so either loads the other's state.
+    /// </summary>
+    public void LoadState(JsonNode state, IVectorEnv owner)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        JsonObject snapshot = EnvState.Open(state, owner, [nameof(SyncVectorEnv), nameof(ParallelVectorEnv)]);
+        int savedCount = EnvState.ReadInt32(snapshot, "num_envs", 1);
+        if (savedCount != Count)
+        {
+            throw new ArgumentException($"The state of a {EnvState.TypeName(owner)} with {savedCount} copies cannot be loaded into {owner}, which has {Count}.", nameof(state));
+        }
+
+        bool started = EnvState.ReadBoolean(snapshot, "started");
+        double[] returns = EnvState.ReadDoubles(snapshot, "episode_returns", Count);
+        int[] lengths = EnvState.ReadInt32s(snapshot, "episode_lengths", Count, 0);
+        JsonArray envs = EnvState.ReadArray(snapshot, "envs", Count);
+        for (int i = 0; i < Count; i++)
+        {
+            if (_envs[i] is not IStatefulEnv stateful)
+            {
+                throw new NotSupportedException($"{owner} cannot load a state: copy {i}, {_envs[i].GetType().FullName}, does not implement IStatefulEnv.");
+            }
+
+            stateful.LoadState(envs[i] ?? throw new ArgumentException($"The state of a {EnvState.TypeName(owner)} is malformed: \"envs[{i}]\" is null.", nameof(state)));
+        }
+
+        returns.CopyTo(_episodeReturn, 0);
+        lengths.CopyTo(_episodeLength, 0);
+        Array.Clear(_finished);
+        _completed.Clear();
+        Started = started;
     }
 
     public void Dispose()

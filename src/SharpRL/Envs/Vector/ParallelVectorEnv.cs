@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using System.Text.Json.Nodes;
 using SharpRL.Spaces;
 
 namespace SharpRL.Envs.Vector;
@@ -11,7 +12,7 @@ namespace SharpRL.Envs.Vector;
 /// <see cref="ManualResetEventSlim"/> that spins briefly before blocking, so back-to-back steps
 /// avoid a kernel wake-up. Step allocates nothing. Dispose stops the workers and the copies.
 /// </summary>
-public sealed class ParallelVectorEnv : IVectorEnv
+public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv
 {
     /// <summary>Default number of spins a waiting thread makes before it blocks.</summary>
     public const int DefaultSpinCount = 2000;
@@ -131,6 +132,15 @@ public sealed class ParallelVectorEnv : IVectorEnv
         _truncated.CopyTo(truncated);
         _copies.EndStep();
     }
+
+    /// <summary>
+    /// Snapshot of every copy (each must be an <see cref="IStatefulEnv"/>) and of the copies' running
+    /// episode returns and lengths; a sync and a parallel vector env load each other's snapshots.
+    /// </summary>
+    public JsonNode SaveState() => _copies.SaveState(this);
+
+    /// <inheritdoc />
+    public void LoadState(JsonNode state) => _copies.LoadState(state, this);
 
     /// <summary>Stops the worker threads and disposes every copy.</summary>
     public void Dispose()

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Spaces;
 
 namespace SharpRL.Envs.Vector;
@@ -7,7 +8,7 @@ namespace SharpRL.Envs.Vector;
 /// with same-step autoreset as <see cref="IVectorEnv"/> describes. The vector env owns its copies
 /// and disposes them. Step allocates nothing.
 /// </summary>
-public sealed class SyncVectorEnv : IVectorEnv
+public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv
 {
     private readonly EnvCopies _copies;
 
@@ -71,6 +72,15 @@ public sealed class SyncVectorEnv : IVectorEnv
 
         _copies.EndStep();
     }
+
+    /// <summary>
+    /// Snapshot of every copy (each must be an <see cref="IStatefulEnv"/>) and of the copies' running
+    /// episode returns and lengths; a sync and a parallel vector env load each other's snapshots.
+    /// </summary>
+    public JsonNode SaveState() => _copies.SaveState(this);
+
+    /// <inheritdoc />
+    public void LoadState(JsonNode state) => _copies.LoadState(state, this);
 
     /// <summary>Disposes every copy.</summary>
     public void Dispose() => _copies.Dispose();

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Envs.Wrappers;
 using SharpRL.Spaces;
 
@@ -71,6 +72,23 @@ public sealed class VectorNormalizeObservation : VectorWrapper
                 ObservationStatistics.Normalize(rawFinal.Slice(offset, _observationSize), _finalObservations.AsSpan(offset, _observationSize), Clip, Epsilon);
             }
         }
+    }
+
+    /// <summary>Saves the shared statistics (and the clip and ε, checked on load); the Frozen flag is the receiving env's choice, not state.</summary>
+    /// <param name="state">The snapshot being written.</param>
+    protected override void SaveWrapperState(JsonObject state)
+    {
+        state["clip"] = EnvState.Number(Clip);
+        state["epsilon"] = EnvState.Number(Epsilon);
+        state["statistics"] = EnvState.Statistics(ObservationStatistics);
+    }
+
+    /// <inheritdoc />
+    protected override void LoadWrapperState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "clip", Clip);
+        EnvState.RequireSetting(state, "epsilon", Epsilon);
+        ObservationStatistics.SetState(EnvState.ReadStatistics(state, "statistics", ObservationStatistics.Size));
     }
 
     /// <summary>Normalises raw observations (any number of rows) with the current statistics, without updating them (evaluation).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Envs.Wrappers;
 
 namespace SharpRL.Envs.Vector;
@@ -72,6 +73,29 @@ public sealed class VectorNormalizeReward : VectorWrapper
                 _returns[i] = 0;
             }
         }
+    }
+
+    /// <summary>Saves the shared statistics and each copy's G_i (and γ, clip and ε, checked on load); the Frozen flag is the receiving env's choice, not state.</summary>
+    /// <param name="state">The snapshot being written.</param>
+    protected override void SaveWrapperState(JsonObject state)
+    {
+        state["gamma"] = EnvState.Number(Gamma);
+        state["clip"] = EnvState.Number(Clip);
+        state["epsilon"] = EnvState.Number(Epsilon);
+        state["statistics"] = EnvState.Statistics(RewardStatistics);
+        state["discounted_returns"] = EnvState.Numbers(_returns);
+    }
+
+    /// <inheritdoc />
+    protected override void LoadWrapperState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "gamma", Gamma);
+        EnvState.RequireSetting(state, "clip", Clip);
+        EnvState.RequireSetting(state, "epsilon", Epsilon);
+        RunningMeanStdState statistics = EnvState.ReadStatistics(state, "statistics", RewardStatistics.Size);
+        double[] returns = EnvState.ReadDoubles(state, "discounted_returns", _returns.Length);
+        RewardStatistics.SetState(statistics);
+        returns.CopyTo(_returns, 0);
     }
 
     /// <summary>Scales a raw reward with the current statistics, without updating them.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Spaces;
 
 namespace SharpRL.Envs.Vector;
@@ -5,8 +6,10 @@ namespace SharpRL.Envs.Vector;
 /// <summary>
 /// Base of vector-env wrappers: forwards every member to the wrapped vector env; a wrapper overrides
 /// only what it changes. Disposing the wrapper disposes the wrapped vector env.
+/// Snapshots (<see cref="IStatefulEnv"/>) hold the wrapper's own state (see
+/// <see cref="SaveWrapperState"/>) and the wrapped vector env's under <c>"env"</c>.
 /// </summary>
-public abstract class VectorWrapper : IVectorEnv
+public abstract class VectorWrapper : IVectorEnv, IStatefulEnv
 {
     private bool _disposed;
 
@@ -44,6 +47,25 @@ public abstract class VectorWrapper : IVectorEnv
         => Env.Step(actions, observations, rewards, terminated, truncated);
 
     /// <inheritdoc />
+    public JsonNode SaveState()
+    {
+        JsonObject state = EnvState.Create(this);
+        SaveWrapperState(state);
+        state[EnvState.InnerKey] = EnvState.SaveInner(Env, this);
+        return state;
+    }
+
+    /// <inheritdoc />
+    public void LoadState(JsonNode state)
+    {
+        JsonObject snapshot = EnvState.Open(state, this);
+
+        // Inner first: every level checks its type tag before anything is overwritten.
+        EnvState.LoadInner(Env, snapshot, this);
+        LoadWrapperState(snapshot);
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         Dispose(disposing: true);
@@ -60,6 +82,22 @@ public abstract class VectorWrapper : IVectorEnv
         }
 
         _disposed = true;
+    }
+
+    /// <summary>
+    /// Adds the wrapper's own state to its snapshot (nothing by default). A wrapper that keeps state
+    /// between steps must override this and <see cref="LoadWrapperState"/>, or resumed runs will not
+    /// continue exactly.
+    /// </summary>
+    /// <param name="state">The snapshot being written.</param>
+    protected virtual void SaveWrapperState(JsonObject state)
+    {
+    }
+
+    /// <summary>Restores what <see cref="SaveWrapperState"/> wrote (after the wrapped env was restored), reading and checking every value before overwriting any.</summary>
+    /// <param name="state">The wrapper's snapshot.</param>
+    protected virtual void LoadWrapperState(JsonObject state)
+    {
     }
 
     /// <summary>e.g. "VectorNormalizeObservation&lt;SyncVectorEnv&gt;".</summary>

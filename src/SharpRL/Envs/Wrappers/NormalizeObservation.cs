@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SharpRL.Spaces;
 
 namespace SharpRL.Envs.Wrappers;
@@ -54,6 +55,23 @@ public sealed class NormalizeObservation : Wrapper
         Statistics.Update(observation);
         Statistics.Normalize(observation, observation, Clip, Epsilon);
         return result;
+    }
+
+    /// <summary>Saves the statistics (and the clip and ε, checked on load); the Frozen flag is the receiving env's choice, not state.</summary>
+    /// <param name="state">The snapshot being written.</param>
+    protected override void SaveWrapperState(JsonObject state)
+    {
+        state["clip"] = EnvState.Number(Clip);
+        state["epsilon"] = EnvState.Number(Epsilon);
+        state["statistics"] = EnvState.Statistics(Statistics);
+    }
+
+    /// <inheritdoc />
+    protected override void LoadWrapperState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "clip", Clip);
+        EnvState.RequireSetting(state, "epsilon", Epsilon);
+        Statistics.SetState(EnvState.ReadStatistics(state, "statistics", Statistics.Size));
     }
 
     /// <summary>Normalises raw observations (any number of rows) with the current statistics, without updating them.</summary>

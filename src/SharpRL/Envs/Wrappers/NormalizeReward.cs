@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpRL.Envs.Wrappers;
 
 /// <summary>
@@ -66,6 +68,29 @@ public sealed class NormalizeReward : Wrapper
         }
 
         return result with { Reward = scaled };
+    }
+
+    /// <summary>Saves the statistics and G (and γ, clip and ε, checked on load); the Frozen flag is the receiving env's choice, not state.</summary>
+    /// <param name="state">The snapshot being written.</param>
+    protected override void SaveWrapperState(JsonObject state)
+    {
+        state["gamma"] = EnvState.Number(Gamma);
+        state["clip"] = EnvState.Number(Clip);
+        state["epsilon"] = EnvState.Number(Epsilon);
+        state["statistics"] = EnvState.Statistics(Statistics);
+        state["discounted_return"] = EnvState.Number(_discountedReturn);
+    }
+
+    /// <inheritdoc />
+    protected override void LoadWrapperState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "gamma", Gamma);
+        EnvState.RequireSetting(state, "clip", Clip);
+        EnvState.RequireSetting(state, "epsilon", Epsilon);
+        RunningMeanStdState statistics = EnvState.ReadStatistics(state, "statistics", Statistics.Size);
+        double discountedReturn = EnvState.ReadDouble(state, "discounted_return");
+        Statistics.SetState(statistics);
+        _discountedReturn = discountedReturn;
     }
 
     /// <summary>Scales a raw reward with the current statistics, without updating them.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 
 namespace SharpRL.Envs.Wrappers;
 
@@ -84,4 +85,73 @@ public sealed class RecordEpisodeStatistics : Wrapper
 
         return result;
     }
+
+    /// <summary>
+    /// Saves the running episode's return, length and wall time so far, the episode count and the
+    /// recent episodes (wall times as TimeSpan ticks; the running episode's clock continues from the
+    /// saved time on load).
+    /// </summary>
+    /// <param name="state">The snapshot being written.</param>
+    protected override void SaveWrapperState(JsonObject state)
+    {
+        state["buffer_length"] = BufferLength;
+        state["episode_return"] = EnvState.Number(_episodeReturn);
+        state["episode_length"] = _episodeLength;
+        state["episode_elapsed_ticks"] = _episodeStart == 0 ? 0 : Stopwatch.GetElapsedTime(_episodeStart).Ticks;
+        state["episode_count"] = EpisodeCount;
+        state["last_episode"] = LastEpisode is { } last ? Record(last) : null;
+        var recent = new JsonArray();
+        foreach (EpisodeRecord record in _recent)
+        {
+            recent.Add(Record(record));
+        }
+
+        state["recent_episodes"] = recent;
+    }
+
+    /// <inheritdoc />
+    protected override void LoadWrapperState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "buffer_length", BufferLength);
+        double episodeReturn = EnvState.ReadDouble(state, "episode_return");
+        int episodeLength = EnvState.ReadInt32(state, "episode_length", 0);
+        long elapsedTicks = EnvState.ReadInt64(state, "episode_elapsed_ticks", 0);
+        int episodeCount = EnvState.ReadInt32(state, "episode_count", 0);
+        EpisodeRecord? last = state["last_episode"] is null ? null : ReadRecord(EnvState.ReadObject(state, "last_episode"));
+        JsonArray recentArray = EnvState.ReadArray(state, "recent_episodes");
+        if (recentArray.Count > BufferLength || recentArray.Count > episodeCount)
+        {
+            throw new ArgumentException($"The state of a {nameof(RecordEpisodeStatistics)} lists {recentArray.Count} recent episodes; at most min(buffer length {BufferLength}, episode count {episodeCount}) fit.", nameof(state));
+        }
+
+        var recent = new List<EpisodeRecord>(recentArray.Count);
+        for (int i = 0; i < recentArray.Count; i++)
+        {
+            recent.Add(ReadRecord(recentArray[i] as JsonObject
+                ?? throw new ArgumentException($"The state of a {nameof(RecordEpisodeStatistics)} is malformed: \"recent_episodes[{i}]\" must be an object.", nameof(state))));
+        }
+
+        _episodeReturn = episodeReturn;
+        _episodeLength = episodeLength;
+        _episodeStart = Stopwatch.GetTimestamp() - (long)(elapsedTicks * ((double)Stopwatch.Frequency / TimeSpan.TicksPerSecond));
+        EpisodeCount = episodeCount;
+        LastEpisode = last;
+        _recent.Clear();
+        foreach (EpisodeRecord record in recent)
+        {
+            _recent.Enqueue(record);
+        }
+    }
+
+    private static JsonObject Record(EpisodeRecord record) => new()
+    {
+        ["return"] = EnvState.Number(record.Return),
+        ["length"] = record.Length,
+        ["elapsed_ticks"] = record.Elapsed.Ticks,
+    };
+
+    private static EpisodeRecord ReadRecord(JsonObject record) => new(
+        EnvState.ReadDouble(record, "return"),
+        EnvState.ReadInt32(record, "length", 0),
+        TimeSpan.FromTicks(EnvState.ReadInt64(record, "elapsed_ticks", 0)));
 }

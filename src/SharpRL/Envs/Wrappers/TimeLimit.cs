@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace SharpRL.Envs.Wrappers;
 
 /// <summary>
@@ -65,6 +67,27 @@ public sealed class TimeLimit : Wrapper
 
         _needsReset = result.Done;
         return result;
+    }
+
+    /// <inheritdoc />
+    protected override void SaveWrapperState(JsonObject state)
+    {
+        state["max_episode_steps"] = MaxEpisodeSteps;
+        state["elapsed_steps"] = ElapsedSteps;
+        state["needs_reset"] = _needsReset;
+        state["has_reset"] = _hasReset;
+    }
+
+    /// <inheritdoc />
+    protected override void LoadWrapperState(JsonObject state)
+    {
+        EnvState.RequireSetting(state, "max_episode_steps", MaxEpisodeSteps);
+        int elapsed = EnvState.ReadInt32(state, "elapsed_steps", 0, MaxEpisodeSteps);
+        bool needsReset = EnvState.ReadBoolean(state, "needs_reset");
+        bool hasReset = EnvState.ReadBoolean(state, "has_reset");
+        ElapsedSteps = elapsed;
+        _needsReset = needsReset;
+        _hasReset = hasReset;
     }
 
     private void ThrowNeedsReset()
