@@ -20,6 +20,7 @@ public static class Program
         root.Add(EvalCommand.Build());
         root.Add(EnvsCommand.Build());
         root.Add(BenchCommand.Build());
+        root.Add(CompareCommand.Build());
         return root;
     }
 }

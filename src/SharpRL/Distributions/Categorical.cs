@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace SharpRL.Distributions;
 
@@ -63,9 +64,10 @@ public sealed class Categorical<T> : IDistribution<T>
         CheckLogits(parameters, batchSize);
         CheckActionsLength(actions.Length, batchSize);
         DistributionArguments.CheckLength(logProb.Length, batchSize, 1, "values per row", nameof(logProb));
+        CategoricalBatch<T>.Softmax(parameters, batchSize, CategoryCount, out _, out ReadOnlySpan<T> logP);
         for (int i = 0; i < batchSize; i++)
         {
-            logProb[i] = CategoricalMath.LogProb(Row(parameters, i), Category(actions[i], i));
+            logProb[i] = logP[(i * CategoryCount) + Category(actions[i], i)];
         }
     }
 
@@ -75,9 +77,11 @@ public sealed class Categorical<T> : IDistribution<T>
     {
         CheckLogits(parameters, batchSize);
         DistributionArguments.CheckLength(entropy.Length, batchSize, 1, "values per row", nameof(entropy));
+        // H = −Σ p ln p.
+        CategoricalBatch<T>.Softmax(parameters, batchSize, CategoryCount, out ReadOnlySpan<T> p, out ReadOnlySpan<T> logP);
         for (int i = 0; i < batchSize; i++)
         {
-            entropy[i] = CategoricalMath.Entropy(Row(parameters, i));
+            entropy[i] = -TensorPrimitives.Dot(p.Slice(i * CategoryCount, CategoryCount), logP.Slice(i * CategoryCount, CategoryCount));
         }
     }
 
@@ -105,9 +109,26 @@ public sealed class Categorical<T> : IDistribution<T>
         CheckActionsLength(actions.Length, batchSize);
         DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
         DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        // grad += c · (onehot(a) − p); 1 − p_a is summed as Σ_{k≠a} p_k so a confident policy
+        // (p_a ≈ 1) keeps a precise gradient instead of the rounding noise of 1 − p_a.
+        CategoricalBatch<T>.Softmax(parameters, batchSize, CategoryCount, out ReadOnlySpan<T> p, out _);
         for (int i = 0; i < batchSize; i++)
         {
-            CategoricalMath.LogProbBackward(Row(parameters, i), Category(actions[i], i), coefficient[i], GradRow(gradParameters, i));
+            int category = Category(actions[i], i);
+            ReadOnlySpan<T> pRow = p.Slice(i * CategoryCount, CategoryCount);
+            Span<T> gradRow = GradRow(gradParameters, i);
+            T c = coefficient[i];
+            T othersProbability = T.Zero;
+            for (int j = 0; j < CategoryCount; j++)
+            {
+                if (j != category)
+                {
+                    othersProbability += pRow[j];
+                    gradRow[j] -= c * pRow[j];
+                }
+            }
+
+            gradRow[category] += c * othersProbability;
         }
     }
 
@@ -121,9 +142,19 @@ public sealed class Categorical<T> : IDistribution<T>
         CheckLogits(parameters, batchSize);
         DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
         DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        // grad += c · (−p ⊙ (ln p + H)).
+        CategoricalBatch<T>.Softmax(parameters, batchSize, CategoryCount, out ReadOnlySpan<T> p, out ReadOnlySpan<T> logP);
         for (int i = 0; i < batchSize; i++)
         {
-            CategoricalMath.EntropyBackward(Row(parameters, i), coefficient[i], GradRow(gradParameters, i));
+            ReadOnlySpan<T> pRow = p.Slice(i * CategoryCount, CategoryCount);
+            ReadOnlySpan<T> logRow = logP.Slice(i * CategoryCount, CategoryCount);
+            Span<T> gradRow = GradRow(gradParameters, i);
+            T entropy = -TensorPrimitives.Dot(pRow, logRow);
+            T c = coefficient[i];
+            for (int j = 0; j < CategoryCount; j++)
+            {
+                gradRow[j] -= c * pRow[j] * (logRow[j] + entropy);
+            }
         }
     }
 
