@@ -22,6 +22,15 @@ internal static class CategoricalBatch<T>
     [ThreadStatic]
     private static T[]? _rowScratch;
 
+    // The logits the scratch buffers were computed from: a training step asks for log-prob,
+    // entropy and their gradients of the same minibatch one after another, and an exact
+    // comparison (one SIMD pass) is far cheaper than recomputing exp and ln.
+    [ThreadStatic]
+    private static T[]? _cachedLogits;
+
+    [ThreadStatic]
+    private static int _cachedLength;
+
     /// <summary>
     /// Fills p = softmax(z) and ln p row by row for <paramref name="rows"/> rows of <paramref name="n"/> logits.
     /// ln p_j = (z_j − m) − ln Σ_k exp(z_k − m), m = max_k z_k: every exponent is ≤ 0 (no overflow at
@@ -30,6 +39,14 @@ internal static class CategoricalBatch<T>
     public static void Softmax(ReadOnlySpan<T> logits, int rows, int n, out ReadOnlySpan<T> probabilities, out ReadOnlySpan<T> logProbabilities)
     {
         int size = rows * n;
+        ReadOnlySpan<T> input = logits[..size];
+        if (_cachedLength == size && input.SequenceEqual(_cachedLogits.AsSpan(0, size)))
+        {
+            probabilities = _probabilities.AsSpan(0, size);
+            logProbabilities = _logProbabilities.AsSpan(0, size);
+            return;
+        }
+
         Span<T> shifted = Grow(ref _logProbabilities, size);
         Span<T> p = Grow(ref _probabilities, size);
         Span<T> logSums = Grow(ref _rowScratch, rows);
@@ -62,6 +79,8 @@ internal static class CategoricalBatch<T>
             TensorPrimitives.Multiply(p.Slice(row * n, n), inverseSum, p.Slice(row * n, n));
         }
 
+        input.CopyTo(Grow(ref _cachedLogits, size));
+        _cachedLength = size;
         probabilities = p;
         logProbabilities = shifted;
     }
