@@ -120,6 +120,26 @@ public static class Checkpoint
         return metadataPath;
     }
 
+    /// <summary>
+    /// Removes checkpoint <paramref name="name"/> from <paramref name="directory"/>: the JSON first, so no
+    /// reader ever finds a JSON whose weights are gone, then every weights generation. Missing files are fine.
+    /// </summary>
+    public static void Delete(string directory, string name = DefaultName)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string fullDirectory = Path.GetFullPath(directory);
+        if (!Directory.Exists(fullDirectory))
+        {
+            return;
+        }
+
+        File.Delete(MetadataPath(fullDirectory, name));
+        foreach ((string path, _) in ExistingGenerations(fullDirectory, name))
+        {
+            TryDelete(path);
+        }
+    }
+
     /// <summary>Loads and verifies a checkpoint.</summary>
     /// <param name="directory">The directory given to <see cref="Save"/>.</param>
     /// <param name="expectedAlgorithm">When not null, the algorithm the checkpoint must come from (case-insensitive).</param>

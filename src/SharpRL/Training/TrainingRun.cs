@@ -180,10 +180,16 @@ public sealed class TrainingRun : IDisposable
         _stopwatch.Stop();
         if (completed)
         {
+            // The final model holds the whole training state, so it is also what a later
+            // `--resume` with a larger budget continues from; an older periodic checkpoint goes.
             SaveCheckpoint(ModelName);
+            Checkpoint.Delete(Directory, LatestCheckpointName);
+        }
+        else
+        {
+            SaveCheckpoint(LatestCheckpointName);
         }
 
-        SaveCheckpoint(LatestCheckpointName);
         return completed;
     }
 
@@ -239,7 +245,10 @@ public sealed class TrainingRun : IDisposable
             var progress = new CsvMetricsSink(Path.Combine(directory, ProgressFileName), append: true);
             logger = new MetricsLogger(progress, new TensorBoardSink(directory));
             agent = AlgorithmRegistry.Create(config.Algorithm, env, options, config.Seed, logger);
-            bool exact = AgentCheckpoint.Load(agent, directory, LatestCheckpointName, config.Algorithm);
+            // A periodic or interrupted checkpoint exists only while the run is unfinished (completion
+            // deletes it); otherwise the final model is the latest state.
+            string latest = File.Exists(Checkpoint.MetadataPath(directory, LatestCheckpointName)) ? LatestCheckpointName : ModelName;
+            bool exact = AgentCheckpoint.Load(agent, directory, latest, config.Algorithm);
 
             // Rows logged after the checkpoint (a crash between checkpoints) are about to be logged again.
             progress.DiscardRowsAfter(MetricKeys.TotalTimesteps, agent.NumTimesteps);

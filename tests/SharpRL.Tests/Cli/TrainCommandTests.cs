@@ -109,7 +109,7 @@ public class TrainCommandTests
         Assert.Contains("  n_steps = 32", result.Output, StringComparison.Ordinal);
         Assert.Contains("Done: 512 steps", result.Output, StringComparison.Ordinal);
         string[] files = [.. Directory.EnumerateFiles(dir["run"]).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
-        Assert.Equal(["checkpoint.000001.safetensors", "checkpoint.json", "config.json", "model.000001.safetensors", "model.json", "progress.csv"], files.Where(f => !f!.StartsWith("events.out.tfevents.", StringComparison.Ordinal)));
+        Assert.Equal(["config.json", "model.000001.safetensors", "model.json", "progress.csv"], files.Where(f => !f!.StartsWith("events.out.tfevents.", StringComparison.Ordinal)));
         Assert.Single(files, f => f!.StartsWith("events.out.tfevents.", StringComparison.Ordinal));
         JsonObject config = JsonNode.Parse(File.ReadAllText(dir["run/config.json"]))!.AsObject();
         Assert.Equal(512, config["total_timesteps"]!.GetValue<long>());

@@ -122,6 +122,20 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void Resume_CompletedRunWithLargerBudget_ContinuesFromTheFinalModel()
+    {
+        string directory = Train(Request("CartPole-v1", 4, "completed"));
+        Assert.False(File.Exists(Checkpoint.MetadataPath(directory, TrainingRun.LatestCheckpointName)), "a completed run keeps only the final model");
+
+        using TrainingRun resumed = TrainingRun.Start(new TrainRequest { ResumeDirectory = directory, TotalTimesteps = 2 * Budget }, Gym.Registry);
+        Assert.Equal(Budget, resumed.Agent.NumTimesteps);
+        Assert.True(resumed.Learn());
+        Assert.Equal(2 * Budget, resumed.Agent.NumTimesteps);
+        Assert.Equal(2 * Budget / 128, ReadProgress(directory).Rows.Count);
+        Assert.Equal(2 * Budget, Checkpoint.Load(directory, "ppo", TrainingRun.ModelName).GetCounter("num_timesteps"));
+    }
+
+    [Fact]
     public void Learn_CancelledBeforeStart_SavesCheckpointWithoutTraining()
     {
         using TrainingRun run = TrainingRun.Start(Request("CartPole-v1", 4, "cancelled"), Gym.Registry);
