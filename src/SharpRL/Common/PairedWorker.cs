@@ -1,21 +1,30 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace SharpRL.Common;
 
 /// <summary>
 /// Runs two independent pieces of work at once: one on the calling thread, one on a dedicated
-/// worker thread that waits between calls (a brief spin, then a block). Built for the PPO-style
-/// update where the policy and value networks share no parameters, so their passes can overlap
-/// without changing any result. On a single-core machine both run on the caller, in order.
-/// Not thread-safe: one caller at a time.
+/// worker thread. Built for updates where the policy and value networks share no parameters, so
+/// their passes can overlap without changing any result. The pieces are short (tens of µs, many
+/// thousands per second), so both sides hand over by spinning on a counter; the worker blocks only
+/// after <see cref="IdleSpin"/> without work (between rollouts). On a single-core machine both run
+/// on the caller, in order. Not thread-safe: one caller at a time.
 /// </summary>
 public sealed class PairedWorker : IDisposable
 {
+    /// <summary>How long the idle worker spins before it blocks.</summary>
+    public static readonly TimeSpan IdleSpin = TimeSpan.FromMicroseconds(200);
+
+    private static readonly long IdleSpinTicks = (long)(IdleSpin.TotalSeconds * Stopwatch.Frequency);
+
     private readonly Thread? _thread;
-    private readonly ManualResetEventSlim _start = new(false, spinCount: 2000);
-    private readonly ManualResetEventSlim _done = new(false, spinCount: 2000);
+    private readonly SemaphoreSlim _wake = new(0);
     private Action? _remote;
     private ExceptionDispatchInfo? _remoteFailure;
+    private int _requested;
+    private int _completed;
+    private int _sleeping;
     private volatile bool _stopping;
 
     /// <summary>Starts the worker thread (none when the process has a single core).</summary>
@@ -48,15 +57,26 @@ public sealed class PairedWorker : IDisposable
 
         _remote = remote;
         _remoteFailure = null;
-        _done.Reset();
-        _start.Set();
+        int request = Interlocked.Increment(ref _requested);
+
+        // The full fence of the increment orders it before this read: a worker that announced
+        // sleep before seeing the request gets woken; one that announces after will see it.
+        if (Volatile.Read(ref _sleeping) == 1)
+        {
+            _wake.Release();
+        }
+
         try
         {
             local();
         }
         finally
         {
-            _done.Wait();
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _completed) != request)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
         }
 
         _remoteFailure?.Throw();
@@ -71,18 +91,38 @@ public sealed class PairedWorker : IDisposable
         }
 
         _stopping = true;
-        _start.Set();
+        Interlocked.Increment(ref _requested);
+        _wake.Release();
         _thread?.Join();
-        _start.Dispose();
-        _done.Dispose();
+        _wake.Dispose();
     }
 
     private void Loop()
     {
+        int seen = 0;
         while (true)
         {
-            _start.Wait();
-            _start.Reset();
+            int request;
+            long idleSince = Stopwatch.GetTimestamp();
+            while ((request = Volatile.Read(ref _requested)) == seen)
+            {
+                if (Stopwatch.GetTimestamp() - idleSince < IdleSpinTicks)
+                {
+                    Thread.SpinWait(8);
+                    continue;
+                }
+
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (Volatile.Read(ref _requested) == seen)
+                {
+                    _wake.Wait();
+                }
+
+                Interlocked.Exchange(ref _sleeping, 0);
+                idleSince = Stopwatch.GetTimestamp();
+            }
+
+            seen = request;
             if (_stopping)
             {
                 return;
@@ -97,7 +137,7 @@ public sealed class PairedWorker : IDisposable
                 _remoteFailure = ExceptionDispatchInfo.Capture(e);
             }
 
-            _done.Set();
+            Volatile.Write(ref _completed, request);
         }
     }
 }
