@@ -103,6 +103,8 @@ internal static class TrainCommand
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Done: {summary.Timesteps:N0} steps in {summary.Elapsed.TotalSeconds:F2} s ({summary.StepsPerSecond:N0} steps/s), recent mean return {summary.RecentMeanReturn:F1}. Model: {summary.ModelPath}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Time: rollout {summary.Timing.Rollout.TotalSeconds:F2} s, advantages {summary.Timing.Advantages.TotalSeconds:F2} s, update {summary.Timing.Update.TotalSeconds:F2} s, logging {summary.Timing.Logging.TotalSeconds:F2} s"));
         return 0;
     }
 }
