@@ -13,8 +13,8 @@ namespace SharpRL.Policies;
 /// </summary>
 public sealed class ActorCriticPolicy
 {
-    private readonly Mlp<float> _policyNet;
-    private readonly Mlp<float> _valueNet;
+    private readonly IModule<float> _policyNet;
+    private readonly IModule<float> _valueNet;
     private readonly Parameter<float>? _logStd;
     private readonly int _netOutputSize;
     private readonly Box? _boxActions;
@@ -67,13 +67,10 @@ public sealed class ActorCriticPolicy
                 throw new ArgumentException($"actionSpace {actionSpace} is not supported; expected Discrete, MultiDiscrete or Box.", nameof(actionSpace));
         }
 
-        _policyNet = new Mlp<float>([ObservationSize, .. options.PolicyHiddenSizes, _netOutputSize], options.Activation, "pi.");
-        _valueNet = new Mlp<float>([ObservationSize, .. options.ValueHiddenSizes, 1], options.Activation, "vf.");
-        if (options.OrthogonalInit)
-        {
-            _policyNet.InitializeOrthogonal(random, hiddenGain: Math.Sqrt(2), outputGain: 0.01);
-            _valueNet.InitializeOrthogonal(random, hiddenGain: Math.Sqrt(2), outputGain: 1.0);
-        }
+        SharesTrunk = options.SharedTrunk;
+        (_policyNet, _valueNet) = options.SharedTrunk
+            ? BuildSharedTrunk(options, random)
+            : BuildSeparateNetworks(options, random);
 
         var policyParameters = new List<Parameter<float>>(_policyNet.Parameters);
         if (_logStd is not null)
@@ -83,8 +80,16 @@ public sealed class ActorCriticPolicy
 
         PolicyParameters = policyParameters;
         ValueParameters = _valueNet.Parameters;
-        Parameters = [.. policyParameters, .. _valueNet.Parameters];
+
+        // With a shared trunk its parameters belong to both lists; every parameter appears once here.
+        Parameters = [.. policyParameters.Concat(_valueNet.Parameters).Distinct()];
     }
+
+    /// <summary>
+    /// Whether the policy and value networks share a trunk (and so parameters): their passes must
+    /// then run one after the other, and algorithms that fit the critic apart from the policy refuse it.
+    /// </summary>
+    public bool SharesTrunk { get; }
 
     /// <summary>Observation space the policy was built for.</summary>
     public Space ObservationSpace { get; }
@@ -256,6 +261,43 @@ public sealed class ActorCriticPolicy
         {
             policyActions[..size].CopyTo(envActions);
         }
+    }
+
+    private (IModule<float> Policy, IModule<float> Value) BuildSeparateNetworks(PolicyOptions options, Random random)
+    {
+        var policyNet = new Mlp<float>([ObservationSize, .. options.PolicyHiddenSizes, _netOutputSize], options.Activation, "pi.");
+        var valueNet = new Mlp<float>([ObservationSize, .. options.ValueHiddenSizes, 1], options.Activation, "vf.");
+        if (options.OrthogonalInit)
+        {
+            policyNet.InitializeOrthogonal(random, hiddenGain: Math.Sqrt(2), outputGain: 0.01);
+            valueNet.InitializeOrthogonal(random, hiddenGain: Math.Sqrt(2), outputGain: 1.0);
+        }
+
+        return (policyNet, valueNet);
+    }
+
+    private (IModule<float> Policy, IModule<float> Value) BuildSharedTrunk(PolicyOptions options, Random random)
+    {
+        if (options.PolicyHiddenSizes.Count == 0)
+        {
+            throw new ArgumentException("shared_trunk needs at least one hidden layer in pi_hidden (the trunk); got none.", nameof(options));
+        }
+
+        // Trunk: the pi_hidden layers with the activation after each (the last one applied
+        // separately, since an Mlp ends linearly); then a linear head for π and one for V.
+        var trunk = new Mlp<float>([ObservationSize, .. options.PolicyHiddenSizes], options.Activation, "trunk.");
+        int width = options.PolicyHiddenSizes[^1];
+        IModule<float> activation = options.Activation == Activation.Relu ? new Relu<float>(width) : new Tanh<float>(width);
+        var policyHead = new Linear<float>(width, _netOutputSize, "pi.");
+        var valueHead = new Linear<float>(width, 1, "vf.");
+        if (options.OrthogonalInit)
+        {
+            trunk.InitializeOrthogonal(random, hiddenGain: Math.Sqrt(2), outputGain: Math.Sqrt(2));
+            Init.Orthogonal(policyHead, 0.01, random);
+            Init.Orthogonal(valueHead, 1.0, random);
+        }
+
+        return (new TrunkHeadNetwork(trunk, activation, policyHead), new TrunkHeadNetwork(trunk, activation, valueHead));
     }
 
     private ReadOnlySpan<float> Encode(ReadOnlySpan<float> observations, int batchSize, ref float[] buffer)

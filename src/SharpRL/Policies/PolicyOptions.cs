@@ -17,6 +17,13 @@ public sealed record PolicyOptions
     /// <summary>Orthogonal init with gains √2 (hidden), 0.01 (policy head), 1 (value head).</summary>
     public bool OrthogonalInit { get; init; } = true;
 
+    /// <summary>
+    /// Policy and value heads on one shared trunk (the <see cref="PolicyHiddenSizes"/> layers;
+    /// <see cref="ValueHiddenSizes"/> is then unused) instead of two separate networks. Only for
+    /// algorithms with one joint loss (ppo, ppo-kl, ppo-mc, a2c).
+    /// </summary>
+    public bool SharedTrunk { get; init; }
+
     /// <summary>Initial log σ of a Gaussian policy (0 → σ = 1).</summary>
     public float LogStdInit { get; init; }
 }

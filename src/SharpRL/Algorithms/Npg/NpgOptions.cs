@@ -48,6 +48,7 @@ public record NpgOptions : OnPolicyOptions
     public override void Validate()
     {
         base.Validate();
+        Require(!Policy.SharedTrunk, "policy.shared_trunk", "true", "false: the natural-gradient step and the critic's regression must not move shared parameters");
         Require(TargetKl > 0 && double.IsFinite(TargetKl), "target_kl", TargetKl, "positive");
         Require(CgDamping >= 0 && double.IsFinite(CgDamping), "cg_damping", CgDamping, "≥ 0");
         Require(CgMaxSteps > 0, "cg_max_steps", CgMaxSteps, "a positive integer");

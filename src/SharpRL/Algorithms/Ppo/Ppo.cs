@@ -145,7 +145,8 @@ public sealed class Ppo : OnPolicyAlgorithm
     /// <summary>
     /// Zeroes the gradients and accumulates ∇ of the minibatch loss
     /// −L_clip − c_e H + c_v L_V into every parameter; returns the minibatch statistics.
-    /// The policy and value networks share no parameters, so their passes run concurrently.
+    /// Separate policy and value networks share no parameters, so their passes run concurrently;
+    /// with a shared trunk they run one after the other.
     /// </summary>
     internal MinibatchStats ComputeGradients(int m, float epsilonLow, float epsilonHigh)
     {
@@ -157,7 +158,17 @@ public sealed class Ppo : OnPolicyAlgorithm
         _passBatchSize = m;
         _passEpsilonLow = epsilonLow;
         _passEpsilonHigh = epsilonHigh;
-        _worker.Run(_policyPass, _valuePass);
+        if (Policy.SharesTrunk)
+        {
+            // Both passes accumulate into the trunk's gradients: one after the other.
+            PolicyPass();
+            ValuePass();
+        }
+        else
+        {
+            _worker.Run(_policyPass, _valuePass);
+        }
+
         PpoOptions o = PpoOptions;
         (double policyLoss, double entropyLoss, double approxKl, double clipFraction) = _policyPassResult;
         double valueLoss = _valuePassResult;

@@ -35,6 +35,7 @@ public sealed record ReinforceOptions : OnPolicyOptions
     public override void Validate()
     {
         base.Validate();
+        Require(!Policy.SharedTrunk, "policy.shared_trunk", "true", "false: REINFORCE fits its baseline apart from the policy");
         Require(GaeLambda == 1.0, "gae_lambda", GaeLambda, "1 (REINFORCE uses Monte-Carlo returns; use a2c or ppo for λ < 1)");
         Require(BaselineEpochs > 0, "baseline_epochs", BaselineEpochs, "a positive integer");
         Require(BaselineLearningRate > 0, "baseline_learning_rate", BaselineLearningRate, "positive");

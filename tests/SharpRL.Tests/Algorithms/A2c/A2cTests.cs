@@ -100,11 +100,13 @@ public class A2cTests
         }
     }
 
-    [Fact]
-    public void ComputeGradients_MatchesFiniteDifferencesOfLoss()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ComputeGradients_MatchesFiniteDifferencesOfLoss(bool sharedTrunk)
     {
         // Float32 networks: central differences with h = 1e-3; tolerance 2e-2 · max(1, |g|) as in the PPO test.
-        var options = new A2cOptions { NumEnvs = 4, NumSteps = 8, EntCoef = 0.01, Policy = SmallPolicy };
+        var options = new A2cOptions { NumEnvs = 4, NumSteps = 8, EntCoef = 0.01, Policy = SmallPolicy with { SharedTrunk = sharedTrunk } };
         A2c a2c = Collected(new A2c(new WalkVectorEnv(4), options, seed: 3));
 
         a2c.ComputeGradients();

@@ -55,6 +55,37 @@ public class PpoTests
         AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(16, 0.2f, 0.28f).Loss);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ComputeGradients_SharedTrunk_MatchesFiniteDifferencesOfLoss(bool continuous)
+    {
+        // One trunk under both heads: its gradient is the sum of the policy and value terms.
+        PpoOptions options = SmallOptions() with { Policy = AlgorithmTestSupport.SmallPolicy with { SharedTrunk = true } };
+        Ppo ppo = CollectedPpo(options, continuous);
+        Assert.True(ppo.Policy.SharesTrunk);
+        Assert.Equal(ppo.Policy.Parameters.Count, ppo.Policy.Parameters.Select(p => p.Name).Distinct().Count());
+        Assert.Contains(ppo.Policy.Parameters, p => p.Name.StartsWith("trunk.", StringComparison.Ordinal));
+        ppo.GatherMinibatch(Enumerable.Range(0, 16).ToArray());
+        for (int i = 0; i < 16; i += 3)
+        {
+            ppo.LogProbOldBatch[i] -= 0.4f;
+        }
+
+        ppo.ComputeGradients(16, 0.2f, 0.2f);
+        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(16, 0.2f, 0.2f).Loss);
+    }
+
+    [Fact]
+    public void Learn_SharedTrunkContextBandit_ReachesOptimalReturn()
+    {
+        // Budget 4,000 steps; threshold: mean return of the last 100 episodes ≥ 0.95 (uniform policy: 0.5).
+        PpoOptions options = SmallOptions() with { Policy = AlgorithmTestSupport.SmallPolicy with { SharedTrunk = true } };
+        using var ppo = new Ppo(new ContextBanditVectorEnv(4), options, seed: 1);
+        ppo.Learn(4_000);
+        Assert.True(ppo.RecentMeanReturn >= 0.95, $"recent mean return {ppo.RecentMeanReturn}");
+    }
+
     [Fact]
     public void ComputeGradients_AllRatiosClippedOnTheirSide_PolicyGetsNoGradient()
     {
