@@ -1,12 +1,25 @@
+using System.CommandLine;
+
 namespace SharpRL.Cli;
 
 /// <summary>Entry point of the <c>sharprl</c> command.</summary>
 public static class Program
 {
-    /// <summary>Runs the command line.</summary>
+    /// <summary>Runs the command line and returns the process exit code.</summary>
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("sharprl: no commands yet (arguments: " + string.Join(' ', args) + ")");
-        return 1;
+        RootCommand root = BuildRootCommand();
+        return root.Parse(args).Invoke();
+    }
+
+    /// <summary>The command tree (exposed for tests).</summary>
+    public static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("SharpRL: reinforcement learning for .NET (PPO, TRPO, NPG, A2C, REINFORCE) on Gymnasium-exact envs.");
+        root.Add(TrainCommand.Build());
+        root.Add(EvalCommand.Build());
+        root.Add(EnvsCommand.Build());
+        root.Add(BenchCommand.Build());
+        return root;
     }
 }

@@ -165,8 +165,7 @@ public sealed class AcrobotEnv : ClassicControlEnv
         double theta2 = s[1];
         double dtheta1 = s[2];
         double dtheta2 = s[3];
-        double cosTheta2 = Math.Cos(theta2);
-        double sinTheta2 = Math.Sin(theta2);
+        (double sinTheta2, double cosTheta2) = Math.SinCos(theta2);
 
         double d1 = (m1 * (lc1 * lc1)) + (m2 * ((l1 * l1) + (lc2 * lc2) + (2 * l1 * lc2 * cosTheta2))) + i1 + i2;
         double d2 = (m2 * ((lc2 * lc2) + (l1 * lc2 * cosTheta2))) + i2;

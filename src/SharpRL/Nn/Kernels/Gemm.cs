@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace SharpRL.Nn.Kernels;
 
@@ -7,25 +8,84 @@ namespace SharpRL.Nn.Kernels;
 /// C = A·B (forward), C = A·Bᵀ (input gradient), C = Aᵀ·B (weight gradient).
 /// When <c>accumulate</c> is true the product is added to C, else C is overwritten.
 /// </summary>
-public static class Gemm
+/// <remarks>
+/// float and double run register-blocked SIMD kernels (AVX-512 where the CPU has it, else AVX2, else
+/// 128-bit); other element types run the same blocking with scalar arithmetic. Outputs with fewer
+/// columns than one vector (value and small action heads) switch to dot-product kernels.
+/// Single-threaded unless <see cref="MaxDegreeOfParallelism"/> is raised; the result is bitwise the
+/// same either way. Steady-state calls allocate nothing (scratch space is a per-thread buffer that
+/// only grows).
+/// </remarks>
+public static unsafe class Gemm
 {
+    /// <summary>Below this many floating-point operations (2·m·k·n) a product never uses more than one thread.</summary>
+    public const long ParallelThresholdFlops = 4_000_000;
+
+    private static readonly KernelPath BestPath =
+        Vector512.IsHardwareAccelerated ? KernelPath.Vector512
+        : Vector256.IsHardwareAccelerated ? KernelPath.Vector256
+        : Vector128.IsHardwareAccelerated ? KernelPath.Vector128
+        : KernelPath.Scalar;
+
+    [ThreadStatic]
+    private static KernelPath t_forcedPath;
+
+    private static int _maxDegreeOfParallelism = 1;
+
+    /// <summary>
+    /// Threads one product may use (default 1). Rows of C are split between the calling thread and
+    /// helper threads when the product has at least <see cref="ParallelThresholdFlops"/> flops.
+    /// </summary>
+    public static int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        set
+        {
+            if (value < 1 || value > GemmThreadPool.MaxThreads)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"MaxDegreeOfParallelism must be between 1 and {GemmThreadPool.MaxThreads}.");
+            }
+
+            _maxDegreeOfParallelism = value;
+        }
+    }
+
+    /// <summary>
+    /// Forces the instruction width on the calling thread (tests compare all paths);
+    /// <see cref="KernelPath.Auto"/> picks the widest the CPU accelerates.
+    /// </summary>
+    internal static KernelPath ForcedPath
+    {
+        get => t_forcedPath;
+        set => t_forcedPath = value;
+    }
+
+    /// <summary>The width the calling thread's products run with.</summary>
+    internal static KernelPath EffectivePath => t_forcedPath == KernelPath.Auto ? BestPath : t_forcedPath;
+
     /// <summary>C[m×n] (+)= A[m×k] · B[k×n].</summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)k * n);
-        for (int i = 0; i < m; i++)
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n))
         {
-            for (int j = 0; j < n; j++)
+            // Too few columns to fill a vector: dot products along k instead, against the k·n
+            // elements of B packed as Bᵀ (small, since n is).
+            T[] packed = PackBuffer<T>.Rent(k * n);
+            fixed (T* pa = a, pb = b, pc = c, pt = packed)
             {
-                T sum = T.Zero;
-                for (int p = 0; p < k; p++)
-                {
-                    sum += a[(i * k) + p] * b[(p * n) + j];
-                }
-
-                c[(i * n) + j] = accumulate ? c[(i * n) + j] + sum : sum;
+                MatrixTranspose.Transpose(pb, pt, rows: k, columns: n);
+                GemmDotKernels.Compute(path, pa, k, pt, k, pc, n, m, k, n, accumulate);
             }
+
+            return;
+        }
+
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            Run(path, pa, aRowStride: k, aDepthStride: 1, pb, pc, m, k, n, accumulate);
         }
     }
 
@@ -34,18 +94,25 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)n * k);
-        for (int i = 0; i < m; i++)
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n))
         {
-            for (int j = 0; j < n; j++)
+            // Rows of A and of B are both contiguous along k: dot products need no packing.
+            fixed (T* pa = a, pb = b, pc = c)
             {
-                T sum = T.Zero;
-                for (int p = 0; p < k; p++)
-                {
-                    sum += a[(i * k) + p] * b[(j * k) + p];
-                }
-
-                c[(i * n) + j] = accumulate ? c[(i * n) + j] + sum : sum;
+                GemmDotKernels.Compute(path, pa, k, pb, k, pc, n, m, k, n, accumulate);
             }
+
+            return;
+        }
+
+        // The broadcast kernels stream rows of the right operand, so Bᵀ is materialised once per
+        // call in a per-thread buffer: k·n copies against m·k·n FMAs.
+        T[] packed = PackBuffer<T>.Rent(k * n);
+        fixed (T* pa = a, pb = b, pc = c, pt = packed)
+        {
+            MatrixTranspose.Transpose(pb, pt, rows: n, columns: k);
+            Run(path, pa, aRowStride: k, aDepthStride: 1, pt, pc, m, k, n, accumulate);
         }
     }
 
@@ -54,19 +121,94 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)k * m, (long)k * n);
-        for (int i = 0; i < m; i++)
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n) && !IsNarrow<T>(path, m))
         {
-            for (int j = 0; j < n; j++)
+            // Few columns but many rows: compute Cᵀ[n×m] = Bᵀ·A, whose long side m runs along the
+            // vector lanes, in a scratch buffer, and transpose it into C (2·m·n small copies).
+            T[] scratch = PackBuffer<T>.Rent(m * n);
+            fixed (T* pa = a, pb = b, pc = c, ps = scratch)
             {
-                T sum = T.Zero;
-                for (int p = 0; p < k; p++)
+                if (accumulate)
                 {
-                    sum += a[(p * m) + i] * b[(p * n) + j];
+                    MatrixTranspose.Transpose(pc, ps, rows: m, columns: n);
                 }
 
-                c[(i * n) + j] = accumulate ? c[(i * n) + j] + sum : sum;
+                GemmKernels.Compute(path, pb, aRowStride: 1, aDepthStride: n, pa, ldb: m, ps, ldc: m, rows: n, depth: k, columns: m, accumulate);
+                MatrixTranspose.Transpose(ps, pc, rows: n, columns: m);
             }
+
+            return;
         }
+
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            Run(path, pa, aRowStride: 1, aDepthStride: m, pb, pc, m, k, n, accumulate);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="columns"/> is narrower than one vector of the path's widest width,
+    /// so that the broadcast kernels would run mostly on narrow vectors or scalars.
+    /// </summary>
+    private static bool IsNarrow<T>(KernelPath path, int columns)
+        where T : unmanaged
+    {
+        int width = path switch
+        {
+            KernelPath.Vector512 => Vector512<byte>.Count,
+            KernelPath.Vector256 => Vector256<byte>.Count,
+            KernelPath.Vector128 => Vector128<byte>.Count,
+            _ => 0,
+        };
+        return columns * sizeof(T) < width;
+    }
+
+    private static void Run<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int threads = ThreadsFor(m, k, n);
+        if (threads <= 1)
+        {
+            GemmKernels.Compute(path, a, aRowStride, aDepthStride, b, n, c, n, m, k, n, accumulate);
+            return;
+        }
+
+        var task = new GemmTask
+        {
+            A = a,
+            ARowStride = aRowStride,
+            ADepthStride = aDepthStride,
+            B = b,
+            C = c,
+            Rows = m,
+            Depth = k,
+            Columns = n,
+            Accumulate = accumulate,
+            Path = path,
+            ComputeRows = &ComputeRows<T>,
+        };
+        GemmThreadPool.Run(task, threads);
+    }
+
+    private static void ComputeRows<T>(in GemmTask task, int rowStart, int rowEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* a = (T*)task.A + (rowStart * task.ARowStride);
+        T* c = (T*)task.C + ((nint)rowStart * task.Columns);
+        GemmKernels.Compute(task.Path, a, task.ARowStride, task.ADepthStride, (T*)task.B, task.Columns, c, task.Columns, rowEnd - rowStart, task.Depth, task.Columns, task.Accumulate);
+    }
+
+    private static int ThreadsFor(int m, int k, int n)
+    {
+        int threads = _maxDegreeOfParallelism;
+        if (threads <= 1 || 2L * m * k * n < ParallelThresholdFlops)
+        {
+            return 1;
+        }
+
+        // Each thread needs at least one full register tile of rows.
+        return Math.Min(threads, Math.Max(1, m / GemmKernels.TileRows));
     }
 
     private static void CheckShapes(int aLength, int bLength, int cLength, int m, int k, int n, long aExpected, long bExpected)
@@ -87,6 +229,25 @@ public static class Gemm
         if (cLength < (long)m * n)
         {
             throw new ArgumentException($"c has {cLength} elements; expected at least {(long)m * n} for m={m}, n={n}.", "c");
+        }
+    }
+
+    /// <summary>A per-thread scratch array that only grows, so steady-state calls allocate nothing.</summary>
+    private static class PackBuffer<T>
+    {
+        [ThreadStatic]
+        private static T[]? t_buffer;
+
+        public static T[] Rent(int length)
+        {
+            T[]? buffer = t_buffer;
+            if (buffer is null || buffer.Length < length)
+            {
+                buffer = new T[Math.Max(length, (buffer?.Length ?? 0) * 2)];
+                t_buffer = buffer;
+            }
+
+            return buffer;
         }
     }
 }

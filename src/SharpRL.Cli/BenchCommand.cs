@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using SharpRL.Environments;
+using SharpRL.Diagnostics;
+using SharpRL.Training;
+
+namespace SharpRL.Cli;
+
+/// <summary><c>sharprl bench kernels|envs|train</c>: quick speed measurements (BenchmarkDotNet lives in benchmarks/).</summary>
+internal static class BenchCommand
+{
+    public static Command Build()
+    {
+        var bench = new Command("bench", "Measure speed: kernels (GFLOP/s), envs (steps/s), train (end-to-end breakdown).");
+
+        var threads = new Option<int>("--threads") { Description = "Threads for the GEMM kernels (1 or 2).", DefaultValueFactory = _ => 1 };
+        var seconds = new Option<double>("--seconds") { Description = "Measuring time per case.", DefaultValueFactory = _ => 0.5 };
+        var kernels = new Command("kernels", "GFLOP/s of Linear-layer forward and backward products at the sizes RL networks use.") { threads, seconds };
+        kernels.SetAction(parse => CliRunner.Run(() =>
+        {
+            int t = parse.GetValue(threads);
+            if (t is < 1 or > 64)
+            {
+                throw new CliError($"--threads = {t} is invalid; expected 1 to 64.");
+            }
+
+            Console.WriteLine(KernelBenchmark.Format(KernelBenchmark.Run(t, TimeSpan.FromSeconds(parse.GetValue(seconds)))));
+            return 0;
+        }));
+        bench.Add(kernels);
+
+        var envSteps = new Option<long>("--steps") { Description = "Steps per env.", DefaultValueFactory = _ => 2_000_000 };
+        var envs = new Command("envs", "Env steps per second, single thread, for each built-in env (random fixed actions, auto-reset).") { envSteps };
+        envs.SetAction(parse => CliRunner.Run(() =>
+        {
+            foreach (EnvBenchmarkResult result in EnvBenchmark.RunAll(parse.GetValue(envSteps)))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Id,-26} {result.StepsPerSecond / 1e6,8:F2} M steps/s"));
+            }
+
+            return 0;
+        }));
+        bench.Add(envs);
+
+        var algorithm = new Argument<string>("algorithm") { Description = "Algorithm to time.", DefaultValueFactory = _ => "ppo" };
+        var env = new Argument<string>("env") { Description = "Env id.", DefaultValueFactory = _ => "CartPole-v1" };
+        var timesteps = new Option<long?>("--timesteps") { Description = "Budget (default: the preset's)." };
+        var train = new Command("train", "Time one training run in memory (no files) and print where the time went.") { algorithm, env, timesteps };
+        train.SetAction(parse => CliRunner.Run(() =>
+        {
+            TrainingBenchmark.Result r = TrainingBenchmark.Run(parse.GetValue(algorithm)!, parse.GetValue(env)!, parse.GetValue(timesteps), Gym.Registry);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Algorithm} on {r.EnvId}: {r.Timesteps:N0} steps in {r.Total.TotalSeconds:F3} s ({r.Timesteps / r.Total.TotalSeconds:N0} steps/s); recent mean return {r.RecentMeanReturn:F1}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  rollout {r.Timing.Rollout.TotalSeconds:F3} s | advantages {r.Timing.Advantages.TotalSeconds:F3} s | update {r.Timing.Update.TotalSeconds:F3} s | logging {r.Timing.Logging.TotalSeconds:F3} s"));
+            return 0;
+        }));
+        bench.Add(train);
+        return bench;
+    }
+}

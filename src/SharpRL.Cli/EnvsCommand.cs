@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using SharpRL.Environments;
+using SharpRL.Envs;
+using SharpRL.Rng;
+using SharpRL.Spaces;
+using SharpRL.Training;
+
+namespace SharpRL.Cli;
+
+/// <summary><c>sharprl envs</c> lists env ids; <c>sharprl envs play</c> prints one JSON line per step.</summary>
+internal static class EnvsCommand
+{
+    public static Command Build()
+    {
+        var envs = new Command("envs", "List registered envs with their spaces, or play one step by step.");
+        envs.SetAction(_ => CliRunner.Run(() =>
+        {
+            EnvRegistry registry = Gym.Registry;
+            foreach (string id in registry.Ids)
+            {
+                EnvSpec spec = registry.GetSpec(id);
+                using IEnv env = registry.Make(id);
+                string limit = spec.MaxEpisodeSteps is int steps ? steps.ToString(CultureInfo.InvariantCulture) : "none";
+                string threshold = spec.RewardThreshold is double r ? r.ToString(CultureInfo.InvariantCulture) : "none";
+                Console.WriteLine($"{id,-26} obs {env.ObservationSpace}  act {env.ActionSpace}  max_steps {limit}  reward_threshold {threshold}");
+            }
+
+            return 0;
+        }));
+
+        var id = new Argument<string>("env") { Description = "Env id, e.g. CartPole-v1." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the first reset and of the random policy.", DefaultValueFactory = _ => 0 };
+        var steps = new Option<int>("--steps") { Description = "Steps to play.", DefaultValueFactory = _ => 10 };
+        var policy = new Option<string>("--policy") { Description = "random (action_space.sample seeded with --seed), or a run folder / checkpoint (deterministic actions).", DefaultValueFactory = _ => "random" };
+        var play = new Command("play", "Print one JSON line per step: obs, action, reward, terminated, truncated, next_obs.") { id, seed, steps, policy };
+        play.SetAction(parse => CliRunner.Run(() => Play(parse.GetValue(id)!, parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(policy)!)));
+        envs.Add(play);
+        return envs;
+    }
+
+    private static int Play(string envId, int seed, int steps, string policySource)
+    {
+        if (steps < 0)
+        {
+            throw new CliError($"--steps = {steps} is invalid; expected a non-negative number.");
+        }
+
+        using IEnv env = Gym.Registry.Make(envId);
+        LoadedPolicy? trained = policySource == "random" ? null : AgentCheckpoint.LoadPolicy(AgentCheckpoint.Resolve(policySource), Gym.Registry);
+        if (trained is not null && trained.Run.EnvId != envId)
+        {
+            throw new CliError($"The policy at '{policySource}' was trained on {trained.Run.EnvId}, not {envId}.");
+        }
+
+        NumpyGenerator actionRandom = NumpyGenerator.Create(seed);
+        var observation = new float[env.ObservationSpace.FlatSize];
+        var next = new float[observation.Length];
+        var policyInput = new float[observation.Length];
+        var policyAction = new float[trained?.Policy.ActionSize ?? 0];
+        var action = new float[env.ActionSpace.FlatSize];
+        env.Reset(observation, seed);
+        var line = new StringBuilder();
+        for (int t = 0; t < steps; t++)
+        {
+            if (trained is null)
+            {
+                env.ActionSpace.Sample(action, actionRandom);
+            }
+            else
+            {
+                if (trained.NormalizeObservation is { } normalize)
+                {
+                    normalize(observation, policyInput);
+                }
+                else
+                {
+                    observation.CopyTo(policyInput, 0);
+                }
+
+                trained.Policy.Predict(policyInput, 1, policyAction, deterministic: true);
+                trained.Policy.ToEnvActions(policyAction, action, 1);
+            }
+
+            StepResult result = env.Step(action, next);
+            line.Clear();
+            line.Append("{\"obs\": ");
+            AppendArray(line, observation);
+            line.Append(", \"action\": ");
+            if (env.ActionSpace is Discrete)
+            {
+                line.Append(((long)action[0]).ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                AppendArray(line, action);
+            }
+
+            line.Append(", \"reward\": ").Append(result.Reward.ToString("R", CultureInfo.InvariantCulture));
+            line.Append(", \"terminated\": ").Append(result.Terminated ? "true" : "false");
+            line.Append(", \"truncated\": ").Append(result.Truncated ? "true" : "false");
+            line.Append(", \"next_obs\": ");
+            AppendArray(line, next);
+            line.Append('}');
+            Console.WriteLine(line.ToString());
+            if (result.Done)
+            {
+                env.Reset(observation);
+            }
+            else
+            {
+                next.CopyTo(observation, 0);
+            }
+        }
+
+        return 0;
+    }
+
+    private static void AppendArray(StringBuilder builder, ReadOnlySpan<float> values)
+    {
+        builder.Append('[');
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(", ");
+            }
+
+            // Shortest text that round-trips the float32 value, as NumPy prints float32.
+            builder.Append(values[i].ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        builder.Append(']');
+    }
+}

@@ -1,0 +1,93 @@
+namespace SharpRL.Algorithms.Common;
+
+/// <summary>
+/// One fixed-length rollout over a vector env, stored step-major (<c>[steps × envs × …]</c>),
+/// plus the advantages and return targets computed from it. Allocated once; reused every iteration.
+/// </summary>
+public sealed class RolloutBuffer
+{
+    /// <summary>Allocates a buffer for <paramref name="steps"/> steps of <paramref name="envs"/> envs.</summary>
+    public RolloutBuffer(int steps, int envs, int observationSize, int actionSize, int distributionParameterSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(envs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observationSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(actionSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(distributionParameterSize);
+        Steps = steps;
+        Envs = envs;
+        ObservationSize = observationSize;
+        ActionSize = actionSize;
+        DistributionParameterSize = distributionParameterSize;
+        int size = steps * envs;
+        Observations = new float[size * observationSize];
+        Actions = new float[size * actionSize];
+        OldDistributionParameters = new float[size * distributionParameterSize];
+        Rewards = new float[size];
+        Values = new float[size];
+        NextValues = new float[size];
+        LogProbs = new float[size];
+        Terminated = new float[size];
+        Truncated = new float[size];
+        Advantages = new float[size];
+        Returns = new float[size];
+    }
+
+    /// <summary>Steps per env per rollout (n_steps).</summary>
+    public int Steps { get; }
+
+    /// <summary>Parallel envs.</summary>
+    public int Envs { get; }
+
+    /// <summary>Transitions per rollout: Steps × Envs.</summary>
+    public int Size => Steps * Envs;
+
+    /// <summary>Floats per observation.</summary>
+    public int ObservationSize { get; }
+
+    /// <summary>Floats per stored action.</summary>
+    public int ActionSize { get; }
+
+    /// <summary>Distribution parameters per transition (logits, or mean and log-std).</summary>
+    public int DistributionParameterSize { get; }
+
+    /// <summary>s_t, [size × observationSize] (already normalised if the env normalises).</summary>
+    public float[] Observations { get; }
+
+    /// <summary>a_t as sampled (Box actions unclipped), [size × actionSize].</summary>
+    public float[] Actions { get; }
+
+    /// <summary>Parameters of π_old(·|s_t), kept for the KL terms of TRPO and PPO-KL.</summary>
+    public float[] OldDistributionParameters { get; }
+
+    /// <summary>r_t (after any reward normalisation).</summary>
+    public float[] Rewards { get; }
+
+    /// <summary>V(s_t) under the policy that collected the data.</summary>
+    public float[] Values { get; }
+
+    /// <summary>V of the state after step t: the next observation, or the final observation when the episode ended.</summary>
+    public float[] NextValues { get; }
+
+    /// <summary>ln π_old(a_t | s_t).</summary>
+    public float[] LogProbs { get; }
+
+    /// <summary>1 where step t reached a terminal state.</summary>
+    public float[] Terminated { get; }
+
+    /// <summary>1 where step t was cut by a time limit.</summary>
+    public float[] Truncated { get; }
+
+    /// <summary>Â_t, filled by <see cref="ComputeAdvantages"/>.</summary>
+    public float[] Advantages { get; }
+
+    /// <summary>Â_t + V(s_t), filled by <see cref="ComputeAdvantages"/>.</summary>
+    public float[] Returns { get; }
+
+    /// <summary>Fills <see cref="Advantages"/> and <see cref="Returns"/> with GAE(γ, λ).</summary>
+    public void ComputeAdvantages(float gamma, float lambda) =>
+        Gae.Compute(Rewards, Values, NextValues, Terminated, Truncated, Advantages, Returns, Steps, Envs, gamma, lambda);
+
+    /// <summary>Observation row of transition <paramref name="index"/>.</summary>
+    public Span<float> ObservationAt(int index) => Observations.AsSpan(index * ObservationSize, ObservationSize);
+}

@@ -1,0 +1,56 @@
+using System.Numerics;
+
+namespace SharpRL.Distributions;
+
+/// <summary>
+/// Argument checks shared by the distributions. Buffers may be longer than needed (callers grow
+/// them only when the batch grows), so lengths are checked as "at least rows × width".
+/// </summary>
+internal static class DistributionArguments
+{
+    public static void CheckBatchSize(int batchSize)
+    {
+        if (batchSize < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be non-negative; got {batchSize}.");
+        }
+    }
+
+    public static void CheckLength(int length, int batchSize, int width, string widthName, string argumentName)
+    {
+        long expected = (long)batchSize * width;
+        if (length < expected)
+        {
+            throw new ArgumentException(
+                $"{argumentName} has {length} elements; expected at least {expected} (batchSize {batchSize} × {widthName} {width}).",
+                argumentName);
+        }
+    }
+
+    /// <summary>Rejects NaN and ±∞: a non-finite logit, mean or log-std is always an upstream bug
+    /// (exploded weights, a bad observation), and letting it through only moves the NaN elsewhere.</summary>
+    public static void CheckFinite<T>(ReadOnlySpan<T> values, int batchSize, int width, string argumentName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int count = batchSize * width;
+        for (int index = 0; index < count; index++)
+        {
+            if (!T.IsFinite(values[index]))
+            {
+                throw new ArgumentException(
+                    $"{argumentName} row {index / width}, column {index % width} is {values[index]}; expected a finite number.",
+                    argumentName);
+            }
+        }
+    }
+
+    public static int PositiveSize(int size, string argumentName)
+    {
+        if (size <= 0)
+        {
+            throw new ArgumentOutOfRangeException(argumentName, size, $"{argumentName} must be positive; got {size}.");
+        }
+
+        return size;
+    }
+}

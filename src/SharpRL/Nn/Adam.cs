@@ -1,0 +1,124 @@
+using System.Numerics;
+
+namespace SharpRL.Nn;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015) with bias correction, arranged as torch.optim.Adam arranges it
+/// (no weight decay, no AMSGrad). PPO uses ε = 1e-5 rather than the paper's 1e-8.
+/// </summary>
+/// <typeparam name="T">Element type of the parameters.</typeparam>
+public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T>[] _parameters;
+    private readonly T[][] _firstMoments;
+    private readonly T[][] _secondMoments;
+    private double _learningRate;
+
+    /// <summary>Creates the optimiser with zero moments.</summary>
+    /// <param name="parameters">Parameters to update; the list is copied.</param>
+    /// <param name="learningRate">Step size α ≥ 0.</param>
+    /// <param name="beta1">Decay of the first-moment average, in [0, 1).</param>
+    /// <param name="beta2">Decay of the second-moment average, in [0, 1).</param>
+    /// <param name="epsilon">Added to √v̂ in the denominator; ≥ 0.</param>
+    public Adam(IEnumerable<Parameter<T>> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+    {
+        _parameters = OptimizerArguments.CopyParameters(parameters);
+        _learningRate = OptimizerArguments.RequireLearningRate(learningRate, nameof(learningRate));
+        Beta1 = OptimizerArguments.RequireUnitInterval(beta1, nameof(beta1));
+        Beta2 = OptimizerArguments.RequireUnitInterval(beta2, nameof(beta2));
+        Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));
+        _firstMoments = OptimizerArguments.ZeroBuffers(_parameters);
+        _secondMoments = OptimizerArguments.ZeroBuffers(_parameters);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <inheritdoc />
+    public double LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = OptimizerArguments.RequireLearningRate(value, nameof(LearningRate));
+    }
+
+    /// <summary>β₁, decay of the first-moment average.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β₂, decay of the second-moment average.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε, added to √v̂ in the denominator.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc />
+    public long StepCount { get; private set; }
+
+    /// <inheritdoc />
+    public void Step()
+    {
+        StepCount++;
+
+        // Bias corrections in double, as torch computes them from a Python float step.
+        double biasCorrection1 = 1.0 - Math.Pow(Beta1, StepCount);
+        double biasCorrection2 = 1.0 - Math.Pow(Beta2, StepCount);
+        T stepSize = T.CreateChecked(LearningRate / biasCorrection1);
+        T sqrtBiasCorrection2 = T.CreateChecked(Math.Sqrt(biasCorrection2));
+        T beta1 = T.CreateChecked(Beta1);
+        T beta2 = T.CreateChecked(Beta2);
+        T oneMinusBeta1 = T.CreateChecked(1.0 - Beta1);
+        T oneMinusBeta2 = T.CreateChecked(1.0 - Beta2);
+        T epsilon = T.CreateChecked(Epsilon);
+
+        for (int p = 0; p < _parameters.Length; p++)
+        {
+            Span<T> theta = _parameters[p].Value;
+            ReadOnlySpan<T> g = _parameters[p].Gradient;
+            Span<T> m = _firstMoments[p];
+            Span<T> v = _secondMoments[p];
+
+            // m ← β₁m + (1−β₁)g ;  v ← β₂v + (1−β₂)g²
+            // θ ← θ − α/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)   (= α·m̂/(√v̂ + ε))
+            // The SIMD lanes do the same correctly rounded operations as the scalar tail, so the result
+            // does not depend on the vector width.
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                Vector<T> beta1V = new(beta1), beta2V = new(beta2), oneMinusBeta1V = new(oneMinusBeta1), oneMinusBeta2V = new(oneMinusBeta2);
+                Vector<T> stepSizeV = new(stepSize), sqrtBiasCorrection2V = new(sqrtBiasCorrection2), epsilonV = new(epsilon);
+                for (; i <= theta.Length - Vector<T>.Count; i += Vector<T>.Count)
+                {
+                    Vector<T> gi = new(g[i..]);
+                    Vector<T> mi = (beta1V * new Vector<T>(m[i..])) + (oneMinusBeta1V * gi);
+                    Vector<T> vi = (beta2V * new Vector<T>(v[i..])) + (oneMinusBeta2V * gi * gi);
+                    Vector<T> denominator = (Vector.SquareRoot(vi) / sqrtBiasCorrection2V) + epsilonV;
+                    (new Vector<T>(theta[i..]) - (stepSizeV * (mi / denominator))).CopyTo(theta[i..]);
+                    mi.CopyTo(m[i..]);
+                    vi.CopyTo(v[i..]);
+                }
+            }
+
+            for (; i < theta.Length; i++)
+            {
+                m[i] = (beta1 * m[i]) + (oneMinusBeta1 * g[i]);
+                v[i] = (beta2 * v[i]) + (oneMinusBeta2 * g[i] * g[i]);
+                T denominator = (T.Sqrt(v[i]) / sqrtBiasCorrection2) + epsilon;
+                theta[i] -= stepSize * (m[i] / denominator);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void ZeroGradient() => OptimizerArguments.ZeroGradients(_parameters);
+
+    /// <inheritdoc />
+    public OptimizerState<T> SaveState()
+        => OptimizerState<T>.Snapshot(StepCount, ("exp_avg", _firstMoments), ("exp_avg_sq", _secondMoments));
+
+    /// <inheritdoc />
+    public void LoadState(OptimizerState<T> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.RestoreInto(nameof(Adam<>), ("exp_avg", _firstMoments), ("exp_avg_sq", _secondMoments));
+        StepCount = state.StepCount;
+    }
+}

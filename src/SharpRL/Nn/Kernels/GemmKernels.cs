@@ -1,0 +1,573 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SharpRL.Nn.Kernels;
+
+/// <summary>
+/// Register-blocked GEMM on raw pointers: C[rows × columns] (+)= A·B with B row-major [depth × columns]
+/// and A addressed as a[row·aRowStride + p·aDepthStride], which covers both A = [rows × depth]
+/// (stride depth, 1) and A = [depth × rows] read transposed (stride 1, rows).
+/// </summary>
+/// <remarks>
+/// Each tile keeps a TileRows × TileVectors block of C in registers for the whole depth loop, so per
+/// step of p it loads TileVectors vectors of B, broadcasts TileRows elements of A and issues
+/// TileRows·TileVectors independent FMAs: enough independent chains to hide FMA latency and few
+/// enough loads per FMA that the loop runs at FMA throughput. Columns a vector width cannot cover are
+/// handed to the next narrower width, then to width 1, so every path handles any n.
+/// Every element of C is summed over p in the same order by every tile shape, so the result does not
+/// depend on how rows are split across threads.
+/// </remarks>
+internal static unsafe class GemmKernels
+{
+    /// <summary>Rows of C in the main register tile; row splits for threads are multiples of it.</summary>
+    internal const int TileRows = 4;
+
+    /// <summary>
+    /// Depth handled per pass over C: the slice of B the tiles re-read (DepthBlock × 4 vectors) then
+    /// stays in L1 across all row tiles instead of streaming from L2 for each of them.
+    /// </summary>
+    internal const int DepthBlock = 64;
+
+    private const int TileVectors = 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Compute<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, nint ldb, T* c, nint ldc, int rows, int depth, int columns, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Depth blocks after the first add to what the earlier ones stored: C is loaded into the
+        // accumulators and the sum over p continues in the same order, so blocking changes no bits.
+        for (int p0 = 0; p0 < depth; p0 += DepthBlock)
+        {
+            int blockDepth = Math.Min(DepthBlock, depth - p0);
+            ComputeBlock(path, a + (p0 * aDepthStride), aRowStride, aDepthStride, b + (p0 * ldb), ldb, c, ldc, rows, blockDepth, columns, accumulate || p0 > 0);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ComputeBlock<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, nint ldb, T* c, nint ldc, int rows, int depth, int columns, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int done = 0;
+        if (typeof(T) == typeof(float))
+        {
+            float* fa = (float*)a;
+            float* fb = (float*)b;
+            float* fc = (float*)c;
+            if (path >= KernelPath.Vector512)
+            {
+                done = Columns<Vector512<float>, float, Vector512SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate);
+            }
+
+            if (path >= KernelPath.Vector256)
+            {
+                done = Columns<Vector256<float>, float, Vector256SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate);
+            }
+
+            if (path >= KernelPath.Vector128)
+            {
+                done = Columns<Vector128<float>, float, Vector128SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate);
+            }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            double* da = (double*)a;
+            double* db = (double*)b;
+            double* dc = (double*)c;
+            if (path >= KernelPath.Vector512)
+            {
+                done = Columns<Vector512<double>, double, Vector512DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate);
+            }
+
+            if (path >= KernelPath.Vector256)
+            {
+                done = Columns<Vector256<double>, double, Vector256DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate);
+            }
+
+            if (path >= KernelPath.Vector128)
+            {
+                done = Columns<Vector128<double>, double, Vector128DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate);
+            }
+        }
+
+        Columns<T, T, ScalarOps<T>>(a, aRowStride, aDepthStride, b, ldb, c, ldc, rows, depth, done, columns, accumulate);
+    }
+
+    /// <summary>
+    /// Computes the columns [columnStart, columnStart + ⌊(columnEnd − columnStart) / width⌋·width)
+    /// and returns the first column it left for a narrower width.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Columns<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int rows, int depth, int columnStart, int columnEnd, bool accumulate)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        int j = columnStart;
+        for (; j + (TileVectors * w) <= columnEnd; j += TileVectors * (int)w)
+        {
+            int i = 0;
+            for (; i + 4 <= rows; i += 4)
+            {
+                Tile4x4<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+            }
+
+            for (; i < rows; i++)
+            {
+                Tile1x4<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+            }
+        }
+
+        // Fewer than four vectors left. Narrow tiles get more rows so that they still have eight
+        // independent FMA chains, enough to cover FMA latency.
+        if (j + (2 * w) <= columnEnd)
+        {
+            int i = 0;
+            for (; i + 4 <= rows; i += 4)
+            {
+                Tile4x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+            }
+
+            for (; i < rows; i++)
+            {
+                Tile1x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+            }
+
+            j += 2 * (int)w;
+        }
+
+        if (j + w <= columnEnd)
+        {
+            int i = 0;
+            for (; i + 8 <= rows; i += 8)
+            {
+                Tile8x1<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+            }
+
+            for (; i + 4 <= rows; i += 4)
+            {
+                Tile4x1<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+            }
+
+            for (; i < rows; i++)
+            {
+                Tile1x1<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+            }
+
+            j += (int)w;
+        }
+
+        return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x4<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        TVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+        if (accumulate)
+        {
+            c00 = TOps.Load(c);
+            c01 = TOps.Load(c + w);
+            c02 = TOps.Load(c + (2 * w));
+            c03 = TOps.Load(c + (3 * w));
+            c10 = TOps.Load(c + ldc);
+            c11 = TOps.Load(c + ldc + w);
+            c12 = TOps.Load(c + ldc + (2 * w));
+            c13 = TOps.Load(c + ldc + (3 * w));
+            c20 = TOps.Load(c + (2 * ldc));
+            c21 = TOps.Load(c + (2 * ldc) + w);
+            c22 = TOps.Load(c + (2 * ldc) + (2 * w));
+            c23 = TOps.Load(c + (2 * ldc) + (3 * w));
+            c30 = TOps.Load(c + (3 * ldc));
+            c31 = TOps.Load(c + (3 * ldc) + w);
+            c32 = TOps.Load(c + (3 * ldc) + (2 * w));
+            c33 = TOps.Load(c + (3 * ldc) + (3 * w));
+        }
+        else
+        {
+            c00 = TOps.Zero;
+            c01 = TOps.Zero;
+            c02 = TOps.Zero;
+            c03 = TOps.Zero;
+            c10 = TOps.Zero;
+            c11 = TOps.Zero;
+            c12 = TOps.Zero;
+            c13 = TOps.Zero;
+            c20 = TOps.Zero;
+            c21 = TOps.Zero;
+            c22 = TOps.Zero;
+            c23 = TOps.Zero;
+            c30 = TOps.Zero;
+            c31 = TOps.Zero;
+            c32 = TOps.Zero;
+            c33 = TOps.Zero;
+        }
+
+        TElement* a0 = a;
+        TElement* a1 = a + aRowStride;
+        TElement* a2 = a + (2 * aRowStride);
+        TElement* a3 = a + (3 * aRowStride);
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TOps.Load(b);
+            TVector b1 = TOps.Load(b + w);
+            TVector b2 = TOps.Load(b + (2 * w));
+            TVector b3 = TOps.Load(b + (3 * w));
+            TVector x0 = TOps.Broadcast(a0);
+            c00 = TOps.MultiplyAdd(x0, b0, c00);
+            c01 = TOps.MultiplyAdd(x0, b1, c01);
+            c02 = TOps.MultiplyAdd(x0, b2, c02);
+            c03 = TOps.MultiplyAdd(x0, b3, c03);
+            TVector x1 = TOps.Broadcast(a1);
+            c10 = TOps.MultiplyAdd(x1, b0, c10);
+            c11 = TOps.MultiplyAdd(x1, b1, c11);
+            c12 = TOps.MultiplyAdd(x1, b2, c12);
+            c13 = TOps.MultiplyAdd(x1, b3, c13);
+            TVector x2 = TOps.Broadcast(a2);
+            c20 = TOps.MultiplyAdd(x2, b0, c20);
+            c21 = TOps.MultiplyAdd(x2, b1, c21);
+            c22 = TOps.MultiplyAdd(x2, b2, c22);
+            c23 = TOps.MultiplyAdd(x2, b3, c23);
+            TVector x3 = TOps.Broadcast(a3);
+            c30 = TOps.MultiplyAdd(x3, b0, c30);
+            c31 = TOps.MultiplyAdd(x3, b1, c31);
+            c32 = TOps.MultiplyAdd(x3, b2, c32);
+            c33 = TOps.MultiplyAdd(x3, b3, c33);
+            a0 += aDepthStride;
+            a1 += aDepthStride;
+            a2 += aDepthStride;
+            a3 += aDepthStride;
+            b += ldb;
+        }
+
+        TOps.Store(c, c00);
+        TOps.Store(c + w, c01);
+        TOps.Store(c + (2 * w), c02);
+        TOps.Store(c + (3 * w), c03);
+        TOps.Store(c + ldc, c10);
+        TOps.Store(c + ldc + w, c11);
+        TOps.Store(c + ldc + (2 * w), c12);
+        TOps.Store(c + ldc + (3 * w), c13);
+        TOps.Store(c + (2 * ldc), c20);
+        TOps.Store(c + (2 * ldc) + w, c21);
+        TOps.Store(c + (2 * ldc) + (2 * w), c22);
+        TOps.Store(c + (2 * ldc) + (3 * w), c23);
+        TOps.Store(c + (3 * ldc), c30);
+        TOps.Store(c + (3 * ldc) + w, c31);
+        TOps.Store(c + (3 * ldc) + (2 * w), c32);
+        TOps.Store(c + (3 * ldc) + (3 * w), c33);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1x4<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        TVector c00, c01, c02, c03;
+        if (accumulate)
+        {
+            c00 = TOps.Load(c);
+            c01 = TOps.Load(c + w);
+            c02 = TOps.Load(c + (2 * w));
+            c03 = TOps.Load(c + (3 * w));
+        }
+        else
+        {
+            c00 = TOps.Zero;
+            c01 = TOps.Zero;
+            c02 = TOps.Zero;
+            c03 = TOps.Zero;
+        }
+
+        TElement* a0 = a;
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TOps.Load(b);
+            TVector b1 = TOps.Load(b + w);
+            TVector b2 = TOps.Load(b + (2 * w));
+            TVector b3 = TOps.Load(b + (3 * w));
+            TVector x0 = TOps.Broadcast(a0);
+            c00 = TOps.MultiplyAdd(x0, b0, c00);
+            c01 = TOps.MultiplyAdd(x0, b1, c01);
+            c02 = TOps.MultiplyAdd(x0, b2, c02);
+            c03 = TOps.MultiplyAdd(x0, b3, c03);
+            a0 += aDepthStride;
+            b += ldb;
+        }
+
+        TOps.Store(c, c00);
+        TOps.Store(c + w, c01);
+        TOps.Store(c + (2 * w), c02);
+        TOps.Store(c + (3 * w), c03);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x2<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        TVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (accumulate)
+        {
+            c00 = TOps.Load(c);
+            c01 = TOps.Load(c + w);
+            c10 = TOps.Load(c + ldc);
+            c11 = TOps.Load(c + ldc + w);
+            c20 = TOps.Load(c + (2 * ldc));
+            c21 = TOps.Load(c + (2 * ldc) + w);
+            c30 = TOps.Load(c + (3 * ldc));
+            c31 = TOps.Load(c + (3 * ldc) + w);
+        }
+        else
+        {
+            c00 = TOps.Zero;
+            c01 = TOps.Zero;
+            c10 = TOps.Zero;
+            c11 = TOps.Zero;
+            c20 = TOps.Zero;
+            c21 = TOps.Zero;
+            c30 = TOps.Zero;
+            c31 = TOps.Zero;
+        }
+
+        TElement* a0 = a;
+        TElement* a1 = a + aRowStride;
+        TElement* a2 = a + (2 * aRowStride);
+        TElement* a3 = a + (3 * aRowStride);
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TOps.Load(b);
+            TVector b1 = TOps.Load(b + w);
+            TVector x0 = TOps.Broadcast(a0);
+            c00 = TOps.MultiplyAdd(x0, b0, c00);
+            c01 = TOps.MultiplyAdd(x0, b1, c01);
+            TVector x1 = TOps.Broadcast(a1);
+            c10 = TOps.MultiplyAdd(x1, b0, c10);
+            c11 = TOps.MultiplyAdd(x1, b1, c11);
+            TVector x2 = TOps.Broadcast(a2);
+            c20 = TOps.MultiplyAdd(x2, b0, c20);
+            c21 = TOps.MultiplyAdd(x2, b1, c21);
+            TVector x3 = TOps.Broadcast(a3);
+            c30 = TOps.MultiplyAdd(x3, b0, c30);
+            c31 = TOps.MultiplyAdd(x3, b1, c31);
+            a0 += aDepthStride;
+            a1 += aDepthStride;
+            a2 += aDepthStride;
+            a3 += aDepthStride;
+            b += ldb;
+        }
+
+        TOps.Store(c, c00);
+        TOps.Store(c + w, c01);
+        TOps.Store(c + ldc, c10);
+        TOps.Store(c + ldc + w, c11);
+        TOps.Store(c + (2 * ldc), c20);
+        TOps.Store(c + (2 * ldc) + w, c21);
+        TOps.Store(c + (3 * ldc), c30);
+        TOps.Store(c + (3 * ldc) + w, c31);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1x2<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        TVector c00, c01;
+        if (accumulate)
+        {
+            c00 = TOps.Load(c);
+            c01 = TOps.Load(c + w);
+        }
+        else
+        {
+            c00 = TOps.Zero;
+            c01 = TOps.Zero;
+        }
+
+        TElement* a0 = a;
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TOps.Load(b);
+            TVector b1 = TOps.Load(b + w);
+            TVector x0 = TOps.Broadcast(a0);
+            c00 = TOps.MultiplyAdd(x0, b0, c00);
+            c01 = TOps.MultiplyAdd(x0, b1, c01);
+            a0 += aDepthStride;
+            b += ldb;
+        }
+
+        TOps.Store(c, c00);
+        TOps.Store(c + w, c01);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile8x1<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        TVector c00, c10, c20, c30, c40, c50, c60, c70;
+        if (accumulate)
+        {
+            c00 = TOps.Load(c);
+            c10 = TOps.Load(c + ldc);
+            c20 = TOps.Load(c + (2 * ldc));
+            c30 = TOps.Load(c + (3 * ldc));
+            c40 = TOps.Load(c + (4 * ldc));
+            c50 = TOps.Load(c + (5 * ldc));
+            c60 = TOps.Load(c + (6 * ldc));
+            c70 = TOps.Load(c + (7 * ldc));
+        }
+        else
+        {
+            c00 = TOps.Zero;
+            c10 = TOps.Zero;
+            c20 = TOps.Zero;
+            c30 = TOps.Zero;
+            c40 = TOps.Zero;
+            c50 = TOps.Zero;
+            c60 = TOps.Zero;
+            c70 = TOps.Zero;
+        }
+
+        TElement* a0 = a;
+        TElement* a1 = a + aRowStride;
+        TElement* a2 = a + (2 * aRowStride);
+        TElement* a3 = a + (3 * aRowStride);
+        TElement* a4 = a + (4 * aRowStride);
+        TElement* a5 = a + (5 * aRowStride);
+        TElement* a6 = a + (6 * aRowStride);
+        TElement* a7 = a + (7 * aRowStride);
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TOps.Load(b);
+            TVector x0 = TOps.Broadcast(a0);
+            c00 = TOps.MultiplyAdd(x0, b0, c00);
+            TVector x1 = TOps.Broadcast(a1);
+            c10 = TOps.MultiplyAdd(x1, b0, c10);
+            TVector x2 = TOps.Broadcast(a2);
+            c20 = TOps.MultiplyAdd(x2, b0, c20);
+            TVector x3 = TOps.Broadcast(a3);
+            c30 = TOps.MultiplyAdd(x3, b0, c30);
+            TVector x4 = TOps.Broadcast(a4);
+            c40 = TOps.MultiplyAdd(x4, b0, c40);
+            TVector x5 = TOps.Broadcast(a5);
+            c50 = TOps.MultiplyAdd(x5, b0, c50);
+            TVector x6 = TOps.Broadcast(a6);
+            c60 = TOps.MultiplyAdd(x6, b0, c60);
+            TVector x7 = TOps.Broadcast(a7);
+            c70 = TOps.MultiplyAdd(x7, b0, c70);
+            a0 += aDepthStride;
+            a1 += aDepthStride;
+            a2 += aDepthStride;
+            a3 += aDepthStride;
+            a4 += aDepthStride;
+            a5 += aDepthStride;
+            a6 += aDepthStride;
+            a7 += aDepthStride;
+            b += ldb;
+        }
+
+        TOps.Store(c, c00);
+        TOps.Store(c + ldc, c10);
+        TOps.Store(c + (2 * ldc), c20);
+        TOps.Store(c + (3 * ldc), c30);
+        TOps.Store(c + (4 * ldc), c40);
+        TOps.Store(c + (5 * ldc), c50);
+        TOps.Store(c + (6 * ldc), c60);
+        TOps.Store(c + (7 * ldc), c70);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x1<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        TVector c00, c10, c20, c30;
+        if (accumulate)
+        {
+            c00 = TOps.Load(c);
+            c10 = TOps.Load(c + ldc);
+            c20 = TOps.Load(c + (2 * ldc));
+            c30 = TOps.Load(c + (3 * ldc));
+        }
+        else
+        {
+            c00 = TOps.Zero;
+            c10 = TOps.Zero;
+            c20 = TOps.Zero;
+            c30 = TOps.Zero;
+        }
+
+        TElement* a0 = a;
+        TElement* a1 = a + aRowStride;
+        TElement* a2 = a + (2 * aRowStride);
+        TElement* a3 = a + (3 * aRowStride);
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TOps.Load(b);
+            TVector x0 = TOps.Broadcast(a0);
+            c00 = TOps.MultiplyAdd(x0, b0, c00);
+            TVector x1 = TOps.Broadcast(a1);
+            c10 = TOps.MultiplyAdd(x1, b0, c10);
+            TVector x2 = TOps.Broadcast(a2);
+            c20 = TOps.MultiplyAdd(x2, b0, c20);
+            TVector x3 = TOps.Broadcast(a3);
+            c30 = TOps.MultiplyAdd(x3, b0, c30);
+            a0 += aDepthStride;
+            a1 += aDepthStride;
+            a2 += aDepthStride;
+            a3 += aDepthStride;
+            b += ldb;
+        }
+
+        TOps.Store(c, c00);
+        TOps.Store(c + ldc, c10);
+        TOps.Store(c + (2 * ldc), c20);
+        TOps.Store(c + (3 * ldc), c30);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1x1<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        TVector c00;
+        if (accumulate)
+        {
+            c00 = TOps.Load(c);
+        }
+        else
+        {
+            c00 = TOps.Zero;
+        }
+
+        TElement* a0 = a;
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TOps.Load(b);
+            TVector x0 = TOps.Broadcast(a0);
+            c00 = TOps.MultiplyAdd(x0, b0, c00);
+            a0 += aDepthStride;
+            b += ldb;
+        }
+
+        TOps.Store(c, c00);
+    }
+}

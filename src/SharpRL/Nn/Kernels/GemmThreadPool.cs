@@ -1,0 +1,129 @@
+namespace SharpRL.Nn.Kernels;
+
+/// <summary>One product to split by rows: raw operands plus the instantiated row routine.</summary>
+internal unsafe struct GemmTask
+{
+    public void* A;
+    public nint ARowStride;
+    public nint ADepthStride;
+    public void* B;
+    public void* C;
+    public int Rows;
+    public int Depth;
+    public int Columns;
+    public bool Accumulate;
+    public KernelPath Path;
+    public delegate*<in GemmTask, int, int, void> ComputeRows;
+}
+
+/// <summary>
+/// A few dedicated background threads that take row ranges of one <see cref="GemmTask"/> while the
+/// caller computes its own share. Unlike Parallel.For it allocates nothing per call, and the
+/// operands stay pinned because the caller waits for every range before it returns.
+/// </summary>
+internal static unsafe class GemmThreadPool
+{
+    /// <summary>Upper bound on threads per product.</summary>
+    public const int MaxThreads = 64;
+
+    // A claim counter this far past any chunk count means "no task": a late-waking worker that
+    // increments it finds nothing to do.
+    private const int Idle = int.MaxValue / 2;
+
+    private static readonly Lock Gate = new();
+    private static readonly SemaphoreSlim Wake = new(0);
+    private static readonly ManualResetEventSlim Done = new(false);
+    private static GemmTask _task;
+    private static int _chunkCount;
+    private static int _nextChunk = Idle;
+    private static int _pendingChunks;
+    private static int _workerCount;
+
+    /// <summary>Runs <paramref name="task"/> split into <paramref name="threads"/> row ranges, on the caller and helpers.</summary>
+    public static void Run(in GemmTask task, int threads)
+    {
+        // One product at a time owns the helpers; a concurrent caller (say, envs stepping in
+        // parallel) simply computes on its own thread.
+        if (!Gate.TryEnter())
+        {
+            task.ComputeRows(task, 0, task.Rows);
+            return;
+        }
+
+        try
+        {
+            EnsureWorkers(threads - 1);
+            _task = task;
+            _chunkCount = threads;
+            _pendingChunks = threads;
+            Done.Reset();
+
+            // Publishing the counter last makes every field above visible to whoever claims a chunk.
+            Volatile.Write(ref _nextChunk, 0);
+            Wake.Release(threads - 1);
+            RunChunks();
+            Done.Wait();
+            Volatile.Write(ref _nextChunk, Idle);
+        }
+        finally
+        {
+            Gate.Exit();
+        }
+    }
+
+    private static void RunChunks()
+    {
+        while (true)
+        {
+            int chunk = Interlocked.Increment(ref _nextChunk) - 1;
+            int chunkCount = _chunkCount;
+            if (chunk >= chunkCount)
+            {
+                return;
+            }
+
+            (int start, int end) = ChunkRows(_task.Rows, chunkCount, chunk);
+            if (end > start)
+            {
+                _task.ComputeRows(_task, start, end);
+            }
+
+            if (Interlocked.Decrement(ref _pendingChunks) == 0)
+            {
+                Done.Set();
+            }
+        }
+    }
+
+    /// <summary>Splits rows into near-equal ranges whose boundaries fall on whole register tiles.</summary>
+    internal static (int Start, int End) ChunkRows(int rows, int chunkCount, int chunk)
+    {
+        int tiles = (rows + GemmKernels.TileRows - 1) / GemmKernels.TileRows;
+        int start = (int)((long)tiles * chunk / chunkCount) * GemmKernels.TileRows;
+        int end = (int)((long)tiles * (chunk + 1) / chunkCount) * GemmKernels.TileRows;
+        return (Math.Min(start, rows), Math.Min(end, rows));
+    }
+
+    private static void EnsureWorkers(int count)
+    {
+        while (_workerCount < count)
+        {
+            var worker = new Thread(WorkerLoop)
+            {
+                IsBackground = true,
+                Name = $"SharpRL GEMM worker {_workerCount + 1}",
+            };
+            worker.Start();
+            _workerCount++;
+        }
+    }
+
+    private static void WorkerLoop()
+    {
+        while (true)
+        {
+            Wake.Wait();
+            RunChunks();
+        }
+    }
+}

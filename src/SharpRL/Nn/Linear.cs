@@ -1,0 +1,130 @@
+using System.Numerics;
+using SharpRL.Nn.Kernels;
+
+namespace SharpRL.Nn;
+
+/// <summary>
+/// Affine layer y = x·W + b. The weight is stored <c>[InputSize × OutputSize]</c> (the transpose of
+/// torch.nn.Linear's <c>[out × in]</c>) so that the forward pass is one row-major product over the batch.
+/// </summary>
+/// <typeparam name="T">float for training, double for finite-difference checks.</typeparam>
+public sealed class Linear<T> : IModule<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T>[] _parameters;
+    private T[] _cachedInput = [];
+    private int _cachedBatchSize;
+
+    /// <summary>Creates a layer with zero weight and bias (see <see cref="Init"/> for initialisation).</summary>
+    /// <param name="inputSize">Features per input row; positive.</param>
+    /// <param name="outputSize">Features per output row; positive.</param>
+    /// <param name="namePrefix">Prepended to the parameter names "weight" and "bias" (e.g. "policy.0.").</param>
+    public Linear(int inputSize, int outputSize, string namePrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(namePrefix);
+        InputSize = ModuleArguments.RequirePositiveSize(inputSize, nameof(inputSize));
+        OutputSize = ModuleArguments.RequirePositiveSize(outputSize, nameof(outputSize));
+        Weight = new Parameter<T>(namePrefix + "weight", inputSize, outputSize);
+        Bias = new Parameter<T>(namePrefix + "bias", outputSize);
+        _parameters = [Weight, Bias];
+    }
+
+    /// <inheritdoc />
+    public int InputSize { get; }
+
+    /// <inheritdoc />
+    public int OutputSize { get; }
+
+    /// <summary>W, shape <c>[InputSize × OutputSize]</c>.</summary>
+    public Parameter<T> Weight { get; }
+
+    /// <summary>b, shape <c>[OutputSize]</c>.</summary>
+    public Parameter<T> Bias { get; }
+
+    /// <summary>Weight, then bias.</summary>
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <inheritdoc />
+    public void Forward(ReadOnlySpan<T> input, Span<T> output, int batchSize)
+    {
+        ModuleArguments.RequirePositiveBatch(batchSize);
+        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
+        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
+        CacheInput(input, batchSize);
+        Apply(input, output, batchSize);
+    }
+
+    /// <inheritdoc />
+    public void Backward(ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize)
+    {
+        ModuleArguments.RequirePositiveBatch(batchSize);
+        ModuleArguments.RequireLength(gradOutput.Length, batchSize, OutputSize, nameof(gradOutput));
+        ModuleArguments.RequireLengthOrEmpty(gradInput.Length, batchSize, InputSize, nameof(gradInput));
+        ModuleArguments.RequireCachedBatch(_cachedBatchSize, batchSize, nameof(Linear<>));
+        Differentiate(_cachedInput.AsSpan(0, batchSize * InputSize), gradOutput, gradInput, batchSize);
+    }
+
+    /// <inheritdoc />
+    public void Jvp(ReadOnlySpan<T> input, ReadOnlySpan<T> inputTangent, Span<T> output, Span<T> outputTangent, int batchSize)
+    {
+        ModuleArguments.RequirePositiveBatch(batchSize);
+        ModuleArguments.RequireLength(input.Length, batchSize, InputSize, nameof(input));
+        ModuleArguments.RequireLengthOrEmpty(inputTangent.Length, batchSize, InputSize, nameof(inputTangent));
+        ModuleArguments.RequireLength(output.Length, batchSize, OutputSize, nameof(output));
+        ModuleArguments.RequireLength(outputTangent.Length, batchSize, OutputSize, nameof(outputTangent));
+        CacheInput(input, batchSize);
+        PushForward(input, inputTangent, output, outputTangent, batchSize);
+    }
+
+    /// <summary>Y = X·W + b, unchecked and uncached (callers that own the input buffer, like <see cref="Mlp{T}"/>).</summary>
+    internal void Apply(ReadOnlySpan<T> input, Span<T> output, int batchSize)
+    {
+        // Seeding Y with b and accumulating the product saves a separate bias pass.
+        BroadcastRows(Bias.Value, output, batchSize);
+        Gemm.Multiply(input, Weight.Value, output, batchSize, InputSize, OutputSize, accumulate: true);
+    }
+
+    /// <summary>Reverse mode given the forward input X; an empty <paramref name="gradInput"/> skips ∂L/∂X.</summary>
+    internal void Differentiate(ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize)
+    {
+        // ∂L/∂W += Xᵀ·∂L/∂Y
+        Gemm.MultiplyTransposedA(input, gradOutput, Weight.Gradient, InputSize, batchSize, OutputSize, accumulate: true);
+
+        // ∂L/∂b += Σ_rows ∂L/∂Y
+        Elementwise.SumRows(gradOutput, Bias.Gradient, batchSize, OutputSize, accumulate: true);
+
+        // ∂L/∂X = ∂L/∂Y·Wᵀ
+        if (!gradInput.IsEmpty)
+        {
+            Gemm.MultiplyTransposedB(gradOutput, Weight.Value, gradInput, batchSize, OutputSize, InputSize);
+        }
+    }
+
+    /// <summary>Forward mode given X and Ẋ (empty means zero); θ-tangents come from each parameter's Tangent.</summary>
+    internal void PushForward(ReadOnlySpan<T> input, ReadOnlySpan<T> inputTangent, Span<T> output, Span<T> outputTangent, int batchSize)
+    {
+        Apply(input, output, batchSize);
+
+        // Ẏ = Ẋ·W + X·Ẇ + ḃ
+        BroadcastRows(Bias.Tangent, outputTangent, batchSize);
+        Gemm.Multiply(input, Weight.Tangent, outputTangent, batchSize, InputSize, OutputSize, accumulate: true);
+        if (!inputTangent.IsEmpty)
+        {
+            Gemm.Multiply(inputTangent, Weight.Value, outputTangent, batchSize, InputSize, OutputSize, accumulate: true);
+        }
+    }
+
+    private static void BroadcastRows(ReadOnlySpan<T> row, Span<T> destination, int rows)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            row.CopyTo(destination.Slice(r * row.Length, row.Length));
+        }
+    }
+
+    private void CacheInput(ReadOnlySpan<T> input, int batchSize)
+    {
+        _cachedInput = ModuleArguments.Grow(_cachedInput, input.Length);
+        input.CopyTo(_cachedInput);
+        _cachedBatchSize = batchSize;
+    }
+}

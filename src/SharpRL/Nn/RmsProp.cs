@@ -1,0 +1,99 @@
+using System.Numerics;
+
+namespace SharpRL.Nn;
+
+/// <summary>
+/// RMSprop as torch.optim.RMSprop computes it (not centred, no momentum): ε is added outside the square
+/// root, unlike TensorFlow's variant. Defaults are SB3's A2C settings (α = 0.99, ε = 1e-5).
+/// </summary>
+/// <typeparam name="T">Element type of the parameters.</typeparam>
+public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T>[] _parameters;
+    private readonly T[][] _squareAverages;
+    private double _learningRate;
+
+    /// <summary>Creates the optimiser with zero square averages.</summary>
+    /// <param name="parameters">Parameters to update; the list is copied.</param>
+    /// <param name="learningRate">Step size η ≥ 0.</param>
+    /// <param name="alpha">Decay α of the squared-gradient average, in [0, 1).</param>
+    /// <param name="epsilon">Added to √s in the denominator; ≥ 0 (torch's default is 1e-8, SB3's A2C uses 1e-5).</param>
+    public RmsProp(IEnumerable<Parameter<T>> parameters, double learningRate, double alpha = 0.99, double epsilon = 1e-5)
+    {
+        _parameters = OptimizerArguments.CopyParameters(parameters);
+        _learningRate = OptimizerArguments.RequireLearningRate(learningRate, nameof(learningRate));
+        Alpha = OptimizerArguments.RequireUnitInterval(alpha, nameof(alpha));
+        Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));
+        _squareAverages = OptimizerArguments.ZeroBuffers(_parameters);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <inheritdoc />
+    public double LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = OptimizerArguments.RequireLearningRate(value, nameof(LearningRate));
+    }
+
+    /// <summary>α, decay of the squared-gradient average.</summary>
+    public double Alpha { get; }
+
+    /// <summary>ε, added to √s in the denominator.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc />
+    public long StepCount { get; private set; }
+
+    /// <inheritdoc />
+    public void Step()
+    {
+        StepCount++;
+        T learningRate = T.CreateChecked(LearningRate);
+        T alpha = T.CreateChecked(Alpha);
+        T oneMinusAlpha = T.CreateChecked(1.0 - Alpha);
+        T epsilon = T.CreateChecked(Epsilon);
+        for (int p = 0; p < _parameters.Length; p++)
+        {
+            Span<T> theta = _parameters[p].Value;
+            ReadOnlySpan<T> g = _parameters[p].Gradient;
+            Span<T> s = _squareAverages[p];
+
+            // s ← α s + (1−α) g² ;  θ ← θ − η g / (√s + ε)
+            // The SIMD lanes do the same correctly rounded operations as the scalar tail.
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                Vector<T> alphaV = new(alpha), oneMinusAlphaV = new(oneMinusAlpha), learningRateV = new(learningRate), epsilonV = new(epsilon);
+                for (; i <= theta.Length - Vector<T>.Count; i += Vector<T>.Count)
+                {
+                    Vector<T> gi = new(g[i..]);
+                    Vector<T> si = (alphaV * new Vector<T>(s[i..])) + (oneMinusAlphaV * gi * gi);
+                    (new Vector<T>(theta[i..]) - (learningRateV * (gi / (Vector.SquareRoot(si) + epsilonV)))).CopyTo(theta[i..]);
+                    si.CopyTo(s[i..]);
+                }
+            }
+
+            for (; i < theta.Length; i++)
+            {
+                s[i] = (alpha * s[i]) + (oneMinusAlpha * g[i] * g[i]);
+                theta[i] -= learningRate * (g[i] / (T.Sqrt(s[i]) + epsilon));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void ZeroGradient() => OptimizerArguments.ZeroGradients(_parameters);
+
+    /// <inheritdoc />
+    public OptimizerState<T> SaveState() => OptimizerState<T>.Snapshot(StepCount, ("square_avg", _squareAverages));
+
+    /// <inheritdoc />
+    public void LoadState(OptimizerState<T> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.RestoreInto(nameof(RmsProp<>), ("square_avg", _squareAverages));
+        StepCount = state.StepCount;
+    }
+}

@@ -1,0 +1,96 @@
+using SharpRL.Envs;
+using SharpRL.Policies;
+
+namespace SharpRL.Training;
+
+/// <summary>Returns of evaluation episodes.</summary>
+/// <param name="Returns">Undiscounted return of each episode.</param>
+/// <param name="Lengths">Length of each episode.</param>
+public sealed record EvaluationResult(IReadOnlyList<double> Returns, IReadOnlyList<int> Lengths)
+{
+    /// <summary>Mean return.</summary>
+    public double Mean => Returns.Average();
+
+    /// <summary>Population standard deviation of the returns (as SB3's evaluate_policy reports).</summary>
+    public double Std
+    {
+        get
+        {
+            double mean = Mean;
+            return Math.Sqrt(Returns.Sum(r => (r - mean) * (r - mean)) / Returns.Count);
+        }
+    }
+}
+
+/// <summary>Runs a trained policy for whole episodes and reports their returns.</summary>
+public static class Evaluation
+{
+    /// <summary>
+    /// Plays <paramref name="episodes"/> episodes in <paramref name="env"/> (first reset seeded with
+    /// <paramref name="seed"/>, later ones continue its stream), acting with the mode of π
+    /// (<paramref name="deterministic"/>) or samples. Observations pass through
+    /// <paramref name="normalizeObservation"/> first when the policy was trained on normalised ones.
+    /// </summary>
+    public static EvaluationResult Evaluate(
+        ActorCriticPolicy policy,
+        IEnv env,
+        int episodes,
+        bool deterministic = true,
+        int seed = 0,
+        ObservationTransform? normalizeObservation = null,
+        Random? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(episodes);
+        if (!env.ObservationSpace.Equals(policy.ObservationSpace) || !env.ActionSpace.Equals(policy.ActionSpace))
+        {
+            throw new ArgumentException(
+                $"The policy was trained for observations {policy.ObservationSpace} and actions {policy.ActionSpace}, but the env has {env.ObservationSpace} and {env.ActionSpace}.",
+                nameof(env));
+        }
+
+        random ??= new Random(seed);
+        var observation = new float[env.ObservationSpace.FlatSize];
+        var policyInput = new float[observation.Length];
+        var action = new float[policy.ActionSize];
+        var envAction = new float[env.ActionSpace.FlatSize];
+        var returns = new List<double>(episodes);
+        var lengths = new List<int>(episodes);
+        for (int episode = 0; episode < episodes; episode++)
+        {
+            env.Reset(observation, episode == 0 ? seed : null);
+            double episodeReturn = 0;
+            int length = 0;
+            while (true)
+            {
+                if (normalizeObservation is null)
+                {
+                    observation.CopyTo(policyInput, 0);
+                }
+                else
+                {
+                    normalizeObservation(observation, policyInput);
+                }
+
+                policy.Predict(policyInput, 1, action, deterministic, random);
+                policy.ToEnvActions(action, envAction, 1);
+                StepResult step = env.Step(envAction, observation);
+                episodeReturn += step.Reward;
+                length++;
+                if (step.Done)
+                {
+                    break;
+                }
+            }
+
+            returns.Add(episodeReturn);
+            lengths.Add(length);
+        }
+
+        return new EvaluationResult(returns, lengths);
+    }
+}
+
+/// <summary>Maps a raw observation to what the policy expects (e.g. frozen running normalisation).</summary>
+public delegate void ObservationTransform(ReadOnlySpan<float> raw, Span<float> transformed);
