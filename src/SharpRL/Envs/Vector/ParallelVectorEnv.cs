@@ -8,14 +8,20 @@ namespace SharpRL.Envs.Vector;
 /// N env copies stepped in parallel: the copies are split into contiguous slices, the caller's
 /// thread steps the first slice and one dedicated worker thread per remaining slice steps its own.
 /// Each copy always runs on the same slice and has its own generator, so results are
-/// bit-identical to <see cref="SyncVectorEnv"/> for the same seeds. Workers wait on a
-/// <see cref="ManualResetEventSlim"/> that spins briefly before blocking, so back-to-back steps
-/// avoid a kernel wake-up. Step allocates nothing. Dispose stops the workers and the copies.
+/// bit-identical to <see cref="SyncVectorEnv"/> for the same seeds. Threads wait on
+/// <see cref="ManualResetEventSlim"/>s that spin before blocking, so back-to-back steps avoid a
+/// kernel wake-up: an idle worker spins only briefly (its core may be wanted by the policy's
+/// computation between steps), while the caller, which has nothing else to do while the workers
+/// finish their slices, spins as long as the event allows. Step allocates nothing.
+/// Dispose stops the workers and the copies.
 /// </summary>
 public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv
 {
-    /// <summary>Default number of spins a waiting thread makes before it blocks.</summary>
-    public const int DefaultSpinCount = 2000;
+    /// <summary>Default number of spins an idle worker makes before it blocks (about 50 µs).</summary>
+    public const int DefaultSpinCount = 200;
+
+    // ManualResetEventSlim's maximum.
+    private const int CallerSpinCount = 2047;
 
     private const int CommandStep = 1;
     private const int CommandReset = 2;
@@ -36,7 +42,7 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv
     /// <param name="factory">Returns a new env per call.</param>
     /// <param name="numEnvs">Number of copies N.</param>
     /// <param name="numThreads">Threads that step copies, the caller's included; default min(processor count, N).</param>
-    /// <param name="spinCount">Spins before a waiting thread blocks (0–2047).</param>
+    /// <param name="spinCount">Spins an idle worker makes before it blocks (0–2047).</param>
     public ParallelVectorEnv(Func<IEnv> factory, int numEnvs, int? numThreads = null, int spinCount = DefaultSpinCount)
         : this(EnvCopies.Create(factory, numEnvs), numThreads, spinCount)
     {
@@ -45,7 +51,7 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv
     /// <summary>Uses the given env instances as the copies (one distinct instance per copy, equal spaces).</summary>
     /// <param name="envs">The copies; the vector env owns and disposes them.</param>
     /// <param name="numThreads">Threads that step copies, the caller's included; default min(processor count, N).</param>
-    /// <param name="spinCount">Spins before a waiting thread blocks (0–2047).</param>
+    /// <param name="spinCount">Spins an idle worker makes before it blocks (0–2047).</param>
     public ParallelVectorEnv(IReadOnlyList<IEnv> envs, int? numThreads = null, int spinCount = DefaultSpinCount)
     {
         _copies = new EnvCopies(envs);
@@ -250,7 +256,7 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv
 
         public ManualResetEventSlim Start { get; } = new(false, spinCount);
 
-        public ManualResetEventSlim Done { get; } = new(false, spinCount);
+        public ManualResetEventSlim Done { get; } = new(false, CallerSpinCount);
 
         public Thread? Thread { get; set; }
 
