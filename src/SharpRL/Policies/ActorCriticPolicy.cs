@@ -259,7 +259,13 @@ public sealed class ActorCriticPolicy
         }
         else
         {
-            policyActions[..size].CopyTo(envActions);
+            // MultiCategorical samples component k in [0, nvec[k]); the env counts from start[k].
+            IReadOnlyList<int> start = _multiDiscreteActions!.Start;
+            int d = ActionSize;
+            for (int i = 0; i < size; i++)
+            {
+                envActions[i] = policyActions[i] + start[i % d];
+            }
         }
     }
 
