@@ -283,6 +283,19 @@ public sealed class OnnxExportTests : IDisposable
         CheckWithOnnxChecker(paths);
     }
 
+    [Fact]
+    public void OnnxChecker_GraphWithAWrongOutputShape_IsRejected()
+    {
+        // The checker must be able to fail: declare 3 logits where the network gives 4.
+        RequireOnnxChecker();
+        ModelProto proto = OnnxExporter.Export(PolicyModelBuilder.FromPolicy(PolicyFixtures.Policy(PolicyKind.Categorical, false, Activation.Tanh, 1), null));
+        proto.Graph.Output.Single(o => o.Name == "logits").Type.TensorType.Shape.Dim[1].DimValue = 3;
+        string path = Path.Combine(_root, "broken.onnx");
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(proto));
+
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => CheckWithOnnxChecker([path]));
+    }
+
     private static IEnumerable<(ModelProto Proto, string Name)> AllGraphs()
     {
         foreach (PolicyKind kind in Enum.GetValues<PolicyKind>())
