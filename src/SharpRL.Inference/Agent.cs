@@ -113,7 +113,7 @@ public sealed class Agent
             return;
         }
 
-        _input = new float[maxBatchSize * _model.ObservationSize];
+        _input = new float[maxBatchSize * _model.NetworkInputSize];
         _bufferA = new float[maxBatchSize * _widest];
         _bufferB = new float[maxBatchSize * _widest];
         _capacity = maxBatchSize;
@@ -176,6 +176,11 @@ public sealed class Agent
             throw new ArgumentException($"{argumentName} has {observations.Length} floats; expected batch {batchSize} × {n}.", argumentName);
         }
 
+        if (_model.DiscreteObservation is { } discrete)
+        {
+            return OneHot(observations, batchSize, discrete, argumentName);
+        }
+
         Span<float> input = _input.AsSpan(0, batchSize * n);
         if (_model.Normalizer is not { } normalizer)
         {
@@ -194,6 +199,26 @@ public sealed class Agent
                 double z = (observations[offset + j] - mean[j]) / scale[j];
                 input[offset + j] = (float)Math.Min(Math.Max(z, -clip), clip);
             }
+        }
+
+        return input;
+    }
+
+    // The network saw Discrete observations one-hot encoded (no false ordering between values).
+    private Span<float> OneHot(ReadOnlySpan<float> observations, int batchSize, DiscreteObservation discrete, string argumentName)
+    {
+        int n = discrete.Count;
+        Span<float> input = _input.AsSpan(0, batchSize * n);
+        input.Clear();
+        for (int row = 0; row < batchSize; row++)
+        {
+            int index = (int)observations[row] - discrete.Start;
+            if (index < 0 || index >= n)
+            {
+                throw new ArgumentOutOfRangeException(argumentName, observations[row], $"observation {row} is {observations[row]}; the Discrete observation space holds {discrete.Start} to {discrete.Start + n - 1}.");
+            }
+
+            input[(row * n) + index] = 1f;
         }
 
         return input;

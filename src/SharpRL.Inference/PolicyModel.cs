@@ -152,6 +152,15 @@ public sealed class ObservationNormalizer
 }
 
 /// <summary>
+/// A Discrete observation space: the observation is one float holding an integer in
+/// [<paramref name="Start"/>, <paramref name="Start"/> + <paramref name="Count"/>), which the network
+/// sees one-hot encoded (as SharpRL and SB3 encode it in training).
+/// </summary>
+/// <param name="Count">Number of observation values n.</param>
+/// <param name="Start">The smallest observation value.</param>
+public sealed record DiscreteObservation(int Count, int Start);
+
+/// <summary>
 /// Everything needed to act with a trained policy, independent of the training library: the
 /// observation normaliser, the policy network, the action head and its constants, and the value
 /// network when the policy has one. <see cref="PolicyModelFile"/> reads and writes it; the ONNX
@@ -170,6 +179,7 @@ public sealed class PolicyModel
     /// <param name="logStd">Gaussian log σ per dimension; empty for discrete heads.</param>
     /// <param name="actionLow">Gaussian lower bound per dimension (may be −∞); empty for discrete heads.</param>
     /// <param name="actionHigh">Gaussian upper bound per dimension (may be +∞); empty for discrete heads.</param>
+    /// <param name="discreteObservation">Set for a Discrete observation space (one float in, one-hot for the network); null for Box observations.</param>
     public PolicyModel(
         int observationSize,
         ObservationNormalizer? normalizer,
@@ -180,7 +190,8 @@ public sealed class PolicyModel
         float[] actionStart,
         float[] logStd,
         float[] actionLow,
-        float[] actionHigh)
+        float[] actionHigh,
+        DiscreteObservation? discreteObservation = null)
     {
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
         CategoryCounts = categoryCounts ?? throw new ArgumentNullException(nameof(categoryCounts));
@@ -193,14 +204,20 @@ public sealed class PolicyModel
             throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "observationSize must be positive.");
         }
 
-        if (policy.InputSize != observationSize)
+        if (discreteObservation is not null && (observationSize != 1 || discreteObservation.Count <= 0 || normalizer is not null))
         {
-            throw new ArgumentException($"the policy network takes {policy.InputSize} inputs; the observation has {observationSize}.", nameof(policy));
+            throw new ArgumentException($"a Discrete observation is 1 float with a positive count and no normaliser; got {observationSize} floats, count {discreteObservation.Count}{(normalizer is null ? string.Empty : ", a normaliser")}.", nameof(discreteObservation));
         }
 
-        if (value is not null && (value.InputSize != observationSize || value.OutputSize != 1))
+        int networkInput = discreteObservation?.Count ?? observationSize;
+        if (policy.InputSize != networkInput)
         {
-            throw new ArgumentException($"the value network must map {observationSize} inputs to 1 output; it maps {value.InputSize} to {value.OutputSize}.", nameof(value));
+            throw new ArgumentException($"the policy network takes {policy.InputSize} inputs; the (encoded) observation has {networkInput}.", nameof(policy));
+        }
+
+        if (value is not null && (value.InputSize != networkInput || value.OutputSize != 1))
+        {
+            throw new ArgumentException($"the value network must map {networkInput} inputs to 1 output; it maps {value.InputSize} to {value.OutputSize}.", nameof(value));
         }
 
         if (normalizer is not null && normalizer.Mean.Length != observationSize)
@@ -248,13 +265,20 @@ public sealed class PolicyModel
         }
 
         ObservationSize = observationSize;
+        DiscreteObservation = discreteObservation;
         Normalizer = normalizer;
         Value = value;
         Head = head;
     }
 
-    /// <summary>Floats per observation.</summary>
+    /// <summary>Floats per observation, as the env returns it (1 for a Discrete observation).</summary>
     public int ObservationSize { get; }
+
+    /// <summary>Set when observations are Discrete (one-hot encoded for the network); null for Box observations.</summary>
+    public DiscreteObservation? DiscreteObservation { get; }
+
+    /// <summary>Floats the networks take: the one-hot width for Discrete observations, else <see cref="ObservationSize"/>.</summary>
+    public int NetworkInputSize => Policy.InputSize;
 
     /// <summary>Floats per action (1 for Categorical, one per component for MultiCategorical, d for Gaussian).</summary>
     public int ActionSize { get; }

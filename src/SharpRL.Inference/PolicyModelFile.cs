@@ -13,6 +13,7 @@ namespace SharpRL.Inference;
 /// <code>
 /// "SRLPOLICY" (9 ASCII bytes)  version
 /// observationSize
+/// isDiscreteObservation (byte 0/1) [count start]
 /// hasNormalizer (byte 0/1) [clip(double) mean(double × obs) scale(double × obs)]
 /// network policy   hasValue (byte 0/1) [network value]
 /// head (0 Categorical, 1 MultiCategorical, 2 DiagGaussian)
@@ -44,6 +45,13 @@ public static class PolicyModelFile
         writer.Write(Magic);
         writer.Write(FormatVersion);
         writer.Write(model.ObservationSize);
+        writer.Write(model.DiscreteObservation is null ? (byte)0 : (byte)1);
+        if (model.DiscreteObservation is { } discrete)
+        {
+            writer.Write(discrete.Count);
+            writer.Write(discrete.Start);
+        }
+
         writer.Write(model.Normalizer is null ? (byte)0 : (byte)1);
         if (model.Normalizer is { } normalizer)
         {
@@ -108,6 +116,12 @@ public static class PolicyModelFile
             }
 
             int observationSize = ReadCount(reader, sourceName, "observation size");
+            DiscreteObservation? discreteObservation = null;
+            if (ReadFlag(reader, sourceName, "discrete observation flag"))
+            {
+                discreteObservation = new DiscreteObservation(ReadCount(reader, sourceName, "observation count"), reader.ReadInt32());
+            }
+
             ObservationNormalizer? normalizer = null;
             if (ReadFlag(reader, sourceName, "normaliser flag"))
             {
@@ -145,7 +159,7 @@ public static class PolicyModelFile
                 throw new InvalidDataException($"'{sourceName}' names action head {(int)head}; this build knows 0 (Categorical), 1 (MultiCategorical) and 2 (DiagGaussian).");
             }
 
-            return new PolicyModel(observationSize, normalizer, policy, value, head, counts, start, logStd, low, high);
+            return new PolicyModel(observationSize, normalizer, policy, value, head, counts, start, logStd, low, high, discreteObservation);
         }
         catch (EndOfStreamException e)
         {

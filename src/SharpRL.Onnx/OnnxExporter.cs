@@ -132,6 +132,11 @@ public static class OnnxExporter
     // clamp((x − μ) / s, −clip, clip) in float32 (SharpRL normalises in float64; the difference is rounding).
     private static string Normalize(OnnxGraphBuilder g, PolicyModel model, string observations)
     {
+        if (model.DiscreteObservation is { } discrete)
+        {
+            return OneHot(g, discrete, observations);
+        }
+
         if (model.Normalizer is not { } normalizer)
         {
             return observations;
@@ -149,6 +154,16 @@ public static class OnnxExporter
         string low = g.Initializer("obs_clip_low", [(float)-normalizer.Clip]);
         string high = g.Initializer("obs_clip_high", [(float)normalizer.Clip]);
         return g.Node("Clip", [z, low, high], "obs_normalized");
+    }
+
+    // [batch, 1] value → [batch, n] one-hot, as SharpRL encodes Discrete observations (an out-of-range value gives zeros).
+    private static string OneHot(OnnxGraphBuilder g, DiscreteObservation discrete, string observations)
+    {
+        string index = g.Node("Cast", [g.Node("Sub", [observations, g.Initializer("obs_start", [discrete.Start])])], null, IntAttribute("to", (long)DataType.Int64));
+        string depth = g.InitializerInt64("obs_depth", [discrete.Count]);
+        string values = g.Initializer("one_hot_values", [0f, 1f], 2);
+        string encoded = g.Node("OneHot", [index, depth, values], null, IntAttribute("axis", -1));
+        return g.Node("Reshape", [encoded, g.InitializerInt64("obs_one_hot_shape", [-1, discrete.Count], 2)], "obs_one_hot");
     }
 
     // Gemm + activation per layer; no activation after the last.

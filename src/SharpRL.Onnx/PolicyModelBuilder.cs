@@ -31,7 +31,7 @@ public sealed record ObservationNormalization(double[] Mean, double[] Variance, 
 /// </summary>
 /// <remarks>
 /// Supported today: <see cref="ActorCriticPolicy"/> with Categorical, MultiCategorical and diagonal
-/// Gaussian heads, separate or shared-trunk networks, on Box observations. A new policy kind
+/// Gaussian heads, separate or shared-trunk networks, on Box or Discrete (one-hot) observations. A new policy kind
 /// (a deterministic or squashed-Gaussian actor) slots in as one more <c>From…</c> method and one
 /// more <see cref="ActionHead"/> value, with its graph in <see cref="OnnxExporter"/>.
 /// </remarks>
@@ -44,12 +44,20 @@ public static class PolicyModelBuilder
     public static PolicyModel FromPolicy(ActorCriticPolicy policy, ObservationNormalization? normalization, bool includeValue = true)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (policy.ObservationSpace is Discrete)
+        DiscreteObservation? discreteObservation = policy.ObservationSpace is Discrete observed ? new DiscreteObservation(observed.N, observed.Start) : null;
+        if (discreteObservation is not null && normalization is not null)
         {
-            throw new NotSupportedException($"Export of policies on Discrete observations (one-hot encoded in SharpRL) is not supported yet; the observation space is {policy.ObservationSpace}. Expected a Box observation space.");
+            throw new ArgumentException("a policy on Discrete observations has no observation normaliser; pass null.", nameof(normalization));
         }
 
-        int observationSize = policy.ObservationSize;
+        if (policy.ObservationSpace is not (Box or Discrete))
+        {
+            throw new NotSupportedException($"Export of policies on {policy.ObservationSpace} observations is not supported; expected Box or Discrete.");
+        }
+
+        // ObservationSize is the network's input (the one-hot width for Discrete observations); the env gives one float then.
+        int networkInput = policy.ObservationSize;
+        int observationSize = discreteObservation is null ? networkInput : 1;
         var parameters = policy.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
         HiddenActivation activation = policy.Options.Activation == Activation.Relu ? HiddenActivation.Relu : HiddenActivation.Tanh;
         DenseNetwork policyNet, valueNet;
@@ -69,9 +77,9 @@ public static class PolicyModelBuilder
         ObservationNormalizer? normalizer = null;
         if (normalization is not null)
         {
-            if (normalization.Mean.Length != observationSize || normalization.Variance.Length != observationSize)
+            if (normalization.Mean.Length != networkInput || normalization.Variance.Length != networkInput)
             {
-                throw new ArgumentException($"the normaliser has {normalization.Mean.Length} means and {normalization.Variance.Length} variances; the policy takes {observationSize} observation components.", nameof(normalization));
+                throw new ArgumentException($"the normaliser has {normalization.Mean.Length} means and {normalization.Variance.Length} variances; the policy takes {networkInput} observation components.", nameof(normalization));
             }
 
             double[] scale = [.. normalization.Variance.Select(v => Math.Sqrt(v + normalization.Epsilon))];
@@ -82,12 +90,12 @@ public static class PolicyModelBuilder
         switch (policy.ActionSpace)
         {
             case Discrete discrete:
-                return new PolicyModel(observationSize, normalizer, policyNet, value, ActionHead.Categorical, [discrete.N], [discrete.Start], [], [], []);
+                return new PolicyModel(observationSize, normalizer, policyNet, value, ActionHead.Categorical, [discrete.N], [discrete.Start], [], [], [], discreteObservation);
             case MultiDiscrete multi:
-                return new PolicyModel(observationSize, normalizer, policyNet, value, ActionHead.MultiCategorical, [.. multi.Nvec], [.. multi.Start.Select(s => (float)s)], [], [], []);
+                return new PolicyModel(observationSize, normalizer, policyNet, value, ActionHead.MultiCategorical, [.. multi.Nvec], [.. multi.Start.Select(s => (float)s)], [], [], [], discreteObservation);
             case Box box:
                 float[] logStd = policy.LogStd?.Value.ToArray() ?? throw new InvalidOperationException("A Box-action policy without log σ.");
-                return new PolicyModel(observationSize, normalizer, policyNet, value, ActionHead.DiagGaussian, [], [], logStd, box.Low.ToArray(), box.High.ToArray());
+                return new PolicyModel(observationSize, normalizer, policyNet, value, ActionHead.DiagGaussian, [], [], logStd, box.Low.ToArray(), box.High.ToArray(), discreteObservation);
             default:
                 throw new NotSupportedException($"Export of action space {policy.ActionSpace} is not supported; expected Discrete, MultiDiscrete or Box.");
         }

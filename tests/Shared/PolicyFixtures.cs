@@ -49,8 +49,23 @@ public static class PolicyFixtures
         _ => new Box(float.NegativeInfinity, float.PositiveInfinity, 2),
     };
 
+    /// <summary>The Discrete observation space of <see cref="DiscreteObservationPolicy"/>: values 2 to 7.</summary>
+    public static readonly Discrete DiscreteObservations = new(6, start: 2);
+
+    /// <summary>A random policy on <see cref="DiscreteObservations"/> (one-hot encoded by SharpRL).</summary>
+    public static ActorCriticPolicy DiscreteObservationPolicy(PolicyKind kind, int seed) => Policy(kind, false, Activation.Tanh, seed, DiscreteObservations);
+
+    /// <summary>Every value of <see cref="DiscreteObservations"/>, then again shuffled: [batch × 1].</summary>
+    public static float[] DiscreteObservationValues(int seed)
+    {
+        var random = new Random(seed);
+        float[] values = [.. Enumerable.Range(0, 12).Select(i => (float)(DiscreteObservations.Start + (i % DiscreteObservations.N)))];
+        random.Shuffle(values.AsSpan(6));
+        return values;
+    }
+
     /// <summary>A policy whose every parameter is drawn N(0, 0.5²), so logits and means vary visibly with the state.</summary>
-    public static ActorCriticPolicy Policy(PolicyKind kind, bool sharedTrunk, Activation activation, int seed)
+    public static ActorCriticPolicy Policy(PolicyKind kind, bool sharedTrunk, Activation activation, int seed, Space? observationSpace = null)
     {
         var options = new PolicyOptions
         {
@@ -59,7 +74,7 @@ public static class PolicyFixtures
             Activation = activation,
             SharedTrunk = sharedTrunk,
         };
-        var observationSpace = new Box(float.NegativeInfinity, float.PositiveInfinity, ObservationSize);
+        observationSpace ??= new Box(float.NegativeInfinity, float.PositiveInfinity, ObservationSize);
         var policy = new ActorCriticPolicy(observationSpace, ActionSpace(kind), options, new Random(seed));
         var random = new Random(seed + 1);
         foreach (Parameter<float> p in policy.Parameters)

@@ -166,6 +166,29 @@ public sealed class AgentTests : IDisposable
         Assert.NotEqual(expected[0], expected[1]);
     }
 
+    [Theory]
+    [InlineData(PolicyKind.MultiCategorical)]
+    [InlineData(PolicyKind.GaussianUnbounded)]
+    public void Act_DiscreteObservations_SameActionsAsTheTrainingPolicysOneHotForward(PolicyKind kind)
+    {
+        ActorCriticPolicy policy = PolicyFixtures.DiscreteObservationPolicy(kind, seed: 73);
+        PolicyModel model = PolicyModelBuilder.FromPolicy(policy, null);
+        using var stream = new MemoryStream();
+        PolicyModelFile.Write(model, stream);
+        stream.Position = 0;
+        Agent agent = Agent.FromModel(PolicyModelFile.Read(stream));
+        float[] observations = PolicyFixtures.DiscreteObservationValues(74);
+        int rows = observations.Length;
+
+        float[] actual = new float[rows * agent.ActionSize];
+        agent.Act(observations, actual, rows);
+
+        Assert.Equal(1, agent.ObservationSize);
+        AssertClose(PolicyFixtures.TrainingActions(policy, observations, rows, deterministic: true), actual, "action");
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => agent.Act([9f], actual.AsSpan(0, agent.ActionSize)));
+        Assert.Contains("holds 2 to 7", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_NotAPolicyFile_ClearError()
     {

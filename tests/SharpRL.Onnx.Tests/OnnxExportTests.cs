@@ -93,6 +93,30 @@ public sealed class OnnxExportTests : IDisposable
     }
 
     [Theory]
+    [InlineData(PolicyKind.Categorical)]
+    [InlineData(PolicyKind.GaussianBounded)]
+    public void DiscreteObservations_EveryValue_MatchesSharpRLsOneHotForward(PolicyKind kind)
+    {
+        ActorCriticPolicy policy = PolicyFixtures.DiscreteObservationPolicy(kind, seed: 71);
+        ModelProto proto = OnnxExporter.Export(PolicyModelBuilder.FromPolicy(policy, null));
+        float[] observations = PolicyFixtures.DiscreteObservationValues(72);
+        int rows = observations.Length;
+        Assert.Equal(1, proto.Graph.Input[0].Type.TensorType.Shape.Dim[1].DimValue);
+
+        Dictionary<string, Array> outputs = Run(proto, rows, ("obs", observations));
+
+        float[] parameters = policy.ForwardDistribution(observations, rows).ToArray();
+        string name = policy.LogStd is null ? "logits" : "mean";
+        float[] expected = policy.LogStd is null ? parameters
+            : [.. Enumerable.Range(0, rows).SelectMany(row => parameters.Skip(row * 2 * policy.ActionSize).Take(policy.ActionSize))];
+        AssertClose(expected, (float[])outputs[name], Tolerance, name);
+        float[] values = new float[rows];
+        policy.ForwardValues(observations, values, rows);
+        AssertClose(values, (float[])outputs["value"], Tolerance, "value");
+        AssertClose(PolicyFixtures.TrainingActions(policy, observations, rows, deterministic: true), (float[])outputs["action"], Tolerance, "action");
+    }
+
+    [Theory]
     [InlineData(PolicyKind.Categorical, OnnxFlavour.SharpRL)]
     [InlineData(PolicyKind.MultiCategorical, OnnxFlavour.SharpRL)]
     [InlineData(PolicyKind.Categorical, OnnxFlavour.MlAgents)]
@@ -311,6 +335,10 @@ public sealed class OnnxExportTests : IDisposable
                     yield return (OnnxExporter.Export(model, new OnnxExportOptions { ActionMaskInput = true }), $"{kind}_{normalize}_sharprl_masked");
                 }
             }
+
+            PolicyModel onDiscrete = PolicyModelBuilder.FromPolicy(PolicyFixtures.DiscreteObservationPolicy(kind, seed: 33), null);
+            yield return (OnnxExporter.Export(onDiscrete), $"{kind}_discrete_obs_sharprl");
+            yield return (OnnxExporter.Export(onDiscrete, new OnnxExportOptions { Flavour = OnnxFlavour.MlAgents }), $"{kind}_discrete_obs_mlagents");
         }
     }
 
