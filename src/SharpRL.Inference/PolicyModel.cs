@@ -153,12 +153,29 @@ public sealed class ObservationNormalizer
 
 /// <summary>
 /// A Discrete observation space: the observation is one float holding an integer in
-/// [<paramref name="Start"/>, <paramref name="Start"/> + <paramref name="Count"/>), which the network
-/// sees one-hot encoded (as SharpRL and SB3 encode it in training).
+/// [<see cref="Start"/>, <see cref="Start"/> + <see cref="Count"/>), which the network sees one-hot
+/// encoded (as SharpRL and SB3 encode it in training).
 /// </summary>
-/// <param name="Count">Number of observation values n.</param>
-/// <param name="Start">The smallest observation value.</param>
-public sealed record DiscreteObservation(int Count, int Start);
+public sealed class DiscreteObservation
+{
+    /// <summary>Creates the description of Discrete(<paramref name="count"/>, <paramref name="start"/>).</summary>
+    public DiscreteObservation(int count, int start)
+    {
+        if (count <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "a Discrete observation space needs a positive count.");
+        }
+
+        Count = count;
+        Start = start;
+    }
+
+    /// <summary>Number of observation values n.</summary>
+    public int Count { get; }
+
+    /// <summary>The smallest observation value.</summary>
+    public int Start { get; }
+}
 
 /// <summary>
 /// Everything needed to act with a trained policy, independent of the training library: the
