@@ -19,8 +19,9 @@ public enum OnnxFlavour
     SharpRL,
 
     /// <summary>
-    /// Unity ML-Agents' inference contract (model API version 3, ML-Agents Release 23 /
-    /// com.unity.ml-agents 4.0 on Unity's Inference Engine, formerly Sentis): input <c>obs_0</c> (and
+    /// Unity ML-Agents' inference contract (model API version 3, as ML-Agents Release 23 /
+    /// com.unity.ml-agents 4.0 on Unity's Inference Engine, the successor of Sentis, checks it; unchanged
+    /// since ML-Agents 2.0): input <c>obs_0</c> (and
     /// <c>action_masks</c>, 1 = allowed, for discrete actions); constant outputs <c>version_number</c> (3),
     /// <c>memory_size</c> (0) and <c>continuous_action_output_shape</c> / <c>discrete_action_output_shape</c>;
     /// action outputs <c>continuous_actions</c> / <c>deterministic_continuous_actions</c> (float32) or
