@@ -1,4 +1,7 @@
 using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.PolicyGradient;
+using SharpRL.Algorithms.ProximalPolicy;
+using SharpRL.Algorithms.TrustRegion;
 using SharpRL.Envs;
 using SharpRL.Logging;
 
@@ -9,15 +12,15 @@ public static class AlgorithmRegistry
 {
     private static readonly Dictionary<string, Entry> Entries = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["ppo"] = new(new Ppo.PpoOptions(), (env, options, seed, logger) => new Ppo.Ppo(env, (Ppo.PpoOptions)options, seed, logger)),
-        ["ppo-kl"] = new(new Ppo.PpoKlOptions(), (env, options, seed, logger) => new Ppo.PpoKl(env, (Ppo.PpoKlOptions)options, seed, logger)),
+        ["ppo"] = new(new PpoOptions(), (env, options, seed, logger) => new Ppo(env, (PpoOptions)options, seed, logger)),
+        ["ppo-kl"] = new(new PpoKlOptions(), (env, options, seed, logger) => new PpoKl(env, (PpoKlOptions)options, seed, logger)),
 
-        // Seed 001's "PPO based on REINFORCE with a baseline": the same PPO with λ = 1, so Â = G − V(s).
-        ["ppo-mc"] = new(new Ppo.PpoOptions { GaeLambda = 1.0 }, (env, options, seed, logger) => new Ppo.Ppo(env, (Ppo.PpoOptions)options, seed, logger)),
-        ["reinforce"] = new(new Reinforce.ReinforceOptions(), (env, options, seed, logger) => new Reinforce.Reinforce(env, (Reinforce.ReinforceOptions)options, seed, logger)),
-        ["a2c"] = new(new A2c.A2cOptions(), (env, options, seed, logger) => new A2c.A2c(env, (A2c.A2cOptions)options, seed, logger)),
-        ["npg"] = new(new Npg.NpgOptions(), (env, options, seed, logger) => new Npg.Npg(env, (Npg.NpgOptions)options, seed, logger)),
-        ["trpo"] = new(new Trpo.TrpoOptions(), (env, options, seed, logger) => new Trpo.Trpo(env, (Trpo.TrpoOptions)options, seed, logger)),
+        // "PPO based on REINFORCE with a baseline" (Poupart, "Trust Regions, Proximal Policies"): the same PPO with λ = 1, so Â = G − V(s).
+        ["ppo-mc"] = new(new PpoOptions { GaeLambda = 1.0 }, (env, options, seed, logger) => new Ppo(env, (PpoOptions)options, seed, logger)),
+        ["reinforce"] = new(new ReinforceOptions(), (env, options, seed, logger) => new Reinforce(env, (ReinforceOptions)options, seed, logger)),
+        ["a2c"] = new(new A2cOptions(), (env, options, seed, logger) => new A2c(env, (A2cOptions)options, seed, logger)),
+        ["npg"] = new(new NpgOptions(), (env, options, seed, logger) => new Npg(env, (NpgOptions)options, seed, logger)),
+        ["trpo"] = new(new TrpoOptions(), (env, options, seed, logger) => new Trpo(env, (TrpoOptions)options, seed, logger)),
     };
 
     /// <summary>Known algorithm names.</summary>

@@ -1,12 +1,8 @@
-using SharpRL.Algorithms.A2c;
 using SharpRL.Algorithms.Common;
-using SharpRL.Algorithms.Ppo;
-using SharpRL.Algorithms.Reinforce;
-using SharpRL.Algorithms.Trpo;
+using SharpRL.Algorithms.PolicyGradient;
+using SharpRL.Algorithms.ProximalPolicy;
+using SharpRL.Algorithms.TrustRegion;
 
-using A2c = SharpRL.Algorithms.A2c.A2c;
-using Reinforce = SharpRL.Algorithms.Reinforce.Reinforce;
-using Trpo = SharpRL.Algorithms.Trpo.Trpo;
 using static SharpRL.Tests.Algorithms.AlgorithmTestSupport;
 
 namespace SharpRL.Tests.Algorithms;

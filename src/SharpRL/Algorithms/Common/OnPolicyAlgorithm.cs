@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using SharpRL.Common;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Nn;
 using SharpRL.Policies;
+using SharpRL.Rng;
 
 namespace SharpRL.Algorithms.Common;
 

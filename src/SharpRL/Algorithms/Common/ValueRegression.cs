@@ -6,7 +6,7 @@ namespace SharpRL.Algorithms.Common;
 /// <summary>
 /// Fits the value network V_φ(s) to a rollout's return targets R by its own epochs of shuffled
 /// minibatch Adam steps on L_V = mean (V_φ(s) − R)². This is the "supervised learning" half of
-/// REINFORCE with a learned baseline (seed 003) and the separately trained critic of NPG and TRPO:
+/// REINFORCE with a learned baseline (Janson, "PPO &amp; Importance Sampling") and the separately trained critic of NPG and TRPO:
 /// only the value parameters move, so the policy's trust region is untouched.
 /// Buffers are allocated once; a fit allocates nothing.
 /// </summary>
