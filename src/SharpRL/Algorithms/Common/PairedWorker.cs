@@ -4,9 +4,10 @@ using System.Runtime.ExceptionServices;
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>
-/// Runs two independent pieces of work at once: one on the calling thread, one on a dedicated
-/// worker thread. Built for updates where the policy and value networks share no parameters, so
-/// their passes can overlap without changing any result. The pieces are short (tens of µs, many
+/// Runs two independent functions at once, one on the calling thread and one on a dedicated worker
+/// thread, and returns both results: arguments go in as a value and results come out as values, so
+/// no state is handed over through fields of the caller. Built for updates where the policy and value
+/// networks share no parameters, so their passes can overlap without changing any result. The pieces are short (tens of µs, many
 /// thousands per second), so both sides hand over by spinning on a counter; the worker blocks only
 /// after <see cref="IdleSpin"/> without work (between rollouts). On a single-core machine both run
 /// on the caller, in order. Not thread-safe: one caller at a time.
@@ -20,7 +21,7 @@ public sealed class PairedWorker : IDisposable
 
     private readonly Thread? _thread;
     private readonly SemaphoreSlim _wake = new(0);
-    private Action? _remote;
+    private RemoteJob? _job;
     private ExceptionDispatchInfo? _remoteFailure;
     private int _requested;
     private int _completed;
@@ -42,20 +43,32 @@ public sealed class PairedWorker : IDisposable
     /// <summary>Whether the two actions really run concurrently.</summary>
     public bool IsConcurrent => _thread is not null;
 
-    /// <summary>Runs <paramref name="local"/> here and <paramref name="remote"/> on the worker; returns when both finished.</summary>
-    public void Run(Action local, Action remote)
+    /// <summary>
+    /// Computes <c>local(state)</c> here and <c>remote(state)</c> on the worker and returns both once both
+    /// finished (on a single core: local, then remote). Pass static lambdas and put what they need in
+    /// <paramref name="state"/>: then a call allocates nothing after the first with these types.
+    /// </summary>
+    /// <typeparam name="TState">The arguments both functions read (a tuple, say).</typeparam>
+    /// <typeparam name="TLocal">What <paramref name="local"/> returns.</typeparam>
+    /// <typeparam name="TRemote">What <paramref name="remote"/> returns.</typeparam>
+    public (TLocal Local, TRemote Remote) Run<TState, TLocal, TRemote>(TState state, Func<TState, TLocal> local, Func<TState, TRemote> remote)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(remote);
         ObjectDisposedException.ThrowIf(_stopping, this);
         if (_thread is null)
         {
-            local();
-            remote();
-            return;
+            TLocal first = local(state);
+            return (first, remote(state));
         }
 
-        _remote = remote;
+        if (_job is not RemoteJob<TState, TRemote> job)
+        {
+            job = new RemoteJob<TState, TRemote>();
+            _job = job;
+        }
+
+        job.Set(state, remote);
         _remoteFailure = null;
         int request = Interlocked.Increment(ref _requested);
 
@@ -66,9 +79,10 @@ public sealed class PairedWorker : IDisposable
             _wake.Release();
         }
 
+        TLocal result;
         try
         {
-            local();
+            result = local(state);
         }
         finally
         {
@@ -80,6 +94,7 @@ public sealed class PairedWorker : IDisposable
         }
 
         _remoteFailure?.Throw();
+        return (result, job.TakeResult());
     }
 
     /// <inheritdoc />
@@ -130,7 +145,7 @@ public sealed class PairedWorker : IDisposable
 
             try
             {
-                _remote!();
+                _job!.Execute();
             }
             catch (Exception e)
             {
@@ -138,6 +153,34 @@ public sealed class PairedWorker : IDisposable
             }
 
             Volatile.Write(ref _completed, request);
+        }
+    }
+
+    /// <summary>The worker's half of a call: the function, its argument and, once run, its result.</summary>
+    private abstract class RemoteJob
+    {
+        public abstract void Execute();
+    }
+
+    private sealed class RemoteJob<TState, TResult> : RemoteJob
+    {
+        private Func<TState, TResult>? _function;
+        private TState? _state;
+        private TResult? _result;
+
+        public void Set(TState state, Func<TState, TResult> function)
+        {
+            _state = state;
+            _function = function;
+        }
+
+        public override void Execute() => _result = _function!(_state!);
+
+        public TResult TakeResult()
+        {
+            TResult result = _result!;
+            (_state, _result, _function) = (default, default, null);
+            return result;
         }
     }
 }

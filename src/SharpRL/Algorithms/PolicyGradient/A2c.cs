@@ -12,30 +12,21 @@ namespace SharpRL.Algorithms.PolicyGradient;
 /// whole rollout, no advantage normalisation and λ = 1: at θ = θ_old the ratio is 1, the clip is inactive and
 /// ∇(r Â) = Â ∇ ln π (Huang et al. 2022).
 /// </summary>
-public sealed class A2c : OnPolicyAlgorithm
+public sealed class A2c : OnPolicyAlgorithm<A2cOptions>
 {
     private readonly IOptimizer<float> _optimizer;
     private readonly RolloutPolicyGradient _policyGradient;
-    private readonly float[] _valuePrediction;
-    private readonly float[] _gradValue;
 
     /// <summary>Creates an A2C learner on <paramref name="env"/>.</summary>
     public A2c(IVectorEnv env, A2cOptions options, int seed = 0, MetricsLogger? logger = null)
         : base(env, options, seed, logger)
     {
-        A2cOptions = options;
-        int n = options.RolloutSize;
         double learningRate = options.LearningRate.ValueAt(1);
         _optimizer = options.UseRmsProp
             ? new RmsProp<float>(Policy.Parameters, learningRate, options.RmsPropAlpha, options.RmsPropEpsilon)
             : new Adam<float>(Policy.Parameters, learningRate, epsilon: options.AdamEpsilon);
         _policyGradient = new RolloutPolicyGradient(Policy, Buffer);
-        _valuePrediction = new float[n];
-        _gradValue = new float[n];
     }
-
-    /// <summary>The A2C settings.</summary>
-    public A2cOptions A2cOptions { get; }
 
     /// <summary>The optimiser (RMSprop or Adam) over policy and value parameters.</summary>
     public IOptimizer<float> Optimizer => _optimizer;
@@ -46,11 +37,11 @@ public sealed class A2c : OnPolicyAlgorithm
     /// <inheritdoc />
     protected override void Train(double progressRemaining)
     {
-        A2cOptions o = A2cOptions;
+        A2cOptions o = Options;
         double learningRate = o.LearningRate.ValueAt(progressRemaining);
         _optimizer.LearningRate = learningRate;
 
-        Stats stats = ComputeGradients();
+        Stats loss = ComputeGradients();
         if (o.MaxGradNorm > 0)
         {
             GradientClipping.ClipGlobalNorm(Policy.Parameters, o.MaxGradNorm);
@@ -59,9 +50,9 @@ public sealed class A2c : OnPolicyAlgorithm
         _optimizer.Step();
         NumUpdates++;
 
-        Logger.Record(MetricKeys.PolicyGradientLoss, stats.PolicyLoss);
-        Logger.Record(MetricKeys.ValueLoss, stats.ValueLoss);
-        Logger.Record(MetricKeys.EntropyLoss, stats.EntropyLoss);
+        Logger.Record(MetricKeys.PolicyGradientLoss, loss.PolicyLoss);
+        Logger.Record(MetricKeys.ValueLoss, loss.ValueLoss);
+        Logger.Record(MetricKeys.EntropyLoss, loss.EntropyLoss);
         Logger.Record(MetricKeys.ExplainedVariance, ExplainedVariance());
         Logger.Record(MetricKeys.LearningRate, learningRate);
         Logger.Record(MetricKeys.NUpdates, NumUpdates);
@@ -74,28 +65,18 @@ public sealed class A2c : OnPolicyAlgorithm
     /// </summary>
     internal Stats ComputeGradients()
     {
-        A2cOptions o = A2cOptions;
-        int n = Buffer.Size;
+        A2cOptions o = Options;
         _optimizer.ZeroGradient();
 
         // Policy: ∂L/∂ ln π(a|s) = −Â/N ;  ∂L/∂H = −c_e/N
         (double policyLoss, double entropyLoss) = _policyGradient.Accumulate(o.NormalizeAdvantage, o.EntCoef);
 
         // Value: ∂/∂V(s) of c_v (1/N) Σ (V(s) − R)² = 2 c_v (V(s) − R) / N
-        Policy.ForwardValues(Buffer.Observations, _valuePrediction, n);
-        double valueLoss = 0;
-        float invN = 1f / n;
-        float vfScale = (float)o.VfCoef * 2f * invN;
-        for (int i = 0; i < n; i++)
-        {
-            float error = _valuePrediction[i] - Buffer.Returns[i];
-            valueLoss += error * error;
-            _gradValue[i] = vfScale * error;
-        }
+        LossTerms terms = _policyGradient.Terms;
+        Minibatch rollout = _policyGradient.Batch;
+        double valueLoss = Losses.ValueMse(terms.ForwardValues(rollout), rollout.Returns, (float)o.VfCoef, terms.GradValue);
+        terms.BackwardValues();
 
-        Policy.BackwardValues(_gradValue, n);
-
-        valueLoss /= n;
         return new Stats(policyLoss, valueLoss, entropyLoss, policyLoss + (o.EntCoef * entropyLoss) + (o.VfCoef * valueLoss));
     }
 

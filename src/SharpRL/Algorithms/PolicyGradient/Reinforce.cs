@@ -18,7 +18,7 @@ namespace SharpRL.Algorithms.PolicyGradient;
 /// <para>The baseline used in g is V before this batch's fit (it was fitted on earlier batches), so it does
 /// not depend on this batch's actions and g stays unbiased for any baseline; the fit comes after the step.</para>
 /// </remarks>
-public sealed class Reinforce : OnPolicyAlgorithm
+public sealed class Reinforce : OnPolicyAlgorithm<ReinforceOptions>
 {
     private readonly Adam<float> _optimizer;
     private readonly ValueRegression _baseline;
@@ -28,14 +28,10 @@ public sealed class Reinforce : OnPolicyAlgorithm
     public Reinforce(IVectorEnv env, ReinforceOptions options, int seed = 0, MetricsLogger? logger = null)
         : base(env, options, seed, logger)
     {
-        ReinforceOptions = options;
         _optimizer = new Adam<float>(Policy.PolicyParameters, options.LearningRate.ValueAt(1), epsilon: options.AdamEpsilon);
         _baseline = new ValueRegression(Policy, Buffer, options.BatchSize, options.BaselineLearningRate, options.AdamEpsilon);
         _policyGradient = new RolloutPolicyGradient(Policy, Buffer);
     }
-
-    /// <summary>The REINFORCE settings.</summary>
-    public ReinforceOptions ReinforceOptions { get; }
 
     /// <summary>The policy's optimiser.</summary>
     public Adam<float> Optimizer => _optimizer;
@@ -49,7 +45,7 @@ public sealed class Reinforce : OnPolicyAlgorithm
     /// <inheritdoc />
     protected override void Train(double progressRemaining)
     {
-        ReinforceOptions o = ReinforceOptions;
+        ReinforceOptions o = Options;
         float learningRate = (float)o.LearningRate.ValueAt(progressRemaining);
         _optimizer.LearningRate = learningRate;
 
@@ -82,7 +78,7 @@ public sealed class Reinforce : OnPolicyAlgorithm
     /// </summary>
     internal (double PolicyLoss, double EntropyLoss) ComputePolicyGradient()
     {
-        ReinforceOptions o = ReinforceOptions;
+        ReinforceOptions o = Options;
         _optimizer.ZeroGradient();
 
         // Â = R − b(s): with λ = 1 the GAE advantage is the Monte-Carlo return minus the baseline V(s).

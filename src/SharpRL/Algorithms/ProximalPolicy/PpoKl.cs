@@ -9,60 +9,28 @@ namespace SharpRL.Algorithms.ProximalPolicy;
 /// <summary>
 /// PPO with an adaptive KL penalty (Schulman et al. 2017, section 4; "algorithm 1" of Sigaud, "Proximal Policy Optimization"; Janson's
 /// Lagrangian view of TRPO): several epochs of shuffled minibatch Adam steps maximising
-/// L = E[r Â] − β E[KL(π_old ‖ π_θ)] + c_e E[H] − c_v E[(V − R)²], r = π_θ(a|s)/π_old(a|s).
+/// L = E[r Â] − β E[KL(π_old ‖ π_θ)] + c_e E[H] − c_v E[(V − R)²], r = π_θ(a|s)/π_old(a|s) (the loss minimised is −L).
 /// After each update d = mean KL over the rollout moves β: d &lt; d_targ/1.5 ⇒ β/2, d &gt; 1.5 d_targ ⇒ 2β.
 /// </summary>
-public sealed class PpoKl : OnPolicyAlgorithm
+public sealed class PpoKl : OnPolicyAlgorithm<PpoKlOptions>
 {
     private readonly Adam<float> _optimizer;
-    private readonly int[] _indices;
-    private readonly float[] _observationBatch;
-    private readonly float[] _actionBatch;
-    private readonly float[] _oldParametersBatch;
-    private readonly float[] _logProbOldBatch;
-    private readonly float[] _advantageBatch;
-    private readonly float[] _returnBatch;
-    private readonly float[] _logProb;
-    private readonly float[] _entropy;
-    private readonly float[] _kl;
-    private readonly float[] _logProbCoefficient;
-    private readonly float[] _entropyCoefficient;
-    private readonly float[] _klCoefficient;
-    private readonly float[] _gradDistributionParameters;
-    private readonly float[] _valuePrediction;
-    private readonly float[] _gradValue;
+    private readonly MinibatchSampler _sampler;
+    private readonly Minibatch _batch;
+    private readonly LossTerms _terms;
     private readonly float[] _rolloutKl;
 
     /// <summary>Creates a PPO-KL learner on <paramref name="env"/>.</summary>
     public PpoKl(IVectorEnv env, PpoKlOptions options, int seed = 0, MetricsLogger? logger = null)
         : base(env, options, seed, logger)
     {
-        PpoKlOptions = options;
         Beta = options.InitialBeta;
-        int m = options.BatchSize;
-        int p = Buffer.DistributionParameterSize;
         _optimizer = new Adam<float>(Policy.Parameters, options.LearningRate.ValueAt(1), epsilon: options.AdamEpsilon);
-        _indices = new int[options.RolloutSize];
-        _observationBatch = new float[m * Buffer.ObservationSize];
-        _actionBatch = new float[m * Buffer.ActionSize];
-        _oldParametersBatch = new float[m * p];
-        _logProbOldBatch = new float[m];
-        _advantageBatch = new float[m];
-        _returnBatch = new float[m];
-        _logProb = new float[m];
-        _entropy = new float[m];
-        _kl = new float[m];
-        _logProbCoefficient = new float[m];
-        _entropyCoefficient = new float[m];
-        _klCoefficient = new float[m];
-        _gradDistributionParameters = new float[m * p];
-        _valuePrediction = new float[m];
-        _gradValue = new float[m];
+        _sampler = new MinibatchSampler(options.RolloutSize);
+        _batch = new Minibatch(Buffer, options.BatchSize);
+        _terms = new LossTerms(Policy, options.BatchSize);
         _rolloutKl = new float[options.RolloutSize];
     }
-
-    /// <summary>The PPO-KL settings.</summary>
-    public PpoKlOptions PpoKlOptions { get; }
 
     /// <summary>The current penalty coefficient β (part of the training state: checkpoint it).</summary>
     public double Beta { get; set; }
@@ -70,11 +38,8 @@ public sealed class PpoKl : OnPolicyAlgorithm
     /// <summary>The optimiser over policy and value parameters.</summary>
     public Adam<float> Optimizer => _optimizer;
 
-    /// <summary>ln π_old of the current minibatch (tests move it to construct ratios ≠ 1).</summary>
-    internal float[] LogProbOldBatch => _logProbOldBatch;
-
-    /// <summary>π_old's distribution parameters for the current minibatch (tests move them so the KL term is not at its minimum).</summary>
-    internal float[] OldParametersBatch => _oldParametersBatch;
+    /// <summary>The current minibatch (tests move π_old's ln π and parameters through it).</summary>
+    internal Minibatch Batch => _batch;
 
     /// <summary>
     /// The paper's adaptive rule: d &lt; d_targ / 1.5 ⇒ β / 2 (the policy barely moved: loosen the penalty);
@@ -114,25 +79,21 @@ public sealed class PpoKl : OnPolicyAlgorithm
     /// <inheritdoc />
     protected override void Train(double progressRemaining)
     {
-        PpoKlOptions o = PpoKlOptions;
+        PpoKlOptions o = Options;
         double learningRate = o.LearningRate.ValueAt(progressRemaining);
         _optimizer.LearningRate = learningRate;
         int m = o.BatchSize;
         int minibatches = Buffer.Size / m;
         float beta = (float)Beta;
         double policyLoss = 0, valueLoss = 0, entropyLoss = 0, klPenalty = 0;
-        for (int i = 0; i < _indices.Length; i++)
-        {
-            _indices[i] = i;
-        }
-
+        _sampler.Reset();
         for (int epoch = 0; epoch < o.NumEpochs; epoch++)
         {
-            Random.Shuffle(_indices);
+            _sampler.Shuffle(Random);
             for (int b = 0; b < minibatches; b++)
             {
-                GatherMinibatch(_indices.AsSpan(b * m, m));
-                MinibatchStats stats = ComputeGradients(m, beta);
+                _batch.Gather(Buffer, _sampler.Batch(b * m, m), o.NormalizeAdvantage);
+                MinibatchLoss loss = ComputeGradients(beta);
                 if (o.MaxGradNorm > 0)
                 {
                     GradientClipping.ClipGlobalNorm(Policy.Parameters, o.MaxGradNorm);
@@ -140,10 +101,10 @@ public sealed class PpoKl : OnPolicyAlgorithm
 
                 _optimizer.Step();
                 NumUpdates++;
-                policyLoss += stats.PolicyLoss;
-                valueLoss += stats.ValueLoss;
-                entropyLoss += stats.EntropyLoss;
-                klPenalty += stats.Kl;
+                policyLoss += loss.PolicyLoss;
+                valueLoss += loss.ValueLoss;
+                entropyLoss += loss.EntropyLoss;
+                klPenalty += loss.Kl;
             }
         }
 
@@ -168,85 +129,27 @@ public sealed class PpoKl : OnPolicyAlgorithm
     /// Zeroes every gradient and accumulates ∇ of the minibatch loss
     /// −(1/m) Σ [r Â − β KL(π_old ‖ π_θ) + c_e H] + c_v (1/m) Σ (V − R)²; returns the loss terms.
     /// </summary>
-    internal MinibatchStats ComputeGradients(int m, float beta)
+    internal MinibatchLoss ComputeGradients(float beta)
     {
-        PpoKlOptions o = PpoKlOptions;
+        PpoKlOptions o = Options;
+        float entCoef = (float)o.EntCoef;
         _optimizer.ZeroGradient();
-        int p = Buffer.DistributionParameterSize;
 
-        // ∂(r Â)/∂ ln π = r Â; the KL term's gradient with respect to π_θ's parameters comes from KlBackward.
-        ReadOnlySpan<float> distributionParameters = Policy.ForwardDistribution(_observationBatch, m);
-        ReadOnlySpan<float> oldParameters = _oldParametersBatch.AsSpan(0, m * p);
-        Policy.Distribution.LogProb(distributionParameters, _actionBatch, _logProb, m);
-        Policy.Distribution.Entropy(distributionParameters, _entropy, m);
-        Policy.Distribution.Kl(oldParameters, distributionParameters, _kl, m);
-        double surrogate = 0, klSum = 0, entropySum = 0;
-        float invM = 1f / m;
-        for (int i = 0; i < m; i++)
-        {
-            float ratio = MathF.Exp(_logProb[i] - _logProbOldBatch[i]);
-            float advantage = _advantageBatch[i];
-            surrogate += ratio * advantage;
-            klSum += _kl[i];
-            entropySum += _entropy[i];
-            _logProbCoefficient[i] = -ratio * advantage * invM;
-            _klCoefficient[i] = beta * invM;
-            _entropyCoefficient[i] = (float)-o.EntCoef * invM;
-        }
+        ReadOnlySpan<float> parameters = _terms.ForwardPolicy(_batch, withKl: true);
+        double policyLoss = Losses.Surrogate(_terms.LogProb, _batch.LogProbOld, _batch.Advantages, _terms.GradLogProb);
+        double kl = Losses.KlPenalty(_terms.Kl, beta, _terms.GradKl);
+        double entropyLoss = Losses.EntropyBonus(_terms.Entropy, entCoef, _terms.GradEntropy);
+        _terms.BackwardPolicy(_batch, parameters, withKl: true, withEntropy: entCoef != 0f);
 
-        Array.Clear(_gradDistributionParameters);
-        Span<float> gradDistributionParameters = _gradDistributionParameters.AsSpan(0, m * p);
-        Policy.Distribution.LogProbBackward(distributionParameters, _actionBatch, _logProbCoefficient, gradDistributionParameters, m);
-        Policy.Distribution.KlBackward(oldParameters, distributionParameters, _klCoefficient, gradDistributionParameters, m);
-        Policy.Distribution.EntropyBackward(distributionParameters, _entropyCoefficient, gradDistributionParameters, m);
-        Policy.BackwardDistribution(gradDistributionParameters, m);
+        double valueLoss = Losses.ValueMse(_terms.ForwardValues(_batch), _batch.Returns, (float)o.VfCoef, _terms.GradValue);
+        _terms.BackwardValues();
 
-        // L_V = (1/m) Σ (V − R)²  ⇒  ∂(c_v L_V)/∂V = 2 c_v (V − R) / m
-        Policy.ForwardValues(_observationBatch, _valuePrediction, m);
-        double valueLoss = 0;
-        float vfScale = (float)o.VfCoef * 2f * invM;
-        for (int i = 0; i < m; i++)
-        {
-            float error = _valuePrediction[i] - _returnBatch[i];
-            valueLoss += error * error;
-            _gradValue[i] = vfScale * error;
-        }
-
-        Policy.BackwardValues(_gradValue, m);
-
-        double policyLoss = -surrogate / m;
-        double kl = klSum / m;
-        double entropyLoss = -entropySum / m;
-        valueLoss /= m;
-        return new MinibatchStats(
+        return new MinibatchLoss(
             PolicyLoss: policyLoss,
             Kl: kl,
             ValueLoss: valueLoss,
             EntropyLoss: entropyLoss,
             Loss: policyLoss + (beta * kl) + (o.EntCoef * entropyLoss) + (o.VfCoef * valueLoss));
-    }
-
-    /// <summary>Copies the transitions at <paramref name="indices"/> into the minibatch buffers (advantages standardised per minibatch when enabled).</summary>
-    internal void GatherMinibatch(ReadOnlySpan<int> indices)
-    {
-        int observationSize = Buffer.ObservationSize;
-        int actionSize = Buffer.ActionSize;
-        int p = Buffer.DistributionParameterSize;
-        for (int j = 0; j < indices.Length; j++)
-        {
-            int i = indices[j];
-            Buffer.ObservationAt(i).CopyTo(_observationBatch.AsSpan(j * observationSize, observationSize));
-            Buffer.Actions.AsSpan(i * actionSize, actionSize).CopyTo(_actionBatch.AsSpan(j * actionSize, actionSize));
-            Buffer.OldDistributionParameters.AsSpan(i * p, p).CopyTo(_oldParametersBatch.AsSpan(j * p, p));
-            _logProbOldBatch[j] = Buffer.LogProbs[i];
-            _advantageBatch[j] = Buffer.Advantages[i];
-            _returnBatch[j] = Buffer.Returns[i];
-        }
-
-        if (PpoKlOptions.NormalizeAdvantage)
-        {
-            AdvantageNormalization.NormalizeInPlace(_advantageBatch.AsSpan(0, indices.Length));
-        }
     }
 
     /// <summary>Mean KL(π_old ‖ π_θ) over every state of the rollout at the current θ.</summary>
@@ -265,5 +168,5 @@ public sealed class PpoKl : OnPolicyAlgorithm
     }
 
     /// <summary>Loss terms of one minibatch.</summary>
-    internal readonly record struct MinibatchStats(double PolicyLoss, double Kl, double ValueLoss, double EntropyLoss, double Loss);
+    internal readonly record struct MinibatchLoss(double PolicyLoss, double Kl, double ValueLoss, double EntropyLoss, double Loss);
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using SharpRL.Algorithms.Common;
 using SharpRL.Distributions;
 using SharpRL.Nn;
@@ -16,18 +17,11 @@ internal sealed class NaturalGradient
 {
     private readonly ActorCriticPolicy _policy;
     private readonly RolloutBuffer _buffer;
+    private readonly LossTerms _terms;
     private readonly PolicyFisher<float> _fisher;
     private readonly ConjugateGradient<float> _conjugateGradient;
     private readonly LinearOperator<float> _fisherProduct;
-    private readonly Discrete? _discreteObservations;
     private readonly float[] _encodedObservations;
-    private readonly float[] _advantage;
-    private readonly float[] _logProb;
-    private readonly float[] _entropy;
-    private readonly float[] _kl;
-    private readonly float[] _logProbCoefficient;
-    private readonly float[] _entropyCoefficient;
-    private readonly float[] _gradDistributionParameters;
     private readonly float[] _product;
 
     /// <summary>Creates the machinery for <paramref name="policy"/>'s policy network and <paramref name="buffer"/>'s rollouts.</summary>
@@ -36,6 +30,8 @@ internal sealed class NaturalGradient
         _policy = policy;
         _buffer = buffer;
         int n = buffer.Size;
+        Rollout = new Minibatch(buffer, n);
+        _terms = new LossTerms(policy, n);
         PolicyVector = new ParameterVector<float>(policy.PolicyParameters);
         _fisher = new PolicyFisher<float>(policy.PolicyNetwork, policy.Distribution, policy.LogStd);
         if (_fisher.ParameterCount != PolicyVector.Count)
@@ -44,16 +40,11 @@ internal sealed class NaturalGradient
         }
 
         _conjugateGradient = new ConjugateGradient<float>(PolicyVector.Count);
-        _fisherProduct = (vector, result) => _fisher.Multiply(NetworkInput(), vector, result, _buffer.Size);
-        _discreteObservations = policy.ObservationSpace as Discrete;
-        _encodedObservations = _discreteObservations is null ? [] : new float[n * policy.ObservationSize];
-        _advantage = new float[n];
-        _logProb = new float[n];
-        _entropy = new float[n];
-        _kl = new float[n];
-        _logProbCoefficient = new float[n];
-        _entropyCoefficient = new float[n];
-        _gradDistributionParameters = new float[n * buffer.DistributionParameterSize];
+        _fisherProduct = (vector, result) => _fisher.Multiply(FisherInput, vector, result, Rollout.Size);
+
+        // Discrete observations reach the network one-hot encoded; Box observations as they are.
+        bool encoded = policy.ObservationSpace is Discrete;
+        _encodedObservations = encoded ? new float[n * policy.ObservationSize] : [];
         _product = new float[PolicyVector.Count];
     }
 
@@ -63,43 +54,38 @@ internal sealed class NaturalGradient
     /// <summary>dim θ.</summary>
     public int ParameterCount => PolicyVector.Count;
 
-    /// <summary>The rollout's advantages, standardised over the whole batch when <paramref name="normalize"/> is set.</summary>
-    public ReadOnlySpan<float> Advantages(bool normalize)
-    {
-        _buffer.Advantages.CopyTo(_advantage, 0);
-        if (normalize)
-        {
-            AdvantageNormalization.NormalizeInPlace(_advantage);
-        }
+    /// <summary>The rollout as one batch, advantages as the surrogate uses them (filled by <see cref="Gather"/>).</summary>
+    public Minibatch Rollout { get; }
 
-        return _advantage;
+    private ReadOnlySpan<float> FisherInput => _encodedObservations.Length == 0 ? Rollout.Observations : _encodedObservations;
+
+    /// <summary>Gathers the rollout for this update, Â standardised over it when <paramref name="normalizeAdvantage"/> is set.</summary>
+    public void Gather(bool normalizeAdvantage)
+    {
+        Rollout.GatherAll(_buffer, normalizeAdvantage);
+        if (_encodedObservations.Length > 0)
+        {
+            _policy.NetworkInput(Rollout.Observations, Rollout.Size, _encodedObservations);
+        }
     }
 
     /// <summary>
     /// L(θ) = (1/N) Σ r Â + c_e (1/N) Σ H(π_θ(·|s)) at the current θ, and the mean KL(π_old ‖ π_θ) over the rollout.
     /// When <paramref name="gradient"/> is not empty it receives ∇θ L (ascent direction) for the policy parameters.
     /// </summary>
-    public double Surrogate(ReadOnlySpan<float> advantage, double entCoef, Span<float> gradient, out double meanKl)
+    public double Surrogate(double entCoef, Span<float> gradient, out double meanKl)
     {
-        int n = _buffer.Size;
-        ReadOnlySpan<float> distributionParameters = _policy.ForwardDistribution(_buffer.Observations, n);
-        _policy.Distribution.LogProb(distributionParameters, _buffer.Actions, _logProb, n);
-        _policy.Distribution.Entropy(distributionParameters, _entropy, n);
-        _policy.Distribution.Kl(_buffer.OldDistributionParameters, distributionParameters, _kl, n);
-        double surrogate = 0, entropySum = 0, klSum = 0;
-        float invN = 1f / n;
-        for (int i = 0; i < n; i++)
+        // The losses are minimised, −L = L_surrogate + c_e L_H; the ascent direction is minus their gradient.
+        ReadOnlySpan<float> parameters = _terms.ForwardPolicy(Rollout, withKl: true);
+        double surrogateLoss = Losses.Surrogate(_terms.LogProb, Rollout.LogProbOld, Rollout.Advantages, _terms.GradLogProb);
+        double entropyLoss = Losses.EntropyBonus(_terms.Entropy, (float)entCoef, _terms.GradEntropy);
+        double klSum = 0;
+        foreach (float kl in _terms.Kl)
         {
-            // ∂(r Â)/∂ ln π = r Â, since ∂r/∂ ln π = r.
-            float ratio = MathF.Exp(_logProb[i] - _buffer.LogProbs[i]);
-            surrogate += ratio * advantage[i];
-            entropySum += _entropy[i];
-            klSum += _kl[i];
-            _logProbCoefficient[i] = ratio * advantage[i] * invN;
-            _entropyCoefficient[i] = (float)entCoef * invN;
+            klSum += kl;
         }
 
-        meanKl = klSum / n;
+        meanKl = klSum / Rollout.Size;
         if (!gradient.IsEmpty)
         {
             // Indexed, not foreach: enumerating the IReadOnlyList interface would allocate an enumerator per update.
@@ -108,14 +94,12 @@ internal sealed class NaturalGradient
                 _policy.PolicyParameters[p].ZeroGradient();
             }
 
-            Array.Clear(_gradDistributionParameters);
-            _policy.Distribution.LogProbBackward(distributionParameters, _buffer.Actions, _logProbCoefficient, _gradDistributionParameters, n);
-            _policy.Distribution.EntropyBackward(distributionParameters, _entropyCoefficient, _gradDistributionParameters, n);
-            _policy.BackwardDistribution(_gradDistributionParameters, n);
+            _terms.BackwardPolicy(Rollout, parameters, withKl: false, withEntropy: entCoef != 0);
             PolicyVector.CopyGradientsTo(gradient);
+            TensorPrimitives.Negate(gradient, gradient);
         }
 
-        return (surrogate + (entCoef * entropySum)) / n;
+        return -(surrogateLoss + (entCoef * entropyLoss));
     }
 
     /// <summary>x ≈ (F + λI)⁻¹ g by conjugate gradient, F the Fisher of the current policy over the rollout's states.</summary>
@@ -131,24 +115,5 @@ internal sealed class NaturalGradient
         _fisher.Damping = (float)damping;
         _fisherProduct(x, _product);
         return ConjugateGradient<float>.Dot(x, _product);
-    }
-
-    private ReadOnlySpan<float> NetworkInput()
-    {
-        if (_discreteObservations is null)
-        {
-            return _buffer.Observations;
-        }
-
-        // The policy network sees Discrete observations one-hot encoded, as ActorCriticPolicy feeds them.
-        int width = _discreteObservations.N;
-        Array.Clear(_encodedObservations);
-        for (int row = 0; row < _buffer.Size; row++)
-        {
-            int index = (int)_buffer.Observations[row] - _discreteObservations.Start;
-            _encodedObservations[(row * width) + index] = 1f;
-        }
-
-        return _encodedObservations;
     }
 }

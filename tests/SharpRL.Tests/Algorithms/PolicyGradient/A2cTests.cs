@@ -85,8 +85,8 @@ public class A2cTests
         ppo.Buffer.ComputeAdvantages(0.99f, 1f);
 
         a2c.ComputeGradients();
-        ppo.GatherMinibatch(Enumerable.Range(0, 32).ToArray());
-        ppo.ComputeGradients(32, 0.2f, 0.2f);
+        ppo.Batch.Gather(ppo.Buffer, Enumerable.Range(0, 32).ToArray(), ppo.Options.NormalizeAdvantage);
+        ppo.ComputeGradients(0.2f, 0.2f);
 
         float[] a2cGradient = [.. a2c.Policy.Parameters.SelectMany(p => p.Gradient)];
         float[] ppoGradient = [.. ppo.Policy.Parameters.SelectMany(p => p.Gradient)];

@@ -57,22 +57,22 @@ public class PpoKlTests
         // Float32 networks: central differences with h = 1e-3; tolerance 2e-2 · max(1, |g|) as in the PPO test.
         PpoKlOptions options = SmallOptions();
         PpoKl ppo = AlgorithmTestSupport.Collected(new PpoKl(new ContextBanditVectorEnv(4, continuous), options, seed: 3));
-        ppo.GatherMinibatch(Enumerable.Range(0, 16).ToArray());
+        ppo.Batch.Gather(ppo.Buffer, Enumerable.Range(0, 16).ToArray(), ppo.Options.NormalizeAdvantage);
 
         // Move π_old away from π_θ so the ratios differ from 1 and the KL term has a non-zero gradient.
-        for (int i = 0; i < ppo.OldParametersBatch.Length; i += 2)
+        for (int i = 0; i < ppo.Batch.OldDistributionParameters.Length; i += 2)
         {
-            ppo.OldParametersBatch[i] += 0.3f;
+            ppo.Batch.OldDistributionParameters[i] += 0.3f;
         }
 
         for (int i = 0; i < 16; i += 3)
         {
-            ppo.LogProbOldBatch[i] -= 0.4f;
+            ppo.Batch.LogProbOld[i] -= 0.4f;
         }
 
         const float beta = 2f;
-        ppo.ComputeGradients(16, beta);
-        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(16, beta).Loss);
+        ppo.ComputeGradients(beta);
+        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(beta).Loss);
     }
 
     [Fact]

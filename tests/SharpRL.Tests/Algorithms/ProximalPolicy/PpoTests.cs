@@ -27,9 +27,9 @@ public class PpoTests
     public void ComputeGradients_FirstMinibatch_RatioIsExactlyOne(bool continuous)
     {
         Ppo ppo = CollectedPpo(SmallOptions(), continuous);
-        ppo.GatherMinibatch(Enumerable.Range(0, 16).ToArray());
+        ppo.Batch.Gather(ppo.Buffer, Enumerable.Range(0, 16).ToArray(), ppo.Options.NormalizeAdvantage);
 
-        var stats = ppo.ComputeGradients(16, 0.2f, 0.2f);
+        var stats = ppo.ComputeGradients(0.2f, 0.2f);
 
         Assert.Equal(0.0, stats.ApproxKl, 12);
         Assert.Equal(0.0, stats.ClipFraction);
@@ -42,15 +42,15 @@ public class PpoTests
     {
         // Float32 networks: central differences with h = 1e-3 agree to ~1e-3 relative; tolerance 2e-2 · max(1, |g|).
         Ppo ppo = CollectedPpo(SmallOptions() with { ClipRangeVf = 0.5 }, continuous);
-        ppo.GatherMinibatch(Enumerable.Range(0, 16).ToArray());
+        ppo.Batch.Gather(ppo.Buffer, Enumerable.Range(0, 16).ToArray(), ppo.Options.NormalizeAdvantage);
         // Move the old log-probs so some ratios sit outside the clip range and the min is exercised.
         for (int i = 0; i < 16; i += 3)
         {
-            ppo.LogProbOldBatch[i] -= 0.4f;
+            ppo.Batch.LogProbOld[i] -= 0.4f;
         }
 
-        ppo.ComputeGradients(16, 0.2f, 0.28f);
-        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(16, 0.2f, 0.28f).Loss);
+        ppo.ComputeGradients(0.2f, 0.28f);
+        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(0.2f, 0.28f).Loss);
     }
 
     [Theory]
@@ -64,14 +64,14 @@ public class PpoTests
         Assert.True(ppo.Policy.SharesTrunk);
         Assert.Equal(ppo.Policy.Parameters.Count, ppo.Policy.Parameters.Select(p => p.Name).Distinct().Count());
         Assert.Contains(ppo.Policy.Parameters, p => p.Name.StartsWith("trunk.", StringComparison.Ordinal));
-        ppo.GatherMinibatch(Enumerable.Range(0, 16).ToArray());
+        ppo.Batch.Gather(ppo.Buffer, Enumerable.Range(0, 16).ToArray(), ppo.Options.NormalizeAdvantage);
         for (int i = 0; i < 16; i += 3)
         {
-            ppo.LogProbOldBatch[i] -= 0.4f;
+            ppo.Batch.LogProbOld[i] -= 0.4f;
         }
 
-        ppo.ComputeGradients(16, 0.2f, 0.2f);
-        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(16, 0.2f, 0.2f).Loss);
+        ppo.ComputeGradients(0.2f, 0.2f);
+        AlgorithmTestSupport.AssertGradientMatchesFiniteDifferences(ppo.Policy.Parameters, () => ppo.ComputeGradients(0.2f, 0.2f).Loss);
     }
 
     [Fact]
@@ -90,18 +90,18 @@ public class PpoTests
         // "Lecture 8: PPO, DDPG / TD3": where the clipped branch is the min, the gradient is zero, so no signal flows.
         PpoOptions options = SmallOptions() with { EntCoef = 0, VfCoef = 0 };
         Ppo ppo = CollectedPpo(options);
-        ppo.GatherMinibatch(Enumerable.Range(0, 16).ToArray());
+        ppo.Batch.Gather(ppo.Buffer, Enumerable.Range(0, 16).ToArray(), ppo.Options.NormalizeAdvantage);
         // r = π/π_old: push every ratio beyond the clip on the side its advantage favours.
         var advantages = ppo.Buffer.Advantages;
-        ppo.ComputeGradients(16, 0.2f, 0.2f);
+        ppo.ComputeGradients(0.2f, 0.2f);
         for (int i = 0; i < 16; i++)
         {
-            float logProb = ppo.LogProbOldBatch[i];
+            float logProb = ppo.Batch.LogProbOld[i];
             // Â > 0: r = e^{0.5} > 1.2 (clipped from above); Â < 0: r = e^{−0.5} < 0.8.
-            ppo.LogProbOldBatch[i] = logProb - (advantages[i] >= 0 ? 0.5f : -0.5f);
+            ppo.Batch.LogProbOld[i] = logProb - (advantages[i] >= 0 ? 0.5f : -0.5f);
         }
 
-        var stats = ppo.ComputeGradients(16, 0.2f, 0.2f);
+        var stats = ppo.ComputeGradients(0.2f, 0.2f);
 
         Assert.Equal(1.0, stats.ClipFraction);
         foreach (Parameter<float> parameter in ppo.Policy.PolicyParameters)

@@ -14,15 +14,15 @@ public class TrpoTests
         Policy = AlgorithmTestSupport.SmallPolicy,
     };
 
-    /// <summary>A TRPO learner with a collected rollout, its advantages, L(θ_old) and g = ∇L(θ_old).</summary>
-    private static (Trpo Trpo, float[] Advantage, double SurrogateOld, float[] Gradient) Prepared(bool continuous)
+    /// <summary>A TRPO learner with a collected and gathered rollout, L(θ_old) and g = ∇L(θ_old).</summary>
+    private static (Trpo Trpo, double SurrogateOld, float[] Gradient) Prepared(bool continuous)
     {
         Trpo trpo = AlgorithmTestSupport.Collected(new Trpo(new ContextBanditVectorEnv(4, continuous), SmallOptions(), seed: 6));
-        float[] advantage = trpo.Natural.Advantages(normalize: true).ToArray();
+        trpo.Natural.Gather(normalizeAdvantage: true);
         float[] gradient = new float[trpo.Natural.ParameterCount];
-        double surrogateOld = trpo.Natural.Surrogate(advantage, 0, gradient, out double klOld);
+        double surrogateOld = trpo.Natural.Surrogate(0, gradient, out double klOld);
         Assert.Equal(0.0, klOld, 6);
-        return (trpo, advantage, surrogateOld, gradient);
+        return (trpo, surrogateOld, gradient);
     }
 
     private static float[] PolicyValues(Trpo trpo)
@@ -39,29 +39,29 @@ public class TrpoTests
     [InlineData(true)]
     public void LineSearch_EveryFractionViolatesKl_RejectsAndRestoresParameters(bool continuous)
     {
-        (Trpo trpo, float[] advantage, double surrogateOld, float[] gradient) = Prepared(continuous);
+        (Trpo trpo, double surrogateOld, float[] gradient) = Prepared(continuous);
         float[] before = PolicyValues(trpo);
 
         // A step of length 50 along g: even the smallest fraction tried, 0.8⁹ ≈ 0.13, moves θ by ≈ 7, far outside
         // KL ≤ 0.01 (the surrogate may well improve, so only the KL bound can reject it).
-        var result = trpo.LineSearch(advantage, gradient, maxStep: 50 / Norm(gradient), surrogateOld);
+        var result = trpo.LineSearch(gradient, maxStep: 50 / Norm(gradient), surrogateOld);
 
         Assert.False(result.Accepted);
         Assert.Equal(0.0, result.StepFraction);
         Assert.Equal(before, PolicyValues(trpo));
-        trpo.Natural.Surrogate(advantage, 0, default, out double klAfter);
+        trpo.Natural.Surrogate(0, default, out double klAfter);
         Assert.Equal(0.0, klAfter, 6);
     }
 
     [Fact]
     public void LineSearch_StepAgainstGradient_RejectedBecauseSurrogateDrops()
     {
-        (Trpo trpo, float[] advantage, double surrogateOld, float[] gradient) = Prepared(continuous: false);
+        (Trpo trpo, double surrogateOld, float[] gradient) = Prepared(continuous: false);
         float[] before = PolicyValues(trpo);
         float[] descent = [.. gradient.Select(g => -g)];
 
         // Tiny steps downhill satisfy the KL bound but never improve L.
-        var result = trpo.LineSearch(advantage, descent, maxStep: 1e-3 / Norm(gradient), surrogateOld);
+        var result = trpo.LineSearch(descent, maxStep: 1e-3 / Norm(gradient), surrogateOld);
 
         Assert.False(result.Accepted);
         Assert.Equal(before, PolicyValues(trpo));
@@ -70,18 +70,18 @@ public class TrpoTests
     [Fact]
     public void LineSearch_FullStepTwiceTheBound_AcceptsAShrunkenStepWithinBound()
     {
-        (Trpo trpo, float[] advantage, double surrogateOld, float[] gradient) = Prepared(continuous: false);
+        (Trpo trpo, double surrogateOld, float[] gradient) = Prepared(continuous: false);
         float[] before = PolicyValues(trpo);
-        double delta = trpo.TrpoOptions.TargetKl;
+        double delta = trpo.Options.TargetKl;
 
         // KL grows quadratically along a ray: measure it at a small step s₀, then aim the full step at KL ≈ 2δ.
         double s0 = 0.05 / Norm(gradient);
         trpo.Natural.PolicyVector.AddScaledToValues((float)s0, gradient);
-        trpo.Natural.Surrogate(advantage, 0, default, out double kl0);
+        trpo.Natural.Surrogate(0, default, out double kl0);
         trpo.Natural.PolicyVector.SetValues(before);
         double maxStep = s0 * Math.Sqrt(2 * delta / kl0);
 
-        var result = trpo.LineSearch(advantage, gradient, maxStep, surrogateOld);
+        var result = trpo.LineSearch(gradient, maxStep, surrogateOld);
 
         Assert.True(result.Accepted);
         Assert.InRange(result.StepFraction, 0.05, 0.81);
@@ -101,7 +101,7 @@ public class TrpoTests
         IReadOnlyDictionary<string, double> values = sink.Snapshots[0].Values;
         Assert.Equal(1.0, values[MetricKeys.IsLineSearchSuccess]);
         Assert.InRange(values[MetricKeys.StepFraction], 0.1, 1.0);
-        Assert.InRange(values[MetricKeys.Kl], 1e-6, trpo.TrpoOptions.TargetKl);
+        Assert.InRange(values[MetricKeys.Kl], 1e-6, trpo.Options.TargetKl);
         Assert.InRange(values[MetricKeys.CgResidual], 0.0, 1.0);
         Assert.True(values.ContainsKey(MetricKeys.ValueLoss));
     }
