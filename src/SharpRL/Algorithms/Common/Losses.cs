@@ -186,34 +186,6 @@ public static class Losses
         return loss / m;
     }
 
-    /// <summary>LEGACY (removed after the equivalence check).</summary>
-    public static double LegacyClippedValueMse(
-        ReadOnlySpan<float> value, ReadOnlySpan<float> valueOld, ReadOnlySpan<float> target, float clipRange, float coefficient, Span<float> gradValue)
-    {
-        int m = value.Length;
-        double valueLoss = 0;
-        float vfScale = coefficient * 2f / m;
-        double clipVf = clipRange;
-        for (int i = 0; i < m; i++)
-        {
-            float error = value[i] - target[i];
-            float gradient = error;
-            float loss = error * error;
-            float delta = Math.Clamp(value[i] - valueOld[i], (float)-clipVf, (float)clipVf);
-            float clippedError = valueOld[i] + delta - target[i];
-            if (clippedError * clippedError > loss)
-            {
-                loss = clippedError * clippedError;
-                gradient = MathF.Abs(value[i] - valueOld[i]) < clipVf ? clippedError : 0f;
-            }
-
-            valueLoss += loss;
-            gradValue[i] = vfScale * gradient;
-        }
-
-        return valueLoss / m;
-    }
-
     private static int CheckBatch(int first, int second, int third, int gradient)
     {
         if (first == 0 || second != first || third != first || gradient != first)

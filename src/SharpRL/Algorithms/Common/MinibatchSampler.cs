@@ -45,16 +45,6 @@ public sealed class MinibatchSampler
         }
     }
 
-    /// <summary>LEGACY (removed after the equivalence check).</summary>
-    public void LegacyShuffle(Random random)
-    {
-        for (int i = _indices.Length - 1; i > 0; i--)
-        {
-            int j = random.Next(i + 1);
-            (_indices[i], _indices[j]) = (_indices[j], _indices[i]);
-        }
-    }
-
     /// <summary>Indices of the minibatch of <paramref name="size"/> rows that starts at <paramref name="start"/>.</summary>
     public ReadOnlySpan<int> Batch(int start, int size) => _indices.AsSpan(start, size);
 }

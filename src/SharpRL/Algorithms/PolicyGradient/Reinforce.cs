@@ -46,7 +46,7 @@ public sealed class Reinforce : OnPolicyAlgorithm<ReinforceOptions>
     protected override void Train(double progressRemaining)
     {
         ReinforceOptions o = Options;
-        float learningRate = (float)o.LearningRate.ValueAt(progressRemaining);
+        double learningRate = o.LearningRate.ValueAt(progressRemaining);
         _optimizer.LearningRate = learningRate;
 
         // θ ← θ + α g  (Adam descends on −g)

@@ -44,7 +44,7 @@ public sealed class Ppo : OnPolicyAlgorithm<PpoOptions>
         double learningRate = o.LearningRate.ValueAt(progressRemaining);
         float epsilonLow = (float)o.ClipRange.ValueAt(progressRemaining);
         float epsilonHigh = (float)(o.ClipRangeHigh ?? o.ClipRange).ValueAt(progressRemaining);
-        _optimizer.LearningRate = (float)learningRate;
+        _optimizer.LearningRate = learningRate;
 
         int m = o.BatchSize;
         var totals = default(UpdateTotals);
@@ -52,7 +52,7 @@ public sealed class Ppo : OnPolicyAlgorithm<PpoOptions>
         _sampler.Reset();
         for (int epoch = 0; epoch < o.NumEpochs && !stoppedEarly; epoch++)
         {
-            _sampler.LegacyShuffle(Random);
+            _sampler.Shuffle(Random);
             for (int b = 0; b < Buffer.Size / m; b++)
             {
                 _batch.Gather(Buffer, _sampler.Batch(b * m, m), o.NormalizeAdvantage);
@@ -67,7 +67,7 @@ public sealed class Ppo : OnPolicyAlgorithm<PpoOptions>
 
                 if (o.MaxGradNorm > 0)
                 {
-                    GradientClipping.ClipGlobalNorm(Policy.Parameters, (float)o.MaxGradNorm);
+                    GradientClipping.ClipGlobalNorm(Policy.Parameters, o.MaxGradNorm);
                 }
 
                 _optimizer.Step();
@@ -126,7 +126,7 @@ public sealed class Ppo : OnPolicyAlgorithm<PpoOptions>
         float vfCoef = (float)Options.VfCoef;
         ReadOnlySpan<float> value = _terms.ForwardValues(_batch);
         double valueLoss = Options.ClipRangeVf is double clipVf
-            ? Losses.LegacyClippedValueMse(value, _batch.ValuesOld, _batch.Returns, (float)clipVf, vfCoef, _terms.GradValue)
+            ? Losses.ClippedValueMse(value, _batch.ValuesOld, _batch.Returns, (float)clipVf, vfCoef, _terms.GradValue)
             : Losses.ValueMse(value, _batch.Returns, vfCoef, _terms.GradValue);
         _terms.BackwardValues();
         return valueLoss;
