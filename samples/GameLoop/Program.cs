@@ -5,7 +5,7 @@ using SharpRL.Environments;
 using SharpRL.Envs;
 using SharpRL.Inference;
 using SharpRL.Onnx;
-using SharpRL.Serialization;
+using SharpRL.IO;
 using SharpRL.Training;
 
 string policyPath = args.Length > 0 ? args[0] : TrainAndExport();

@@ -2,7 +2,7 @@ using System.CommandLine;
 using SharpRL.Environments;
 using SharpRL.Inference;
 using SharpRL.Onnx;
-using SharpRL.Serialization;
+using SharpRL.IO;
 
 namespace SharpRL.Cli;
 

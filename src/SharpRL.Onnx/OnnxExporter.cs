@@ -2,7 +2,7 @@ using System.Globalization;
 using Google.Protobuf;
 using Onnx;
 using SharpRL.Inference;
-using SharpRL.Serialization;
+using SharpRL.IO;
 using static SharpRL.Onnx.OnnxGraphBuilder;
 using DataType = Onnx.TensorProto.Types.DataType;
 

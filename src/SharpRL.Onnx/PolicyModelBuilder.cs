@@ -1,4 +1,6 @@
 using System.Globalization;
+using SharpRL.Algorithms;
+using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
 using SharpRL.Inference;
 using SharpRL.Nn;
@@ -113,26 +115,32 @@ public static class PolicyModelBuilder
         ArgumentNullException.ThrowIfNull(registry);
         (string Directory, string Name) checkpoint = AgentCheckpoint.Resolve(path);
         LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(checkpoint, registry);
-        ObservationNormalization? normalization = null;
-        if (loaded.NormalizeObservation is { } transform)
+        if (loaded.Policy is not ActorCriticActingPolicy acting)
         {
-            normalization = ReadNormalization(checkpoint, loaded, transform);
+            // The off-policy actors (DDPG/TD3 deterministic, SAC squashed Gaussian) slot in here.
+            throw new NotSupportedException($"Export of {loaded.Run.Algorithm} policies ({loaded.Policy.GetType().Name}) is not supported yet; the exporter covers the actor-critic policies of ppo, a2c, reinforce, npg and trpo.");
         }
 
-        return FromPolicy(loaded.Policy, normalization, includeValue);
+        ObservationNormalization? normalization = null;
+        if (acting.NormalizeObservation is { } transform)
+        {
+            normalization = ReadNormalization(checkpoint, acting.Policy, transform);
+        }
+
+        return FromPolicy(acting.Policy, normalization, includeValue);
     }
 
-    private static ObservationNormalization ReadNormalization((string Directory, string Name) checkpoint, LoadedPolicy loaded, ObservationTransform transform)
+    private static ObservationNormalization ReadNormalization((string Directory, string Name) checkpoint, ActorCriticPolicy policy, ObservationTransform transform)
     {
         CheckpointData data = Checkpoint.Load(checkpoint.Directory, expectedAlgorithm: null, checkpoint.Name);
-        int n = loaded.Policy.ObservationSize;
+        int n = policy.ObservationSize;
         double[] mean = new double[n], variance = new double[n];
         data.CopyTensorTo<double>("normalize.obs.mean", mean, [n]);
         data.CopyTensorTo<double>("normalize.obs.var", variance, [n]);
 
         // The policy saw Box(±clip) observations; ε is VectorNormalizeObservation's default. Both are
         // checked below against the loader's own normaliser, so a change there fails loudly here.
-        double clip = loaded.Policy.ObservationSpace is Box box && box.High.Length > 0 ? box.High[0] : double.PositiveInfinity;
+        double clip = policy.ObservationSpace is Box box && box.High.Length > 0 ? box.High[0] : double.PositiveInfinity;
         var normalization = new ObservationNormalization(mean, variance, clip, 1e-8);
         var statistics = new RunningMeanStd(n) { Frozen = true };
         statistics.SetState(new RunningMeanStdState(mean, variance, 1.0));

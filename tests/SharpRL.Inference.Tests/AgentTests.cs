@@ -266,7 +266,7 @@ public sealed class AgentTests : IDisposable
 
         Agent agent = Agent.Load(path);
         var random = new Random(8);
-        float[] observation = new float[4], normalized = new float[4], expected = new float[1], policyAction = new float[1], actual = new float[1];
+        float[] observation = new float[4], expected = new float[1], actual = new float[1];
         for (int i = 0; i < 500; i++)
         {
             for (int j = 0; j < 4; j++)
@@ -274,9 +274,8 @@ public sealed class AgentTests : IDisposable
                 observation[j] = (float)((random.NextDouble() - 0.5) * (j % 2 == 0 ? 4.0 : 0.4));
             }
 
-            loaded.NormalizeObservation!(observation, normalized);
-            loaded.Policy.Predict(normalized, 1, policyAction, deterministic: true);
-            loaded.Policy.ToEnvActions(policyAction, expected, 1);
+            // The training library's own acting policy: its frozen normaliser, then π's mode.
+            loaded.Policy.Act(observation, expected, deterministic: true, random);
             agent.Act(observation, actual);
             Assert.Equal(expected[0], actual[0]);
         }

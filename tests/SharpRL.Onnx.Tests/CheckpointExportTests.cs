@@ -1,4 +1,5 @@
 using Onnx;
+using SharpRL.Algorithms.Common;
 using SharpRL.Environments;
 using SharpRL.Inference;
 using SharpRL.Training;
@@ -26,7 +27,7 @@ public sealed class CheckpointExportTests : IDisposable
     {
         string run = TrainBriefly(envId);
         LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(AgentCheckpoint.Resolve(run), Gym.Registry);
-        Assert.NotNull(loaded.NormalizeObservation);
+        Assert.True(((ActorCriticActingPolicy)loaded.Policy).NormalizesObservations);
 
         PolicyModel model = PolicyModelBuilder.FromCheckpoint(run, Gym.Registry);
         Assert.NotNull(model.Normalizer);
@@ -36,17 +37,14 @@ public sealed class CheckpointExportTests : IDisposable
         // Observations the env really produces (seeded rollouts with random actions), not only noise.
         const int Rows = 256;
         float[] observations = CollectObservations(envId, Rows);
-        float[] normalized = new float[observations.Length];
-        int n = model.ObservationSize;
+        int n = model.ObservationSize, a = model.ActionSize;
+        float[] expected = new float[Rows * a];
+        var random = new Random(0);
         for (int row = 0; row < Rows; row++)
         {
-            loaded.NormalizeObservation!(observations.AsSpan(row * n, n), normalized.AsSpan(row * n, n));
+            // The training library's own acting policy: its frozen normaliser, then π's mode.
+            loaded.Policy.Act(observations.AsSpan(row * n, n), expected.AsSpan(row * a, a), deterministic: true, random);
         }
-
-        float[] expected = new float[Rows * loaded.Policy.ActionSize];
-        float[] policyActions = new float[expected.Length];
-        loaded.Policy.Predict(normalized, Rows, policyActions, deterministic: true);
-        loaded.Policy.ToEnvActions(policyActions, expected, Rows);
 
         ModelProto proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnxPath));
         float[] actual = (float[])Run(proto, Rows, ("obs", observations))["action"];

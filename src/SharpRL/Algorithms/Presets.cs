@@ -1,9 +1,7 @@
 using SharpRL.Algorithms.Common;
-using SharpRL.Algorithms.A2c;
-using SharpRL.Algorithms.Npg;
-using SharpRL.Algorithms.Ppo;
-using SharpRL.Algorithms.Reinforce;
-using SharpRL.Algorithms.Trpo;
+using SharpRL.Algorithms.PolicyGradient;
+using SharpRL.Algorithms.ProximalPolicy;
+using SharpRL.Algorithms.TrustRegion;
 
 namespace SharpRL.Algorithms;
 
@@ -12,6 +10,13 @@ namespace SharpRL.Algorithms;
 /// <param name="TotalTimesteps">Budget (rl-zoo's n_timesteps).</param>
 /// <param name="Source">Where the numbers come from.</param>
 public sealed record Preset(OnPolicyOptions Options, long TotalTimesteps, string Source);
+
+/// <summary>A tuned starting point of any algorithm family: options plus the budget they were tuned for.</summary>
+/// <typeparam name="TOptions">The algorithm's options record.</typeparam>
+/// <param name="Options">Hyperparameters.</param>
+/// <param name="TotalTimesteps">Budget (rl-zoo's n_timesteps), in the algorithm's progress unit.</param>
+/// <param name="Source">Where the numbers come from.</param>
+public sealed record Preset<TOptions>(TOptions Options, long TotalTimesteps, string Source);
 
 /// <summary>
 /// Hyperparameter presets per algorithm and built-in env: rl-baselines3-zoo's values where they
@@ -22,7 +27,7 @@ public static class Presets
     /// <summary>Algorithm names the presets know.</summary>
     public static IReadOnlyList<string> Algorithms => AlgorithmRegistry.Names;
 
-    /// <summary>The preset for <paramref name="algorithm"/> on <paramref name="envId"/>.</summary>
+    /// <summary>The preset of an on-policy <paramref name="algorithm"/> on <paramref name="envId"/> (other families: <see cref="AlgorithmDescriptor.GetPreset"/>).</summary>
     public static Preset For(string algorithm, string envId)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
@@ -129,7 +134,7 @@ public static class Presets
 
     private static Preset PpoMonteCarlo(string envId)
     {
-        // Seed 001's "PPO based on REINFORCE with a baseline": Â = G − V(s) (λ = 1), with rollouts long
+        // "PPO based on REINFORCE with a baseline" (Poupart, "Trust Regions, Proximal Policies"): Â = G − V(s) (λ = 1), with rollouts long
         // enough that most returns are whole-episode Monte-Carlo sums rather than bootstrapped at the cut.
         return envId switch
         {
@@ -146,12 +151,12 @@ public static class Presets
                     ClipRange = Schedule.Constant(0.2),
                 },
                 200_000,
-                "seed 001 PPO-with-REINFORCE-baseline variant (λ = 1); SharpRL-tuned"),
+                "Poupart's PPO-with-REINFORCE-baseline variant (λ = 1); SharpRL-tuned"),
             _ => WithLambdaOne(Ppo(envId)),
         };
 
         static Preset WithLambdaOne(Preset ppo)
-            => ppo with { Options = (PpoOptions)ppo.Options with { GaeLambda = 1.0 }, Source = ppo.Source + " with λ = 1 (seed 001 Monte-Carlo variant)" };
+            => ppo with { Options = (PpoOptions)ppo.Options with { GaeLambda = 1.0 }, Source = ppo.Source + " with λ = 1 (Poupart's Monte-Carlo variant)" };
     }
 
     private static Preset Reinforce(string envId) => envId switch

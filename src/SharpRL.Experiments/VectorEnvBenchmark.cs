@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using SharpRL.Envs;
+using SharpRL.Envs.Vector;
+using SharpRL.Spaces;
+
+namespace SharpRL.Experiments;
+
+/// <summary>Outcome of <see cref="VectorEnvBenchmark.Run"/>.</summary>
+/// <param name="NumEnvs">Copies N.</param>
+/// <param name="NumThreads">Threads of the parallel vector env (the caller's included).</param>
+/// <param name="WorkMicroseconds">Artificial CPU work per env step.</param>
+/// <param name="VectorSteps">Timed vector steps (each steps all N copies).</param>
+/// <param name="SyncSeconds">Wall-clock time of the timed steps with <see cref="SyncVectorEnv"/>.</param>
+/// <param name="ParallelSeconds">Wall-clock time of the same steps with <see cref="ParallelVectorEnv"/>.</param>
+public readonly record struct VectorEnvBenchmarkResult(int NumEnvs, int NumThreads, double WorkMicroseconds, int VectorSteps, double SyncSeconds, double ParallelSeconds)
+{
+    /// <summary>Env steps per second of the sync vector env.</summary>
+    public double SyncEnvStepsPerSecond => (double)VectorSteps * NumEnvs / SyncSeconds;
+
+    /// <summary>Env steps per second of the parallel vector env.</summary>
+    public double ParallelEnvStepsPerSecond => (double)VectorSteps * NumEnvs / ParallelSeconds;
+
+    /// <summary>Sync time over parallel time.</summary>
+    public double SpeedUp => SyncSeconds / ParallelSeconds;
+
+    /// <summary>One line for logs.</summary>
+    public override string ToString() =>
+        $"N={NumEnvs} threads={NumThreads} work={WorkMicroseconds:0.#}µs/step: sync {SyncEnvStepsPerSecond:N0} steps/s, parallel {ParallelEnvStepsPerSecond:N0} steps/s, speed-up {SpeedUp:0.00}×";
+}
+
+/// <summary>
+/// Throughput of <see cref="ParallelVectorEnv"/> against <see cref="SyncVectorEnv"/> on an env whose
+/// step is a fixed amount of CPU work (a calibrated arithmetic loop standing in for physics), with no
+/// policy between steps, i.e. the best case for overlapping the copies.
+/// </summary>
+public static class VectorEnvBenchmark
+{
+    private static double? _iterationsPerMicrosecond;
+
+    /// <summary>Times <paramref name="vectorSteps"/> steps of both vector envs over identical copies.</summary>
+    /// <param name="numEnvs">Copies N.</param>
+    /// <param name="numThreads">Threads of the parallel vector env, the caller's included.</param>
+    /// <param name="workMicroseconds">CPU work per env step, in microseconds of this machine.</param>
+    /// <param name="vectorSteps">Timed vector steps (after a warm-up of a tenth as many).</param>
+    /// <param name="spinCount">Spins of a waiting thread before it blocks (see <see cref="ParallelVectorEnv"/>).</param>
+    /// <param name="repeats">Timings per vector env, alternating; the fastest counts (other processes only ever slow a run down).</param>
+    public static VectorEnvBenchmarkResult Run(int numEnvs = 8, int numThreads = 2, double workMicroseconds = 10, int vectorSteps = 20_000, int spinCount = ParallelVectorEnv.DefaultSpinCount, int repeats = 3)
+    {
+        if (!(workMicroseconds >= 0) || double.IsInfinity(workMicroseconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(workMicroseconds), workMicroseconds, "workMicroseconds must be a non-negative number.");
+        }
+
+        if (repeats < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(repeats), repeats, "repeats must be at least 1.");
+        }
+
+        if (vectorSteps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(vectorSteps), vectorSteps, "vectorSteps must be at least 1.");
+        }
+
+        int iterations = (int)Math.Round(workMicroseconds * IterationsPerMicrosecond());
+        using var sync = new SyncVectorEnv(() => new SpinEnv(iterations), numEnvs);
+        using var parallel = new ParallelVectorEnv(() => new SpinEnv(iterations), numEnvs, numThreads, spinCount);
+        double syncSeconds = double.MaxValue;
+        double parallelSeconds = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            syncSeconds = Math.Min(syncSeconds, Time(sync, vectorSteps));
+            parallelSeconds = Math.Min(parallelSeconds, Time(parallel, vectorSteps));
+        }
+
+        return new VectorEnvBenchmarkResult(numEnvs, parallel.NumThreads, workMicroseconds, vectorSteps, syncSeconds, parallelSeconds);
+    }
+
+    private static double Time(IVectorEnv env, int vectorSteps)
+    {
+        int n = env.NumEnvs;
+        float[] observations = new float[n * env.SingleObservationSpace.FlatSize];
+        float[] actions = new float[n * env.SingleActionSpace.FlatSize];
+        double[] rewards = new double[n];
+        bool[] terminated = new bool[n];
+        bool[] truncated = new bool[n];
+        env.Reset(observations, seed: 0);
+        for (int step = 0; step < Math.Max(1, vectorSteps / 10); step++)
+        {
+            env.Step(actions, observations, rewards, terminated, truncated);
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        for (int step = 0; step < vectorSteps; step++)
+        {
+            env.Step(actions, observations, rewards, terminated, truncated);
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    // Calibrated once, single-threaded: how many iterations of the spin loop take a microsecond.
+    private static double IterationsPerMicrosecond()
+    {
+        if (_iterationsPerMicrosecond is double cached)
+        {
+            return cached;
+        }
+
+        const int probe = 200_000;
+        SpinEnv.Spin(probe);
+        double best = double.MaxValue;
+        for (int round = 0; round < 5; round++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            SpinEnv.Spin(probe);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+
+        double rate = probe / best;
+        _iterationsPerMicrosecond = rate;
+        return rate;
+    }
+
+    /// <summary>An env whose step is a fixed arithmetic loop; episodes last 200 steps.</summary>
+    private sealed class SpinEnv(int iterations) : IEnv
+    {
+        private const int EpisodeLength = 200;
+        private int _t;
+        private bool _needsReset = true;
+
+        public Space ObservationSpace { get; } = new Box(-1e9f, 1e9f, 4);
+
+        public Space ActionSpace { get; } = new Box(-1f, 1f, 1);
+
+        public EnvSpec? Spec => null;
+
+        public static double Spin(int count)
+        {
+            // A dependent chain the JIT cannot fold away or vectorise.
+            double x = 1.0;
+            for (int k = 0; k < count; k++)
+            {
+                x = (x * 1.0000001) + 1e-9;
+            }
+
+            return x;
+        }
+
+        public void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
+        {
+            _t = 0;
+            _needsReset = false;
+            observation.Clear();
+        }
+
+        public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+        {
+            if (_needsReset)
+            {
+                throw new InvalidOperationException("Call Reset before Step.");
+            }
+
+            double x = Spin(iterations);
+            _t++;
+            observation[0] = _t;
+            observation[1] = (float)x;
+            observation[2] = action[0];
+            observation[3] = 0;
+            bool done = _t == EpisodeLength;
+            _needsReset = done;
+            return new StepResult(1.0, false, done);
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
