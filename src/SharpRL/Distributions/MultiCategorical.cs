@@ -142,6 +142,18 @@ public sealed class MultiCategorical<T> : IDistribution<T>
         }
     }
 
+    /// <summary>KL(p_i‖q_i) of row <paramref name="i"/>, the components' KLs as computed, before any clamp (tests check its sign).</summary>
+    internal T KlUnclamped(ReadOnlySpan<T> p, ReadOnlySpan<T> q, int i)
+    {
+        T sum = T.Zero;
+        for (int k = 0; k < ActionSize; k++)
+        {
+            sum += CategoricalMath.KlUnclamped(Component(p, i, k), Component(q, i, k));
+        }
+
+        return sum;
+    }
+
     /// <inheritdoc />
     /// <remarks>On component k's logits: ∂ ln π(a) / ∂ z_k = onehot(a_k) − p_k (see <see cref="Categorical{T}.LogProbBackward"/>).</remarks>
     public void LogProbBackward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> actions, ReadOnlySpan<T> coefficient, Span<T> gradParameters, int batchSize)
