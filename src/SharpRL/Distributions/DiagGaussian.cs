@@ -163,8 +163,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     {
         CheckParameters(parameters, batchSize);
         CheckActions(actions, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {
@@ -184,8 +183,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     public void EntropyBackward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> coefficient, Span<T> gradParameters, int batchSize)
     {
         CheckParameters(parameters, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {
@@ -206,8 +204,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     {
         CheckParameters(p, batchSize, nameof(p));
         CheckParameters(q, batchSize, nameof(q));
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradQ.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradQ));
+        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {

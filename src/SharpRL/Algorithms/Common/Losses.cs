@@ -106,18 +106,7 @@ public static class Losses
     /// <param name="gradKl">Receives ∂(β · mean KL)/∂KL_i.</param>
     public static double KlPenalty<T>(ReadOnlySpan<T> kl, T beta, Span<T> gradKl)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int m = CheckBatch(kl.Length, kl.Length, kl.Length, gradKl.Length);
-        double sum = 0;
-        T invM = T.One / T.CreateChecked(m);
-        for (int i = 0; i < m; i++)
-        {
-            sum += double.CreateChecked(kl[i]);
-            gradKl[i] = beta * invM;
-        }
-
-        return sum / m;
-    }
+        => MeanWithUniformGradient(kl, beta, gradKl);
 
     /// <summary>
     /// The entropy bonus as a loss: c_e · L_H with L_H = −(1/m) Σ H_i (maximising entropy keeps exploring;
@@ -129,18 +118,7 @@ public static class Losses
     /// <param name="gradEntropy">Receives ∂(c_e L_H)/∂H_i.</param>
     public static double EntropyBonus<T>(ReadOnlySpan<T> entropy, T coefficient, Span<T> gradEntropy)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int m = CheckBatch(entropy.Length, entropy.Length, entropy.Length, gradEntropy.Length);
-        double sum = 0;
-        T invM = T.One / T.CreateChecked(m);
-        for (int i = 0; i < m; i++)
-        {
-            sum += double.CreateChecked(entropy[i]);
-            gradEntropy[i] = -coefficient * invM;
-        }
-
-        return -sum / m;
-    }
+        => -MeanWithUniformGradient(entropy, -coefficient, gradEntropy);
 
     /// <summary>
     /// Value regression c_v · L_V with L_V = (1/m) Σ (V_i − R_i)². ∂(c_v L_V)/∂V_i = 2 c_v (V_i − R_i) / m.
@@ -194,6 +172,21 @@ public static class Losses
         }
 
         return loss / m;
+    }
+
+    /// <summary>(1/m) Σ x_i, and ∂(scale · mean x)/∂x_i = scale / m into every entry of <paramref name="gradient"/>.</summary>
+    private static double MeanWithUniformGradient<T>(ReadOnlySpan<T> values, T scale, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = CheckBatch(values.Length, values.Length, values.Length, gradient.Length);
+        double sum = 0;
+        foreach (T value in values)
+        {
+            sum += double.CreateChecked(value);
+        }
+
+        gradient.Fill(scale * (T.One / T.CreateChecked(m)));
+        return sum / m;
     }
 
     private static int CheckBatch(int first, int second, int third, int gradient)
