@@ -7,6 +7,7 @@ namespace SharpRL.Tests.Training;
 public class ComparisonRunTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void Run_PpoAndA2cOnCartPoleTwoSeeds_CurvesOnTheGridFinalEvaluationsAndEvalCurve()
     {
         var request = new ComparisonRequest
