@@ -41,6 +41,7 @@ public sealed class ActorCriticPolicy
         ArgumentNullException.ThrowIfNull(random);
         ObservationSpace = observationSpace;
         ActionSpace = actionSpace;
+        Options = options;
         _discreteObservations = observationSpace as Discrete;
         ObservationSize = _discreteObservations?.N ?? observationSpace.FlatSize;
 
@@ -90,6 +91,9 @@ public sealed class ActorCriticPolicy
     /// then run one after the other, and algorithms that fit the critic apart from the policy refuse it.
     /// </summary>
     public bool SharesTrunk { get; }
+
+    /// <summary>The architecture the policy was built with (read by exporters to rebuild the networks).</summary>
+    public PolicyOptions Options { get; }
 
     /// <summary>Observation space the policy was built for.</summary>
     public Space ObservationSpace { get; }
