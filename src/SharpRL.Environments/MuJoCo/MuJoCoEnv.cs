@@ -136,6 +136,12 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <inheritdoc />
     public IReadOnlyList<string> InfoKeys => _infoKeys;
 
+    /// <summary>The qpos the last reset handed to set_state (before mj_forward normalised its quaternions).</summary>
+    internal ReadOnlySpan<double> ResetQpos => _qposScratch;
+
+    /// <summary>The qvel the last reset handed to set_state.</summary>
+    internal ReadOnlySpan<double> ResetQvel => _qvelScratch;
+
     /// <summary>Number of generalized coordinates.</summary>
     private protected int Nq { get; }
 
