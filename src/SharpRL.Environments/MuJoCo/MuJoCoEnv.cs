@@ -130,6 +130,9 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <summary>Simulation time.</summary>
     public double Time => *_data.Time;
 
+    /// <summary>The actuators' control ranges (actuator_ctrlrange, nu × 2, float64).</summary>
+    public ReadOnlySpan<double> ControlRange => _model.ActuatorControlRange;
+
     /// <summary>Full path of the model file.</summary>
     public string ModelPath => _model.Path;
 

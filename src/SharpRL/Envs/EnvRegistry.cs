@@ -118,6 +118,20 @@ public sealed class EnvRegistry
     public IEnv Make(string id, IReadOnlyDictionary<string, object>? options, int? maxEpisodeSteps = null)
     {
         (EnvSpec spec, Func<IReadOnlyDictionary<string, object>?, IEnv> factory, bool takesOptions) = Find(id);
+        (_, IReadOnlyDictionary<string, object>? idOptions) = SplitId(id);
+        if (idOptions is not null)
+        {
+            // Options written into the id ("Hopper-v5[ctrl_cost_weight=0.1]") travel with it into run folders
+            // and checkpoints; explicit options override them.
+            var merged = new Dictionary<string, object>(idOptions, StringComparer.Ordinal);
+            foreach ((string key, object value) in options ?? new Dictionary<string, object>())
+            {
+                merged[key] = value;
+            }
+
+            options = merged;
+        }
+
         if (options is { Count: > 0 } && !takesOptions)
         {
             throw new ArgumentException($"'{id}' takes no constructor options, got {string.Join(", ", options.Keys)}.", nameof(options));
@@ -135,6 +149,42 @@ public sealed class EnvRegistry
 
         IEnv env = factory(options is { Count: > 0 } ? options : null) ?? throw new InvalidOperationException($"The factory registered for '{id}' returned null.");
         return spec.MaxEpisodeSteps is { } limit ? new TimeLimit(env, limit, spec) : new SpecAttached(env, spec);
+    }
+
+    /// <summary>
+    /// Splits an id with constructor options written into it, <c>"Hopper-v5[frame_skip=2,healthy_z_range=(0.5,inf)]"</c>,
+    /// into the registered id and the options (text values; a comma starts a new option only before <c>name=</c>).
+    /// An id without brackets has no options (null).
+    /// </summary>
+    /// <param name="id">An env id, possibly with options.</param>
+    public static (string Id, IReadOnlyDictionary<string, object>? Options) SplitId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        int open = id.IndexOf('[', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return (id, null);
+        }
+
+        if (!id.EndsWith(']') || open == 0)
+        {
+            throw new ArgumentException($"Env id '{id}' has a malformed option list: expected Name-vN[key=value,key=value].", nameof(id));
+        }
+
+        var options = new Dictionary<string, object>(StringComparer.Ordinal);
+        string body = id[(open + 1)..^1];
+        foreach (string part in System.Text.RegularExpressions.Regex.Split(body, ",(?=[A-Za-z_][A-Za-z0-9_]*=)"))
+        {
+            int equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ArgumentException($"Env id '{id}': option '{part}' is not key=value.", nameof(id));
+            }
+
+            options[part[..equals]] = part[(equals + 1)..];
+        }
+
+        return (id[..open], options);
     }
 
     private static void ValidateId(string id)
@@ -175,6 +225,13 @@ public sealed class EnvRegistry
     private (EnvSpec Spec, Func<IReadOnlyDictionary<string, object>?, IEnv> Factory, bool TakesOptions) Find(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        (string baseId, IReadOnlyDictionary<string, object>? idOptions) = SplitId(id);
+        if (idOptions is not null)
+        {
+            var found = Find(baseId);
+            return (found.Spec with { Id = id }, found.Factory, found.TakesOptions);
+        }
+
         lock (_lock)
         {
             if (_entries.TryGetValue(id, out var entry))
