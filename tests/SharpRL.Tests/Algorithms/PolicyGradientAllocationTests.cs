@@ -1,12 +1,8 @@
-using SharpRL.Algorithms.A2c;
 using SharpRL.Algorithms.Common;
-using SharpRL.Algorithms.Ppo;
-using SharpRL.Algorithms.Reinforce;
-using SharpRL.Algorithms.Trpo;
+using SharpRL.Algorithms.PolicyGradient;
+using SharpRL.Algorithms.ProximalPolicy;
+using SharpRL.Algorithms.TrustRegion;
 
-using A2c = SharpRL.Algorithms.A2c.A2c;
-using Reinforce = SharpRL.Algorithms.Reinforce.Reinforce;
-using Trpo = SharpRL.Algorithms.Trpo.Trpo;
 using static SharpRL.Tests.Algorithms.AlgorithmTestSupport;
 
 namespace SharpRL.Tests.Algorithms;
@@ -38,19 +34,19 @@ public class PolicyGradientAllocationTests
         int[] indices = [.. Enumerable.Range(0, 16)];
         Assert.Equal(0, AllocatedBytes(() =>
         {
-            ppoKl.GatherMinibatch(indices);
-            ppoKl.ComputeGradients(16, 1f);
+            ppoKl.Batch.Gather(ppoKl.Buffer, indices, ppoKl.Options.NormalizeAdvantage);
+            ppoKl.ComputeGradients(1f);
             ppoKl.RolloutMeanKl();
         }));
 
         Trpo trpo = Collected(new Trpo(new ContextBanditVectorEnv(4, continuous), new TrpoOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 8, Policy = SmallPolicy }));
-        float[] advantage = trpo.Natural.Advantages(normalize: true).ToArray();
+        trpo.Natural.Gather(normalizeAdvantage: true);
         float[] gradient = new float[trpo.Natural.ParameterCount];
         float[] direction = new float[trpo.Natural.ParameterCount];
         Assert.Equal(0, AllocatedBytes(() =>
         {
-            double surrogate = trpo.Natural.Surrogate(advantage, 0.01, gradient, out _);
-            trpo.LineSearch(advantage, gradient, 1e-3, surrogate);
+            double surrogate = trpo.Natural.Surrogate(0.01, gradient, out _);
+            trpo.LineSearch(gradient, 1e-3, surrogate);
         }));
         Assert.Equal(0, AllocatedBytes(() => trpo.Natural.SolveFisher(gradient, direction, 0.1, 10, 1e-5)));
 

@@ -20,7 +20,7 @@ public record OnPolicyOptions
     /// <summary>Learning rate, constant or linearly annealed (lin_3e-4).</summary>
     public Schedule LearningRate { get; init; } = Schedule.Constant(3e-4);
 
-    /// <summary>Entropy bonus coefficient c_e in L − c_e·H (seed 003's − λ ln(1/π) term).</summary>
+    /// <summary>Entropy bonus coefficient c_e in L − c_e·H (the − λ ln(1/π) term of Janson, "PPO &amp; Importance Sampling").</summary>
     public double EntCoef { get; init; }
 
     /// <summary>Value-loss coefficient c_v.</summary>
