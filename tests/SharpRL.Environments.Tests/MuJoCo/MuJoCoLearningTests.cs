@@ -1,6 +1,6 @@
 using SharpRL.Algorithms;
 using SharpRL.Algorithms.Common;
-using SharpRL.Algorithms.Ppo;
+using SharpRL.Algorithms.ProximalPolicy;
 using SharpRL.Envs;
 using SharpRL.Training;
 
