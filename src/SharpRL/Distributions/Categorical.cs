@@ -110,8 +110,7 @@ public sealed class Categorical<T> : IDistribution<T>
     {
         CheckLogits(parameters, batchSize);
         CheckActionsLength(actions.Length, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         // grad += c · (onehot(a) − p); 1 − p_a is summed as Σ_{k≠a} p_k so a confident policy
         // (p_a ≈ 1) keeps a precise gradient instead of the rounding noise of 1 − p_a.
         using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
@@ -144,8 +143,7 @@ public sealed class Categorical<T> : IDistribution<T>
     public void EntropyBackward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> coefficient, Span<T> gradParameters, int batchSize)
     {
         CheckLogits(parameters, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         // grad += c · (−p ⊙ (ln p + H)).
         using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
         ReadOnlySpan<T> p = softmax.Probabilities;
@@ -173,8 +171,7 @@ public sealed class Categorical<T> : IDistribution<T>
     {
         CheckLogits(p, batchSize, nameof(p));
         CheckLogits(q, batchSize, nameof(q));
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradQ.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradQ));
+        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
         for (int i = 0; i < batchSize; i++)
         {
             CategoricalMath.KlBackward(Row(p, i), Row(q, i), coefficient[i], GradRow(gradQ, i));

@@ -31,15 +31,11 @@ public sealed class LossTerms
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         _policy = policy;
         Capacity = capacity;
-        _logProb = new float[capacity];
-        _entropy = new float[capacity];
-        _kl = new float[capacity];
-        _gradLogProb = new float[capacity];
-        _gradEntropy = new float[capacity];
-        _gradKl = new float[capacity];
+        (_logProb, _gradLogProb) = (new float[capacity], new float[capacity]);
+        (_entropy, _gradEntropy) = (new float[capacity], new float[capacity]);
+        (_kl, _gradKl) = (new float[capacity], new float[capacity]);
+        (_value, _gradValue) = (new float[capacity], new float[capacity]);
         _gradDistributionParameters = new float[capacity * policy.Distribution.ParameterSize];
-        _value = new float[capacity];
-        _gradValue = new float[capacity];
     }
 
     /// <summary>The largest batch.</summary>

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace SharpRL.Algorithms.Common;
 /// derivative beside it. Each takes the per-sample quantities (ln π, H, KL, V), returns the term's
 /// value (a mean over the batch) and writes ∂term/∂quantity_i, the coefficient the distribution's or the
 /// value network's backward consumes. Losses are minimised: a bonus to maximise carries a minus sign.
-/// Float inputs, double sums (as the algorithms log them); nothing is allocated.
+/// Generic over the float type (float in training, double for finite-difference checks); sums are
+/// accumulated in double, as the algorithms log them; nothing is allocated.
 /// </summary>
 public static class Losses
 {
@@ -21,26 +24,27 @@ public static class Losses
     /// <param name="epsilonLow">ε_low: r is clipped below at 1 − ε_low.</param>
     /// <param name="epsilonHigh">ε_high: r is clipped above at 1 + ε_high.</param>
     /// <param name="gradLogProb">Receives ∂L/∂ ln π_i.</param>
-    public static ClippedSurrogateResult ClippedSurrogate(
-        ReadOnlySpan<float> logProb, ReadOnlySpan<float> logProbOld, ReadOnlySpan<float> advantage, float epsilonLow, float epsilonHigh, Span<float> gradLogProb)
+    public static ClippedSurrogateResult ClippedSurrogate<T>(
+        ReadOnlySpan<T> logProb, ReadOnlySpan<T> logProbOld, ReadOnlySpan<T> advantage, T epsilonLow, T epsilonHigh, Span<T> gradLogProb)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = CheckBatch(logProb.Length, logProbOld.Length, advantage.Length, gradLogProb.Length);
         double loss = 0, approxKl = 0;
         int clipped = 0;
-        float invM = 1f / m;
+        T invM = T.One / T.CreateChecked(m);
         for (int i = 0; i < m; i++)
         {
-            float logRatio = logProb[i] - logProbOld[i];
-            float ratio = MathF.Exp(logRatio);
-            float clippedRatio = Math.Clamp(ratio, 1f - epsilonLow, 1f + epsilonHigh);
-            float a = advantage[i];
+            T logRatio = logProb[i] - logProbOld[i];
+            T ratio = T.Exp(logRatio);
+            T clippedRatio = T.Clamp(ratio, T.One - epsilonLow, T.One + epsilonHigh);
+            T a = advantage[i];
             bool unclippedIsMin = ratio * a <= clippedRatio * a;
-            loss -= MathF.Min(ratio * a, clippedRatio * a);
-            gradLogProb[i] = unclippedIsMin ? -ratio * a * invM : 0f;
+            loss -= double.CreateChecked(T.Min(ratio * a, clippedRatio * a));
+            gradLogProb[i] = unclippedIsMin ? -ratio * a * invM : T.Zero;
             clipped += ratio != clippedRatio ? 1 : 0;
 
             // (r − 1) − ln r ≥ 0, an unbiased low-variance estimate of KL(π_old ‖ π_θ) (Schulman 2020).
-            approxKl += (ratio - 1f) - logRatio;
+            approxKl += double.CreateChecked((ratio - T.One) - logRatio);
         }
 
         return new ClippedSurrogateResult(loss / m, approxKl / m, (double)clipped / m);
@@ -54,15 +58,16 @@ public static class Losses
     /// <param name="logProbOld">ln π_old(a|s).</param>
     /// <param name="advantage">Â.</param>
     /// <param name="gradLogProb">Receives ∂L/∂ ln π_i.</param>
-    public static double Surrogate(ReadOnlySpan<float> logProb, ReadOnlySpan<float> logProbOld, ReadOnlySpan<float> advantage, Span<float> gradLogProb)
+    public static double Surrogate<T>(ReadOnlySpan<T> logProb, ReadOnlySpan<T> logProbOld, ReadOnlySpan<T> advantage, Span<T> gradLogProb)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = CheckBatch(logProb.Length, logProbOld.Length, advantage.Length, gradLogProb.Length);
         double loss = 0;
-        float invM = 1f / m;
+        T invM = T.One / T.CreateChecked(m);
         for (int i = 0; i < m; i++)
         {
-            float ratio = MathF.Exp(logProb[i] - logProbOld[i]);
-            loss -= ratio * advantage[i];
+            T ratio = T.Exp(logProb[i] - logProbOld[i]);
+            loss -= double.CreateChecked(ratio * advantage[i]);
             gradLogProb[i] = -ratio * advantage[i] * invM;
         }
 
@@ -77,14 +82,15 @@ public static class Losses
     /// <param name="logProb">ln π_θ(a|s).</param>
     /// <param name="advantage">Â.</param>
     /// <param name="gradLogProb">Receives ∂L/∂ ln π_i.</param>
-    public static double ScoreFunction(ReadOnlySpan<float> logProb, ReadOnlySpan<float> advantage, Span<float> gradLogProb)
+    public static double ScoreFunction<T>(ReadOnlySpan<T> logProb, ReadOnlySpan<T> advantage, Span<T> gradLogProb)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = CheckBatch(logProb.Length, logProb.Length, advantage.Length, gradLogProb.Length);
         double loss = 0;
-        float invM = 1f / m;
+        T invM = T.One / T.CreateChecked(m);
         for (int i = 0; i < m; i++)
         {
-            loss -= logProb[i] * advantage[i];
+            loss -= double.CreateChecked(logProb[i] * advantage[i]);
             gradLogProb[i] = -advantage[i] * invM;
         }
 
@@ -98,19 +104,9 @@ public static class Losses
     /// <param name="kl">KL(π_old ‖ π_θ) per sample.</param>
     /// <param name="beta">β.</param>
     /// <param name="gradKl">Receives ∂(β · mean KL)/∂KL_i.</param>
-    public static double KlPenalty(ReadOnlySpan<float> kl, float beta, Span<float> gradKl)
-    {
-        int m = CheckBatch(kl.Length, kl.Length, kl.Length, gradKl.Length);
-        double sum = 0;
-        float invM = 1f / m;
-        for (int i = 0; i < m; i++)
-        {
-            sum += kl[i];
-            gradKl[i] = beta * invM;
-        }
-
-        return sum / m;
-    }
+    public static double KlPenalty<T>(ReadOnlySpan<T> kl, T beta, Span<T> gradKl)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => MeanWithUniformGradient(kl, beta, gradKl);
 
     /// <summary>
     /// The entropy bonus as a loss: c_e · L_H with L_H = −(1/m) Σ H_i (maximising entropy keeps exploring;
@@ -120,19 +116,9 @@ public static class Losses
     /// <param name="entropy">H(π_θ(·|s)) per sample.</param>
     /// <param name="coefficient">c_e.</param>
     /// <param name="gradEntropy">Receives ∂(c_e L_H)/∂H_i.</param>
-    public static double EntropyBonus(ReadOnlySpan<float> entropy, float coefficient, Span<float> gradEntropy)
-    {
-        int m = CheckBatch(entropy.Length, entropy.Length, entropy.Length, gradEntropy.Length);
-        double sum = 0;
-        float invM = 1f / m;
-        for (int i = 0; i < m; i++)
-        {
-            sum += entropy[i];
-            gradEntropy[i] = -coefficient * invM;
-        }
-
-        return -sum / m;
-    }
+    public static double EntropyBonus<T>(ReadOnlySpan<T> entropy, T coefficient, Span<T> gradEntropy)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => -MeanWithUniformGradient(entropy, -coefficient, gradEntropy);
 
     /// <summary>
     /// Value regression c_v · L_V with L_V = (1/m) Σ (V_i − R_i)². ∂(c_v L_V)/∂V_i = 2 c_v (V_i − R_i) / m.
@@ -142,15 +128,16 @@ public static class Losses
     /// <param name="target">R, the return targets.</param>
     /// <param name="coefficient">c_v (1 for a critic fitted on its own).</param>
     /// <param name="gradValue">Receives ∂(c_v L_V)/∂V_i.</param>
-    public static double ValueMse(ReadOnlySpan<float> value, ReadOnlySpan<float> target, float coefficient, Span<float> gradValue)
+    public static double ValueMse<T>(ReadOnlySpan<T> value, ReadOnlySpan<T> target, T coefficient, Span<T> gradValue)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = CheckBatch(value.Length, target.Length, target.Length, gradValue.Length);
         double loss = 0;
-        float scale = coefficient * 2f / m;
+        T scale = coefficient * T.CreateChecked(2) / T.CreateChecked(m);
         for (int i = 0; i < m; i++)
         {
-            float error = value[i] - target[i];
-            loss += error * error;
+            T error = value[i] - target[i];
+            loss += double.CreateChecked(error * error);
             gradValue[i] = scale * error;
         }
 
@@ -169,21 +156,37 @@ public static class Losses
     /// <param name="clipRange">ε_v &gt; 0.</param>
     /// <param name="coefficient">c_v.</param>
     /// <param name="gradValue">Receives ∂(c_v L_V)/∂V_i.</param>
-    public static double ClippedValueMse(
-        ReadOnlySpan<float> value, ReadOnlySpan<float> valueOld, ReadOnlySpan<float> target, float clipRange, float coefficient, Span<float> gradValue)
+    public static double ClippedValueMse<T>(
+        ReadOnlySpan<T> value, ReadOnlySpan<T> valueOld, ReadOnlySpan<T> target, T clipRange, T coefficient, Span<T> gradValue)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = CheckBatch(value.Length, valueOld.Length, target.Length, gradValue.Length);
         double loss = 0;
-        float scale = coefficient * 2f / m;
+        T scale = coefficient * T.CreateChecked(2) / T.CreateChecked(m);
         for (int i = 0; i < m; i++)
         {
-            float step = value[i] - valueOld[i];
-            float error = valueOld[i] + Math.Clamp(step, -clipRange, clipRange) - target[i];
-            loss += error * error;
-            gradValue[i] = MathF.Abs(step) <= clipRange ? scale * error : 0f;
+            T step = value[i] - valueOld[i];
+            T error = valueOld[i] + T.Clamp(step, -clipRange, clipRange) - target[i];
+            loss += double.CreateChecked(error * error);
+            gradValue[i] = T.Abs(step) <= clipRange ? scale * error : T.Zero;
         }
 
         return loss / m;
+    }
+
+    /// <summary>(1/m) Σ x_i, and ∂(scale · mean x)/∂x_i = scale / m into every entry of <paramref name="gradient"/>.</summary>
+    private static double MeanWithUniformGradient<T>(ReadOnlySpan<T> values, T scale, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = CheckBatch(values.Length, values.Length, values.Length, gradient.Length);
+        double sum = 0;
+        foreach (T value in values)
+        {
+            sum += double.CreateChecked(value);
+        }
+
+        gradient.Fill(scale * (T.One / T.CreateChecked(m)));
+        return sum / m;
     }
 
     private static int CheckBatch(int first, int second, int third, int gradient)

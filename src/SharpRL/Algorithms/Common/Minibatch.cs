@@ -26,16 +26,12 @@ public sealed class Minibatch
         }
 
         Capacity = capacity;
-        ObservationSize = buffer.ObservationSize;
-        ActionSize = buffer.ActionSize;
-        DistributionParameterSize = buffer.DistributionParameterSize;
+        (ObservationSize, ActionSize, DistributionParameterSize) = (buffer.ObservationSize, buffer.ActionSize, buffer.DistributionParameterSize);
         _observations = new float[capacity * ObservationSize];
         _actions = new float[capacity * ActionSize];
         _oldDistributionParameters = new float[capacity * DistributionParameterSize];
-        _logProbOld = new float[capacity];
-        _advantages = new float[capacity];
-        _returns = new float[capacity];
-        _valuesOld = new float[capacity];
+        (_logProbOld, _advantages) = (new float[capacity], new float[capacity]);
+        (_returns, _valuesOld) = (new float[capacity], new float[capacity]);
     }
 
     /// <summary>The most transitions a gather may hold.</summary>

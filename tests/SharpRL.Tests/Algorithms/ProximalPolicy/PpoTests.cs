@@ -84,22 +84,16 @@ public class PpoTests
         Assert.True(ppo.RecentMeanReturn >= 0.95, $"recent mean return {ppo.RecentMeanReturn}");
     }
 
-    [Fact]
-    public void ComputeGradients_AllRatiosClippedOnTheirSide_PolicyGetsNoGradient()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void ComputeGradients_AllRatiosClippedOnTheirSide_PolicyGetsNoGradient(int seed)
     {
         // "Lecture 8: PPO, DDPG / TD3": where the clipped branch is the min, the gradient is zero, so no signal flows.
-        PpoOptions options = SmallOptions() with { EntCoef = 0, VfCoef = 0 };
-        Ppo ppo = CollectedPpo(options);
-        ppo.Batch.Gather(ppo.Buffer, Enumerable.Range(0, 16).ToArray(), ppo.Options.NormalizeAdvantage);
-        // r = π/π_old: push every ratio beyond the clip on the side its advantage favours.
-        var advantages = ppo.Buffer.Advantages;
-        ppo.ComputeGradients(0.2f, 0.2f);
-        for (int i = 0; i < 16; i++)
-        {
-            float logProb = ppo.Batch.LogProbOld[i];
-            // Â > 0: r = e^{0.5} > 1.2 (clipped from above); Â < 0: r = e^{−0.5} < 0.8.
-            ppo.Batch.LogProbOld[i] = logProb - (advantages[i] >= 0 ? 0.5f : -0.5f);
-        }
+        Ppo ppo = RatiosPushed(seed, towardsClip: true);
 
         var stats = ppo.ComputeGradients(0.2f, 0.2f);
 
@@ -108,6 +102,43 @@ public class PpoTests
         {
             Assert.All(parameter.Gradient, g => Assert.Equal(0f, g));
         }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void ComputeGradients_AllRatiosBeyondClipOnTheOtherSide_PolicyGetsGradient(int seed)
+    {
+        // The mirror image: r beyond the clip on the side the advantage disfavours keeps the unclipped term as
+        // the min, so the gradient flows (and the test above is not passing because gradients are always 0).
+        Ppo ppo = RatiosPushed(seed, towardsClip: false);
+
+        var stats = ppo.ComputeGradients(0.2f, 0.2f);
+
+        Assert.Equal(1.0, stats.ClipFraction);
+        Assert.Contains(ppo.Policy.PolicyParameters, p => p.Gradient.Any(g => g != 0f));
+    }
+
+    /// <summary>
+    /// A PPO learner at θ = θ_old with its first minibatch gathered and ln π_old moved so every ratio
+    /// r = π/π_old is e^{±0.5}: beyond 1 ± 0.2 on the side the sample's (normalised, as the loss sees it)
+    /// advantage favours when <paramref name="towardsClip"/>, on the other side otherwise.
+    /// </summary>
+    private static Ppo RatiosPushed(int seed, bool towardsClip)
+    {
+        PpoOptions options = SmallOptions() with { EntCoef = 0, VfCoef = 0 };
+        Ppo ppo = CollectedPpo(options, seed: seed);
+        ppo.Batch.Gather(ppo.Buffer, Enumerable.Range(0, 16).ToArray(), ppo.Options.NormalizeAdvantage);
+        ReadOnlySpan<float> advantages = ppo.Batch.Advantages;
+        Span<float> logProbOld = ppo.Batch.LogProbOld;
+        for (int i = 0; i < 16; i++)
+        {
+            // Â > 0: r = e^{0.5} > 1.2 is clipped from above (the min); Â < 0: r = e^{−0.5} < 0.8 from below.
+            float push = (advantages[i] >= 0) == towardsClip ? 0.5f : -0.5f;
+            logProbOld[i] -= push;
+        }
+
+        return ppo;
     }
 
     [Fact]
