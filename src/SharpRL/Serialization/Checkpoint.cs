@@ -112,7 +112,6 @@ public static class Checkpoint
         {
             byte[] json = JsonSerializer.SerializeToUtf8Bytes(sidecar, SidecarOptions);
             AtomicFile.WriteAllBytes(metadataPath, json);
-            FaultInjection?.Invoke(SaveStage.MetadataReplaced);
         }
         catch
         {
@@ -121,6 +120,7 @@ public static class Checkpoint
             throw;
         }
 
+        FaultInjection?.Invoke(SaveStage.MetadataReplaced);
         foreach ((string path, long oldGeneration) in ExistingGenerations(fullDirectory, name))
         {
             if (oldGeneration != generation)
@@ -206,6 +206,9 @@ public static class Checkpoint
             return true;
         }
     }
+
+    /// <summary>The per-field digests of a sidecar (tests use it to make an edited file pass the digest check).</summary>
+    internal static JsonObject ComputeDigests(JsonObject sidecar) => Digests(sidecar);
 
     // One digest per field (per key of "extra"), of its JSON text as this class writes it.
     private static JsonObject Digests(JsonObject sidecar)

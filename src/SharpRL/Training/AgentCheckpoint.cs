@@ -141,6 +141,11 @@ public static class AgentCheckpoint
             throw new CheckpointException($"Checkpoint {source} is of algorithm '{run.Algorithm}', which this build does not know; expected one of: {string.Join(", ", AlgorithmRegistry.Names)}.");
         }
 
+        if (!registry.Contains(run.EnvId))
+        {
+            throw new CheckpointException($"Checkpoint {source}: extra.run.env_id '{run.EnvId}' is not a registered env (register it before evaluating; registered: {string.Join(", ", registry.Ids)}).");
+        }
+
         AlgorithmDescriptor descriptor = AlgorithmRegistry.Get(run.Algorithm);
         object options;
         try

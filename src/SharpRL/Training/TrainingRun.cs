@@ -448,14 +448,35 @@ public sealed class TrainingRun : IDisposable
             notices.Add(string.Create(CultureInfo.InvariantCulture, $"--stop-at-reward {threshold} replaces the run's {(config.StopAtReward is double old ? old.ToString(CultureInfo.InvariantCulture) : "none")}."));
         }
 
-        ValidateRunSettings(resumed);
+        try
+        {
+            ValidateRunSettings(resumed);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{configPath} (with the flags given): {MessageOf(e)}", e);
+        }
+
+        if (!registry.Contains(config.EnvId))
+        {
+            throw new InvalidDataException($"{configPath}: env_id '{config.EnvId}' is not a registered env; registered: {string.Join(", ", registry.Ids)}.");
+        }
+
         EnvSpec spec = registry.GetSpec(config.EnvId);
         var logger = new MetricsLogger();
         var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), config.Seed, logger, resumed.Parallel);
         ILearner? agent = null;
         try
         {
-            agent = descriptor.Create(context, options);
+            try
+            {
+                agent = descriptor.Create(context, options);
+            }
+            catch (ArgumentException e)
+            {
+                // The options came from config.json: a learner they cannot build is that file's fault.
+                throw new InvalidDataException($"{configPath}: {MessageOf(e)}", e);
+            }
 
             // A periodic or interrupted checkpoint exists only while the run is unfinished (completion
             // deletes it); otherwise the final model is the latest state.
@@ -588,6 +609,9 @@ public sealed class TrainingRun : IDisposable
     private static bool IsRunFile(string name) =>
         name is ConfigFileName or ProgressFileName or EvaluationCallback.FileName
         || name.StartsWith("events.out.tfevents.", StringComparison.Ordinal)
+
+        // Weights of a first save that was cut short (its JSON was never written).
+        || (name.EndsWith(".safetensors", StringComparison.Ordinal) && (name.StartsWith(LatestCheckpointName + ".", StringComparison.Ordinal) || name.StartsWith(ModelName + ".", StringComparison.Ordinal) || name.StartsWith(EvaluationCallback.BestModelName + ".", StringComparison.Ordinal)))
         || name.EndsWith(".tmp", StringComparison.Ordinal);
 
     // config.json is the user-visible copy of the settings; the checkpoint keeps its own. They must agree,

@@ -208,7 +208,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
             {
                 LoadAlgorithmState(algorithmState);
             }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException)
+            catch (Exception e) when (IsStateError(e))
             {
                 throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.{AlgorithmStateKey} does not fit this algorithm ({e.Message}).", e);
             }
@@ -397,11 +397,17 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         {
             stateful.LoadState(state);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        catch (Exception e) when (IsStateError(e))
         {
-            throw new CheckpointException($"Checkpoint {data.SourcePath}: its env state does not fit this agent's env ({env}): {e.Message}", e);
+            throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.{EnvStateKey} does not fit this agent's env ({env}): {e.Message}", e);
         }
     }
+
+    // What a state reader throws on JSON of the wrong shape or type (the env and algorithm readers are
+    // written for their own output); anything else is a bug and propagates.
+    private static bool IsStateError(Exception e) =>
+        e is ArgumentException or NotSupportedException or InvalidOperationException or FormatException or KeyNotFoundException
+            or NullReferenceException or InvalidCastException or OverflowException or IndexOutOfRangeException or System.Text.Json.JsonException;
 
     private static void AddStatistics(List<SafeTensor> tensors, string prefix, RunningMeanStd statistics)
     {

@@ -170,6 +170,11 @@ public static class OptionsBinder
             throw new ArgumentException($"Setting '{fullKey}' = '{Shorten(text)}' is invalid: {e.Message}", nameof(key), e);
         }
 
+        if (parsed is null && new NullabilityInfoContext().Create(property).WriteState != NullabilityState.Nullable)
+        {
+            throw new ArgumentException($"Setting '{fullKey}' = '{Shorten(text)}' is invalid: it needs a value (it cannot be empty or null).", nameof(key));
+        }
+
         property.SetValue(target, parsed);
     }
 
@@ -229,7 +234,8 @@ public static class OptionsBinder
 
         if (type.IsEnum)
         {
-            return Enum.TryParse(type, text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out object? value)
+            // By name only: Enum.TryParse also takes numbers, even ones that name no member.
+            return !text.Any(char.IsAsciiDigit) && Enum.TryParse(type, text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out object? value) && Enum.IsDefined(type, value!)
                 ? value
                 : throw new FormatException($"expected one of {string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))}.");
         }
