@@ -30,10 +30,11 @@ internal static class TrainCommand
         var stopAtReward = new Option<double?>("--stop-at-reward") { Description = "Stop training once an evaluation's mean return reaches this (needs --eval-freq)." };
         var parallel = new Option<bool>("--parallel") { Description = "Step env copies on worker threads (pays off for expensive envs)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
+        var envKwargs = new Option<string[]>("--env-kwargs") { Description = "Env constructor option, key=value (repeatable), e.g. --env-kwargs ctrl_cost_weight=0.01; written into the env id as Id[key=value,...].", AllowMultipleArgumentsPerToken = true };
 
         var command = new Command("train", "Train an agent. Example: sharprl train ppo CartPole-v1")
         {
-            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, force, evalFreq, evalEpisodes, stopAtReward, parallel, quiet,
+            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, force, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, envKwargs,
         };
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
@@ -41,13 +42,13 @@ internal static class TrainCommand
             var request = new TrainRequest
             {
                 Algorithm = parse.GetValue(algorithm),
-                EnvId = parse.GetValue(env),
+                EnvId = EnvsCommand.WithKwargs(parse.GetValue(env), parse.GetValue(envKwargs)),
                 Seed = parse.GetValue(seed),
                 TotalTimesteps = parse.GetValue(timesteps) ?? configFile?.TotalTimesteps,
                 NumEnvs = parse.GetValue(numEnvs),
                 Settings = (parse.GetValue(set) ?? []).Select(OptionsBinder.ParseAssignment).ToList(),
                 ConfigSettings = configFile?.Settings ?? [],
-                PresetEnvId = parse.GetValue(preset),
+                PresetEnvId = parse.GetValue(preset) ?? (parse.GetValue(envKwargs) is { Length: > 0 } ? parse.GetValue(env) : null),
                 OutputDirectory = parse.GetValue(output),
                 ResumeDirectory = parse.GetValue(resume),
                 SaveFrequency = parse.GetValue(saveFreq),

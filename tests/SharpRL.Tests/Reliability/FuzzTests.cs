@@ -105,7 +105,7 @@ public sealed class FuzzTests : IDisposable
     [Fact]
     public void SetValues_RandomStringsAndNumbers_StartOrAreRefusedNamingTheSetting_WritingNothing()
     {
-        string[] keys = [.. OptionsBinder.Describe(new SharpRL.Algorithms.Ppo.PpoOptions()).Select(p => p.Key)];
+        string[] keys = [.. OptionsBinder.Describe(new SharpRL.Algorithms.ProximalPolicy.PpoOptions()).Select(p => p.Key)];
         var random = new Random(11);
         long? limit = OnPolicySizes.MemoryLimitForTests;
         OnPolicySizes.MemoryLimitForTests = 256L << 20;
@@ -139,7 +139,7 @@ public sealed class FuzzTests : IDisposable
     }
 
     private static void PpoOptionsCheck(IReadOnlyList<KeyValuePair<string, string>> settings) =>
-        OptionsBinder.Apply(new SharpRL.Algorithms.Ppo.PpoOptions(), settings).Validate();
+        OptionsBinder.Apply(new SharpRL.Algorithms.ProximalPolicy.PpoOptions(), settings).Validate();
 
     private string TrainSmall(string folder)
     {
