@@ -87,7 +87,7 @@ public sealed class SoakTests : IDisposable
     }
 
     [Fact]
-    public void RealSigkills_AtBoundedTimes_ResumeToTheUninterruptedWeights()
+    public void RealSigkills_AtSeededIterations_ResumeToTheUninterruptedWeights()
     {
         string expected = TrainUninterrupted("whole", ProcessBudget);
         string folder = _dir["killed"];
@@ -98,8 +98,12 @@ public sealed class SoakTests : IDisposable
         for (int attempt = 0; attempt < 12; attempt++)
         {
             string[] args = attempt == 0 ? start : HasCheckpoint(folder) ? ["train", "--resume", folder, "--quiet"] : [.. start, "--force"];
+            // The first four attempts are SIGKILLed once the run has logged a seeded number of further
+            // iterations: a point inside training however fast the machine is, which a fixed delay is not
+            // (on an idle machine the whole run can end before a one-second timer fires).
             bool killNow = attempt < 4;
-            (int exitCode, string error) = RunCli(args, killNow ? TimeSpan.FromMilliseconds(random.Next(1000, 3500)) : null);
+            int killAtRow = ProgressRows(folder) + random.Next(2, 40);
+            (int exitCode, string error) = RunCli(args, killNow ? () => ProgressRows(folder) >= killAtRow : null);
             if (exitCode == 0)
             {
                 break;
@@ -137,7 +141,7 @@ public sealed class SoakTests : IDisposable
         Assert.InRange(steps, 256, ProcessBudget - 1);
 
         // The interrupted run continues exactly.
-        Assert.Equal(0, RunCli(["train", "--resume", folder, "--quiet"], kill: null).ExitCode);
+        Assert.Equal(0, RunCli(["train", "--resume", folder, "--quiet"], killWhen: null).ExitCode);
         Assert.Equal(Weights(expected), Weights(folder));
     }
 
@@ -157,6 +161,28 @@ public sealed class SoakTests : IDisposable
         using TrainingRun run = TrainingRun.Start(Request(_dir[name], budget), Gym.Registry);
         Assert.True(run.Learn());
         return run.Directory;
+    }
+
+    // Lines of the run's progress.csv (header included), 0 before it exists; read while the CLI appends to it.
+    private static int ProgressRows(string folder)
+    {
+        string path = Path.Combine(folder, TrainingRun.ProgressFileName);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            int rows = 0;
+            int next;
+            while ((next = stream.ReadByte()) >= 0)
+            {
+                rows += next == '\n' ? 1 : 0;
+            }
+
+            return rows;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static bool HasCheckpoint(string folder) =>
@@ -190,14 +216,21 @@ public sealed class SoakTests : IDisposable
         return Process.Start(info)!;
     }
 
-    private static (int ExitCode, string Error) RunCli(string[] args, TimeSpan? kill)
+    private static (int ExitCode, string Error) RunCli(string[] args, Func<bool>? killWhen)
     {
         using Process process = StartCli(args);
         Task<string> error = process.StandardError.ReadToEndAsync();
         Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (kill is TimeSpan after && !process.WaitForExit(after))
+        if (killWhen is not null)
         {
-            process.Kill();
+            while (!process.WaitForExit(2))
+            {
+                if (killWhen())
+                {
+                    process.Kill();
+                    break;
+                }
+            }
         }
 
         Assert.True(process.WaitForExit(120_000), "the CLI did not finish");
