@@ -129,8 +129,11 @@ public sealed class Sac : OffPolicyAlgorithm
     /// <summary>y of the latest <see cref="ComputeTargets"/>.</summary>
     internal ReadOnlySpan<float> Targets => _y;
 
-    /// <summary>ε of the next-state samples (tests overwrite it to build hand-computed targets).</summary>
-    internal float[] NextEpsilon => _epsilon;
+    /// <summary>ln π(a|s) of the latest actor update's samples.</summary>
+    internal ReadOnlySpan<float> LastLogProbs => _logProb;
+
+    /// <summary>ε of the reparameterised samples the next ComputeTargets or UpdateActorAndTemperature reads (tests set it by hand).</summary>
+    internal float[] Epsilon => _epsilon;
 
     /// <inheritdoc />
     protected internal override IReadOnlyList<KeyValuePair<string, IReadOnlyList<Parameter<float>>>> Networks => _networks;
@@ -185,7 +188,7 @@ public sealed class Sac : OffPolicyAlgorithm
         }
     }
 
-    /// <summary>a' = tanh(μ(s') + σ(s') ε), ε = <see cref="NextEpsilon"/>;  y = r + γ (1 − d) (min_i Q'_i(s', a') − α ln π(a'|s')).</summary>
+    /// <summary>a' = tanh(μ(s') + σ(s') ε), ε = <see cref="Epsilon"/>;  y = r + γ (1 − d) (min_i Q'_i(s', a') − α ln π(a'|s')).</summary>
     internal void ComputeTargets(double alpha)
     {
         int b = Batch.Size;
