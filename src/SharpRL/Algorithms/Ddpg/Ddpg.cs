@@ -1,4 +1,6 @@
+using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
+using SharpRL.Envs.Vector;
 using SharpRL.Logging;
 
 namespace SharpRL.Algorithms.Ddpg;
@@ -15,6 +17,25 @@ namespace SharpRL.Algorithms.Ddpg;
 /// </remarks>
 public sealed class Ddpg : Td3.Td3
 {
+    /// <summary>The run layer's entry for <c>sharprl train ddpg</c>.</summary>
+    public static new AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<DdpgOptions>(
+        "ddpg",
+        "Deep deterministic policy gradient (Lillicrap et al. 2016)",
+        AlgorithmFamily.OffPolicy,
+        new DdpgOptions(),
+        (context, options) => new Ddpg(context.Own(new SyncVectorEnv(context.MakeEnv, options.NumEnvs)), options, context.Seed, context.Logger),
+        (checkpoint, options, makeEnv) => LoadActingPolicy(checkpoint, options, makeEnv))
+    {
+        ValidateOptions = options => options.Validate(),
+        Presets = envId => envId switch
+        {
+            "Pendulum-v1" => new Preset<DdpgOptions>(ZooPresets.DdpgPendulum.Options, ZooPresets.DdpgPendulum.Timesteps, "rl-zoo ddpg.yml Pendulum-v1"),
+            "MountainCarContinuous-v0" => new Preset<DdpgOptions>(ZooPresets.DdpgMountainCarContinuous.Options, ZooPresets.DdpgMountainCarContinuous.Timesteps, "rl-zoo ddpg.yml MountainCarContinuous-v0"),
+            _ => null,
+        },
+        DefaultBudget = 1_000_000,
+    };
+
     /// <summary>Creates DDPG for <paramref name="env"/> (Box actions only).</summary>
     public Ddpg(IVectorEnv env, DdpgOptions? options = null, int seed = 0, MetricsLogger? logger = null)
         : base(env, options ?? new DdpgOptions(), seed, logger, "ddpg")

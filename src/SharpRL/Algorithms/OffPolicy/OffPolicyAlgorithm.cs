@@ -20,7 +20,7 @@ namespace SharpRL.Algorithms.OffPolicy;
 /// only when sent to the env. A collection phase may be interrupted at any vector step (budget reached
 /// or cancellation) and resumes where it stopped, so a checkpoint taken mid-episode continues exactly.
 /// </remarks>
-public abstract class OffPolicyAlgorithm : IDisposable
+public abstract partial class OffPolicyAlgorithm : ILearner
 {
     /// <summary>Episodes between two log dumps (SB3's off-policy log_interval).</summary>
     public const int LogInterval = 4;
@@ -68,6 +68,7 @@ public abstract class OffPolicyAlgorithm : IDisposable
         }
 
         Env = env;
+        Name = algorithmName;
         Options = options;
         Seed = seed;
         Logger = logger ?? new MetricsLogger();
@@ -78,7 +79,7 @@ public abstract class OffPolicyAlgorithm : IDisposable
         int n = env.NumEnvs;
         Buffer = new ReplayBuffer(options.BufferSize, ObservationSize, ActionSize);
         Batch = new ReplayBatch(options.BatchSize, ObservationSize, ActionSize);
-        Noise = new ActionNoise(options.ActionNoise, n, ActionSize, options.ActionNoiseStd, options.OrnsteinUhlenbeckTheta, options.OrnsteinUhlenbeckDt);
+        Noise = new ActionNoise(options.NoiseType, n, ActionSize, options.NoiseStd, options.OrnsteinUhlenbeckTheta, options.OrnsteinUhlenbeckDt);
         _observations = new float[n * ObservationSize];
         _nextObservations = new float[n * ObservationSize];
         _actions = new float[n * ActionSize];
@@ -96,6 +97,9 @@ public abstract class OffPolicyAlgorithm : IDisposable
 
     /// <summary>The vector env the agent learns in (the caller's to dispose).</summary>
     public IVectorEnv Env { get; }
+
+    /// <summary>The algorithm's registry name ("td3", "ddpg", "sac").</summary>
+    public string Name { get; }
 
     /// <summary>Settings.</summary>
     public OffPolicyOptions Options { get; }
@@ -153,7 +157,7 @@ public abstract class OffPolicyAlgorithm : IDisposable
     /// <param name="afterTraining">Called after each training phase.</param>
     /// <param name="cancellationToken">Checked before each env step; Learn then returns with the state consistent and checkpointable.</param>
     /// <returns>True when the budget was reached; false when cancelled.</returns>
-    public bool Learn(long totalTimesteps, Action<OffPolicyAlgorithm>? afterTraining = null, CancellationToken cancellationToken = default)
+    public bool Learn(long totalTimesteps, Action<ILearner>? afterTraining = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalTimesteps);
         _timestepsAtStart = NumTimesteps;
@@ -211,7 +215,6 @@ public abstract class OffPolicyAlgorithm : IDisposable
     public EvaluationResult Evaluate(IEnv env, int episodes, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(env);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(episodes);
         if (env.ObservationSpace.FlatSize != ObservationSize || !env.ActionSpace.Equals(Env.SingleActionSpace))
         {
             throw new ArgumentException(
@@ -219,34 +222,7 @@ public abstract class OffPolicyAlgorithm : IDisposable
                 nameof(env));
         }
 
-        var observation = new float[ObservationSize];
-        var action = new float[ActionSize];
-        var envAction = new float[ActionSize];
-        var returns = new List<double>(episodes);
-        var lengths = new List<int>(episodes);
-        for (int episode = 0; episode < episodes; episode++)
-        {
-            env.Reset(observation, episode == 0 ? seed : null);
-            double episodeReturn = 0;
-            int length = 0;
-            while (true)
-            {
-                Predict(observation, action, 1, deterministic: true);
-                Scaling.Unscale(action, envAction);
-                StepResult step = env.Step(envAction, observation);
-                episodeReturn += step.Reward;
-                length++;
-                if (step.Done)
-                {
-                    break;
-                }
-            }
-
-            returns.Add(episodeReturn);
-            lengths.Add(length);
-        }
-
-        return new EvaluationResult(returns, lengths);
+        return Evaluation.Evaluate(CreateEvaluationPolicy(), env, episodes, deterministic: true, seed);
     }
 
     /// <summary>The env actions (Box units) the trained policy takes for <paramref name="batchSize"/> observations, deterministically.</summary>

@@ -87,8 +87,14 @@ public record OffPolicyOptions
     /// <summary>Discount γ.</summary>
     public double Gamma { get; init; } = 0.99;
 
-    /// <summary>Collection between training phases (train_freq).</summary>
-    public TrainFrequency TrainFrequency { get; init; } = TrainFrequency.Steps(1);
+    /// <summary>Steps or episodes collected between training phases (train_freq; rl-zoo's [1, "episode"] is train_freq 1 with train_freq_unit episode).</summary>
+    public int TrainFreq { get; init; } = 1;
+
+    /// <summary>What <see cref="TrainFreq"/> counts (train_freq_unit: step or episode).</summary>
+    public TrainFrequencyUnit TrainFreqUnit { get; init; } = TrainFrequencyUnit.Step;
+
+    /// <summary>The collection between training phases, as one value.</summary>
+    public TrainFrequency TrainFrequency => new(TrainFreq, TrainFreqUnit);
 
     /// <summary>Gradient steps per training phase; −1 means as many as env steps (transitions) were collected.</summary>
     public int GradientSteps { get; init; } = 1;
@@ -96,11 +102,11 @@ public record OffPolicyOptions
     /// <summary>Adam step size of every network (and of log α in SAC).</summary>
     public double LearningRate { get; init; } = 1e-3;
 
-    /// <summary>Exploration noise kind (action_noise).</summary>
-    public ActionNoiseKind ActionNoise { get; init; } = ActionNoiseKind.None;
+    /// <summary>Exploration noise added to the actor's action (rl-zoo's noise_type).</summary>
+    public ActionNoiseKind NoiseType { get; init; } = ActionNoiseKind.None;
 
     /// <summary>σ of the exploration noise, in the [−1, 1] action space (noise_std).</summary>
-    public double ActionNoiseStd { get; init; } = 0.1;
+    public double NoiseStd { get; init; } = 0.1;
 
     /// <summary>θ, the Ornstein–Uhlenbeck mean-reversion rate (SB3: 0.15).</summary>
     public double OrnsteinUhlenbeckTheta { get; init; } = 0.15;
@@ -120,6 +126,9 @@ public record OffPolicyOptions
     /// <summary>Run independent critics' passes on two threads at once (same result; faster on ≥ 2 cores).</summary>
     public bool ParallelCritics { get; init; } = true;
 
+    /// <summary>Checkpoints include the replay buffer (false: smaller files, but a resumed run restarts from an empty buffer and is not exact).</summary>
+    public bool SaveReplayBuffer { get; init; } = true;
+
     /// <summary>Throws if a setting is out of range, naming it and the valid range.</summary>
     public virtual void Validate()
     {
@@ -132,8 +141,8 @@ public record OffPolicyOptions
         Require(TrainFrequency.Count > 0 && Enum.IsDefined(TrainFrequency.Unit), "train_freq", TrainFrequency, "a positive count of steps or episodes");
         Require(GradientSteps >= -1, "gradient_steps", GradientSteps, "≥ 0, or −1 for as many as steps collected");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", LearningRate, "positive");
-        Require(Enum.IsDefined(ActionNoise), "action_noise", ActionNoise, $"one of {string.Join(", ", Enum.GetNames<ActionNoiseKind>())}");
-        Require(ActionNoiseStd >= 0 && double.IsFinite(ActionNoiseStd), "noise_std", ActionNoiseStd, "≥ 0");
+        Require(Enum.IsDefined(NoiseType), "noise_type", NoiseType, $"one of {string.Join(", ", Enum.GetNames<ActionNoiseKind>())}");
+        Require(NoiseStd >= 0 && double.IsFinite(NoiseStd), "noise_std", NoiseStd, "≥ 0");
         Require(OrnsteinUhlenbeckTheta >= 0 && OrnsteinUhlenbeckDt > 0, "ou_theta/ou_dt", $"{OrnsteinUhlenbeckTheta}/{OrnsteinUhlenbeckDt}", "θ ≥ 0 and dt > 0");
         Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(h => h > 0), "net_arch", HiddenSizes is null ? "null" : $"[{string.Join(", ", HiddenSizes)}]", "one or more positive widths");
         Require(Enum.IsDefined(Activation), "activation_fn", Activation, "Relu or Tanh");

@@ -162,6 +162,20 @@ public sealed class ReplayBuffer
     /// <exception cref="InvalidDataException">The file does not describe a buffer of this shape.</exception>
     public void Load(SafeTensorsFile file)
     {
+        (int count, int position) = Validate(file);
+        Restore(file, "observations", _observations, [count, ObservationSize]);
+        Restore(file, "next_observations", _nextObservations, [count, ObservationSize]);
+        Restore(file, "actions", _actions, [count, ActionSize]);
+        Restore(file, "rewards", _rewards, [count]);
+        Restore(file, "terminated", _terminated, [count]);
+        Count = count;
+        Position = position;
+    }
+
+    /// <summary>Checks, without changing the buffer, that <paramref name="file"/> holds a buffer of this shape; returns its count and position.</summary>
+    /// <exception cref="InvalidDataException">It does not.</exception>
+    public (int Count, int Position) Validate(SafeTensorsFile file)
+    {
         ArgumentNullException.ThrowIfNull(file);
         int count = ReadInt(file, "count");
         int position = ReadInt(file, "position");
@@ -170,13 +184,12 @@ public sealed class ReplayBuffer
             throw new InvalidDataException($"{file.SourceName}: replay buffer metadata (capacity, count {count}, position {position}) does not fit this buffer of capacity {Capacity}.");
         }
 
-        Restore(file, "observations", _observations, [count, ObservationSize]);
-        Restore(file, "next_observations", _nextObservations, [count, ObservationSize]);
-        Restore(file, "actions", _actions, [count, ActionSize]);
-        Restore(file, "rewards", _rewards, [count]);
-        Restore(file, "terminated", _terminated, [count]);
-        Count = count;
-        Position = position;
+        Check(file, "observations", [count, ObservationSize]);
+        Check(file, "next_observations", [count, ObservationSize]);
+        Check(file, "actions", [count, ActionSize]);
+        Check(file, "rewards", [count]);
+        Check(file, "terminated", [count]);
+        return (count, position);
     }
 
     /// <summary>Forgets every transition (used when a checkpoint was saved without its buffer).</summary>
@@ -196,13 +209,19 @@ public sealed class ReplayBuffer
         return value;
     }
 
-    private static void Restore(SafeTensorsFile file, string name, float[] destination, int[] shape)
+    private static SafeTensor Check(SafeTensorsFile file, string name, int[] shape)
     {
         if (!file.TryGetTensor(name, out SafeTensor? tensor) || tensor.DType != SafeTensorDType.F32 || !tensor.HasShape(shape))
         {
             throw new InvalidDataException($"{file.SourceName}: replay buffer tensor '{name}' is missing or not float32 of shape {SafeTensor.FormatShape(shape)}.");
         }
 
+        return tensor;
+    }
+
+    private static void Restore(SafeTensorsFile file, string name, float[] destination, int[] shape)
+    {
+        SafeTensor tensor = Check(file, name, shape);
         tensor.CopyTo<float>(destination.AsSpan(0, tensor.ElementCount));
     }
 }

@@ -21,11 +21,11 @@ public static class ZooPresets
 
     /// <summary>TD3 on MountainCarContinuous-v0: 3e5 steps, Ornstein–Uhlenbeck noise σ 0.5, TD3 defaults otherwise.</summary>
     public static (Td3Options Options, long Timesteps) Td3MountainCarContinuous =>
-        (new Td3Options { ActionNoise = ActionNoiseKind.OrnsteinUhlenbeck, ActionNoiseStd = 0.5 }, 300_000);
+        (new Td3Options { NoiseType = ActionNoiseKind.OrnsteinUhlenbeck, NoiseStd = 0.5 }, 300_000);
 
     /// <summary>DDPG on MountainCarContinuous-v0: 3e5 steps, Ornstein–Uhlenbeck noise σ 0.5.</summary>
     public static (DdpgOptions Options, long Timesteps) DdpgMountainCarContinuous =>
-        (new DdpgOptions { ActionNoise = ActionNoiseKind.OrnsteinUhlenbeck, ActionNoiseStd = 0.5 }, 300_000);
+        (new DdpgOptions { NoiseType = ActionNoiseKind.OrnsteinUhlenbeck, NoiseStd = 0.5 }, 300_000);
 
     /// <summary>SAC on MountainCarContinuous-v0 (rl-zoo: 5e4 steps, lr 3e-4, buffer 5e4, batch 512, τ 0.01, γ 0.9999, 32 steps per phase, ent_coef 0.1, [64, 64]).</summary>
     public static (SacOptions Options, long Timesteps) SacMountainCarContinuous => (new SacOptions
@@ -33,8 +33,8 @@ public static class ZooPresets
         LearningRate = 3e-4,
         BufferSize = 50_000,
         BatchSize = 512,
-        EntCoef = 0.1,
-        TrainFrequency = TrainFrequency.Steps(32),
+        EntCoef = "0.1",
+        TrainFreq = 32,
         GradientSteps = 32,
         Gamma = 0.9999,
         Tau = 0.01,
@@ -49,10 +49,10 @@ public static class ZooPresets
             Gamma = 0.98,
             BufferSize = 200_000,
             LearningStarts = 10_000,
-            ActionNoise = ActionNoiseKind.Normal,
-            ActionNoiseStd = 0.1,
+            NoiseType = ActionNoiseKind.Normal,
+            NoiseStd = 0.1,
             GradientSteps = -1,
-            TrainFrequency = TrainFrequency.Episodes(1),
+            TrainFreq = 1, TrainFreqUnit = TrainFrequencyUnit.Episode,
             LearningRate = 1e-3,
             HiddenSizes = [400, 300],
         };

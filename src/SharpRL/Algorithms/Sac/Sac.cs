@@ -1,9 +1,12 @@
 using System.Text.Json.Nodes;
 using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
+using SharpRL.Envs.Vector;
 using SharpRL.Logging;
 using SharpRL.Nn;
 using SharpRL.Policies;
+using SharpRL.Serialization;
+using SharpRL.Spaces;
 
 namespace SharpRL.Algorithms.Sac;
 
@@ -69,12 +72,12 @@ public sealed class Sac : OffPolicyAlgorithm
         }
 
         TargetNetworks.CopyInto([.. Critic.Parameters], [.. CriticTarget.Parameters]);
-        TargetEntropy = options.TargetEntropy ?? -d;
+        TargetEntropy = options.TargetEntropyFor(d);
         LogAlpha = new Parameter<float>("log_ent_coef", 1);
-        LogAlpha.Value[0] = (float)Math.Log(options.EntCoef ?? options.EntCoefInit);
+        LogAlpha.Value[0] = (float)Math.Log(options.InitialEntCoef);
         _actorOptimizer = new Adam<float>(Actor.Parameters, options.LearningRate);
         _criticOptimizers = [.. Enumerable.Range(0, n).Select(i => new Adam<float>(Critic.ParametersOf(i), options.LearningRate))];
-        _logAlphaOptimizer = options.EntCoef is null ? new Adam<float>([LogAlpha], options.LearningRate) : null;
+        _logAlphaOptimizer = options.LearnsEntCoef ? new Adam<float>([LogAlpha], options.LearningRate) : null;
         _epsilon = new float[b * d];
         _actEpsilon = new float[options.NumEnvs * d];
         _actLogProb = new float[options.NumEnvs];
@@ -104,6 +107,25 @@ public sealed class Sac : OffPolicyAlgorithm
             .. _logAlphaOptimizer is null ? [] : new[] { new KeyValuePair<string, IOptimizer<float>>("ent_coef", _logAlphaOptimizer) },
         ];
     }
+
+    /// <summary>The run layer's entry for <c>sharprl train sac</c>.</summary>
+    public static AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<SacOptions>(
+        "sac",
+        "Soft actor-critic with automatic temperature (Haarnoja et al. 2018)",
+        AlgorithmFamily.OffPolicy,
+        new SacOptions(),
+        (context, options) => new Sac(context.Own(new SyncVectorEnv(context.MakeEnv, options.NumEnvs)), options, context.Seed, context.Logger),
+        LoadActingPolicy)
+    {
+        ValidateOptions = options => options.Validate(),
+        Presets = envId => envId switch
+        {
+            "Pendulum-v1" => new Preset<SacOptions>(ZooPresets.SacPendulum.Options, ZooPresets.SacPendulum.Timesteps, "rl-zoo sac.yml Pendulum-v1"),
+            "MountainCarContinuous-v0" => new Preset<SacOptions>(ZooPresets.SacMountainCarContinuous.Options, ZooPresets.SacMountainCarContinuous.Timesteps, "rl-zoo sac.yml MountainCarContinuous-v0 (without its gSDE)"),
+            _ => null,
+        },
+        DefaultBudget = 1_000_000,
+    };
 
     /// <summary>Settings.</summary>
     public SacOptions Settings { get; }
@@ -140,6 +162,31 @@ public sealed class Sac : OffPolicyAlgorithm
 
     /// <inheritdoc />
     protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => _optimizers;
+
+    /// <inheritdoc />
+    public override IActingPolicy CreateEvaluationPolicy()
+    {
+        var copy = new SquashedGaussianActor<float>(ObservationSize, ActionSize, Settings.HiddenSizes, Settings.Activation, "actor.net.");
+        TargetNetworks.CopyInto(Actor.Parameters, copy.Parameters);
+        return new SquashedGaussianActingPolicy(copy, Env.SingleObservationSpace, (Box)Env.SingleActionSpace);
+    }
+
+    /// <summary>Rebuilds the trained actor from a checkpoint (for <c>sharprl eval</c>).</summary>
+    public static IActingPolicy LoadActingPolicy(CheckpointData checkpoint, SacOptions options, Func<IEnv> makeEnv)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(makeEnv);
+        using IEnv env = makeEnv();
+        if (env.ActionSpace is not Box box)
+        {
+            throw new ArgumentException($"SAC's actor acts in a Box action space; this env's is {env.ActionSpace}.", nameof(makeEnv));
+        }
+
+        var actor = new SquashedGaussianActor<float>(env.ObservationSpace.FlatSize, box.FlatSize, options.HiddenSizes, options.Activation, "actor.net.");
+        checkpoint.LoadParameters(actor.Parameters);
+        return new SquashedGaussianActingPolicy(actor, env.ObservationSpace, box);
+    }
 
     /// <inheritdoc />
     protected internal override void Predict(ReadOnlySpan<float> observations, Span<float> actions, int batchSize, bool deterministic)

@@ -16,25 +16,37 @@ public sealed record SacOptions : OffPolicyOptions
         HiddenSizes = [256, 256];
     }
 
-    /// <summary>A fixed temperature α; null (ent_coef: auto) learns ln α instead.</summary>
-    public double? EntCoef { get; init; }
+    /// <summary>Temperature α, as SB3 writes it: "auto" (learned, starting at 1), "auto_0.1" (learned, starting at 0.1) or a fixed number.</summary>
+    public string EntCoef { get; init; } = "auto";
 
-    /// <summary>Initial α when it is learned (ent_coef: auto_0.1 gives 0.1).</summary>
-    public double EntCoefInit { get; init; } = 1.0;
+    /// <summary>Target entropy H̄ of the temperature loss: "auto" (−dim(A)) or a number.</summary>
+    public string TargetEntropy { get; init; } = "auto";
 
-    /// <summary>Target entropy H̄ of the temperature loss; null means −dim(A).</summary>
-    public double? TargetEntropy { get; init; }
+    /// <summary>Whether α is learned (ent_coef starts with "auto").</summary>
+    public bool LearnsEntCoef => EntCoef.StartsWith("auto", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The fixed α, or the initial α when it is learned.</summary>
+    public double InitialEntCoef => LearnsEntCoef
+        ? (EntCoef.Length > 5 ? ParseNumber(EntCoef[5..]) : 1.0)
+        : ParseNumber(EntCoef);
+
+    /// <summary>H̄ for a <paramref name="actionDimension"/>-dimensional action.</summary>
+    public double TargetEntropyFor(int actionDimension) =>
+        TargetEntropy.Equals("auto", StringComparison.OrdinalIgnoreCase) ? -actionDimension : ParseNumber(TargetEntropy);
 
     /// <summary>Number of critics (n_critics); targets and the actor use their minimum.</summary>
     public int NCritics { get; init; } = 2;
+
+    private static double ParseNumber(string text) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : double.NaN;
 
     /// <inheritdoc />
     public override void Validate()
     {
         base.Validate();
-        Require(EntCoef is null || (EntCoef >= 0 && double.IsFinite(EntCoef.Value)), "ent_coef", EntCoef ?? double.NaN, "auto or a number ≥ 0");
-        Require(EntCoefInit > 0 && double.IsFinite(EntCoefInit), "ent_coef (initial α)", EntCoefInit, "> 0");
-        Require(TargetEntropy is null || double.IsFinite(TargetEntropy.Value), "target_entropy", TargetEntropy ?? double.NaN, "auto or a finite number");
+        Require(EntCoef is not null && (EntCoef.Equals("auto", StringComparison.OrdinalIgnoreCase) || (EntCoef.StartsWith("auto_", StringComparison.OrdinalIgnoreCase) ? ParseNumber(EntCoef[5..]) > 0 : ParseNumber(EntCoef) >= 0)),
+            "ent_coef", EntCoef ?? "null", "auto, auto_<initial α > 0> or a fixed α ≥ 0");
+        Require(TargetEntropy is not null && (TargetEntropy.Equals("auto", StringComparison.OrdinalIgnoreCase) || double.IsFinite(ParseNumber(TargetEntropy))), "target_entropy", TargetEntropy ?? "null", "auto or a number");
         Require(NCritics > 0, "n_critics", NCritics, "a positive integer");
     }
 }

@@ -1,8 +1,11 @@
 using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
+using SharpRL.Envs.Vector;
 using SharpRL.Logging;
 using SharpRL.Nn;
 using SharpRL.Policies;
+using SharpRL.Serialization;
+using SharpRL.Spaces;
 
 namespace SharpRL.Algorithms.Td3;
 
@@ -88,6 +91,25 @@ public class Td3 : OffPolicyAlgorithm
         _optimizers = [new("actor", _actorOptimizer), .. _criticOptimizers.Select((o, i) => new KeyValuePair<string, IOptimizer<float>>($"critic_{i}", o))];
     }
 
+    /// <summary>The run layer's entry for <c>sharprl train td3</c>: defaults, rl-zoo presets, factory and policy loader.</summary>
+    public static AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<Td3Options>(
+        "td3",
+        "Twin delayed DDPG: clipped double-Q, target smoothing, delayed actor (Fujimoto et al. 2018)",
+        AlgorithmFamily.OffPolicy,
+        new Td3Options(),
+        (context, options) => new Td3(context.Own(new SyncVectorEnv(context.MakeEnv, options.NumEnvs)), options, context.Seed, context.Logger),
+        LoadActingPolicy)
+    {
+        ValidateOptions = options => options.Validate(),
+        Presets = envId => envId switch
+        {
+            "Pendulum-v1" => new Preset<Td3Options>(ZooPresets.Td3Pendulum.Options, ZooPresets.Td3Pendulum.Timesteps, "rl-zoo td3.yml Pendulum-v1"),
+            "MountainCarContinuous-v0" => new Preset<Td3Options>(ZooPresets.Td3MountainCarContinuous.Options, ZooPresets.Td3MountainCarContinuous.Timesteps, "rl-zoo td3.yml MountainCarContinuous-v0"),
+            _ => null,
+        },
+        DefaultBudget = 1_000_000,
+    };
+
     /// <summary>Settings.</summary>
     public Td3Options Settings { get; }
 
@@ -111,6 +133,31 @@ public class Td3 : OffPolicyAlgorithm
 
     /// <inheritdoc />
     protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => _optimizers;
+
+    /// <inheritdoc />
+    public override IActingPolicy CreateEvaluationPolicy()
+    {
+        var copy = new DeterministicActor<float>(ObservationSize, ActionSize, Settings.HiddenSizes, Settings.Activation, "actor.mu.");
+        TargetNetworks.CopyInto(Actor.Parameters, copy.Parameters);
+        return new DeterministicActingPolicy(copy, Env.SingleObservationSpace, (Box)Env.SingleActionSpace);
+    }
+
+    /// <summary>Rebuilds the trained actor μ from a checkpoint (for <c>sharprl eval</c>).</summary>
+    public static IActingPolicy LoadActingPolicy(CheckpointData checkpoint, Td3Options options, Func<IEnv> makeEnv)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(makeEnv);
+        using IEnv env = makeEnv();
+        if (env.ActionSpace is not Box box)
+        {
+            throw new ArgumentException($"A deterministic actor acts in a Box action space; this env's is {env.ActionSpace}.", nameof(makeEnv));
+        }
+
+        var actor = new DeterministicActor<float>(env.ObservationSpace.FlatSize, box.FlatSize, options.HiddenSizes, options.Activation, "actor.mu.");
+        checkpoint.LoadParameters(actor.Parameters);
+        return new DeterministicActingPolicy(actor, env.ObservationSpace, box);
+    }
 
     /// <inheritdoc />
     protected internal override void Predict(ReadOnlySpan<float> observations, Span<float> actions, int batchSize, bool deterministic)

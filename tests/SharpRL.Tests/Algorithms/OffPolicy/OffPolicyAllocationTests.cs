@@ -22,7 +22,7 @@ public class OffPolicyAllocationTests
     {
         // One long episode, so no episode ends (and no log dumps) inside the measured steps.
         using var env = new SyncVectorEnv([new ConstantRewardEnv(100_000), new ConstantRewardEnv(100_000)]);
-        using var td3 = new Td3(env, new Td3Options { NumEnvs = 2, HiddenSizes = [32, 32], BatchSize = 64, LearningStarts = 64, ActionNoise = ActionNoiseKind.OrnsteinUhlenbeck }, seed: 1);
+        using var td3 = new Td3(env, new Td3Options { NumEnvs = 2, HiddenSizes = [32, 32], BatchSize = 64, LearningStarts = 64, NoiseType = ActionNoiseKind.OrnsteinUhlenbeck }, seed: 1);
         td3.Learn(200);
         long steps = td3.NumTimesteps;
         Assert.Equal(0, AllocatedBytes(() => td3.Learn(steps += 20)));

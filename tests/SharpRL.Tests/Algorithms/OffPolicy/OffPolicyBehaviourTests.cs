@@ -102,7 +102,7 @@ public class OffPolicyBehaviourTests
         // The same seed, buffer, batch and ε give the same ln π in every agent below; only H̄ differs.
         (double Gap, double Gradient, double Step, double Loss) Update(double? targetEntropy)
         {
-            using var sac = new Sac(env, options with { TargetEntropy = targetEntropy }, seed: 9);
+            using var sac = new Sac(env, options with { TargetEntropy = targetEntropy is null ? "auto" : targetEntropy.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) }, seed: 9);
             sac.Learn(120);
             sac.Buffer.Sample(sac.Batch, new SerializableRandom(1));
             StandardNormal.Fill<float>(sac.Epsilon, new SerializableRandom(2));

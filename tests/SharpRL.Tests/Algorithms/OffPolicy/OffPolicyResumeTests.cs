@@ -6,6 +6,7 @@ using SharpRL.Environments;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 using SharpRL.Nn;
+using SharpRL.Serialization;
 
 namespace SharpRL.Tests.Algorithms.OffPolicy;
 
@@ -25,8 +26,8 @@ public class OffPolicyResumeTests : IDisposable
 
     private static OffPolicyAlgorithm Create(string name, IVectorEnv env) => name switch
     {
-        "td3" => new Td3(env, new Td3Options { HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 1000, ActionNoise = ActionNoiseKind.OrnsteinUhlenbeck, ActionNoiseStd = 0.5, TrainFrequency = TrainFrequency.Episodes(1), GradientSteps = -1 }, seed: 21),
-        "ddpg" => new Ddpg(env, new DdpgOptions { HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 1000, ActionNoise = ActionNoiseKind.OrnsteinUhlenbeck, ActionNoiseStd = 0.5, TrainFrequency = TrainFrequency.Steps(7), GradientSteps = 3 }, seed: 22),
+        "td3" => new Td3(env, new Td3Options { HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 1000, NoiseType = ActionNoiseKind.OrnsteinUhlenbeck, NoiseStd = 0.5, TrainFreq = 1, TrainFreqUnit = TrainFrequencyUnit.Episode, GradientSteps = -1 }, seed: 21),
+        "ddpg" => new Ddpg(env, new DdpgOptions { HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 1000, NoiseType = ActionNoiseKind.OrnsteinUhlenbeck, NoiseStd = 0.5, TrainFreq = 7, GradientSteps = 3 }, seed: 22),
         _ => new Sac(env, new SacOptions { HiddenSizes = [16, 16], BatchSize = 32, LearningStarts = 1000 }, seed: 23),
     };
 
@@ -109,15 +110,16 @@ public class OffPolicyResumeTests : IDisposable
         using SyncVectorEnv env2 = Pendulum();
         using OffPolicyAlgorithm td3 = Create("td3", env2);
         float before = ((Td3)td3).Actor.Parameters[0].Value[0];
-        var foreign = Assert.Throws<InvalidDataException>(() => OffPolicyCheckpoint.Load(td3, _directory));
-        Assert.Contains("Sac", foreign.Message);
+        var foreign = Assert.Throws<CheckpointException>(() => OffPolicyCheckpoint.Load(td3, _directory));
+        Assert.Contains("sac", foreign.Message);
 
-        byte[] model = File.ReadAllBytes(Path.Combine(_directory, OffPolicyCheckpoint.ModelFile));
-        File.WriteAllBytes(Path.Combine(_directory, OffPolicyCheckpoint.ModelFile), model[..(model.Length / 2)]);
+        string weights = Directory.GetFiles(_directory, "checkpoint.*.safetensors").Single();
+        byte[] model = File.ReadAllBytes(weights);
+        File.WriteAllBytes(weights, model[..(model.Length / 2)]);
         using SyncVectorEnv env3 = Pendulum();
         using OffPolicyAlgorithm sac2 = Create("sac", env3);
         float sacBefore = ((Sac)sac2).Actor.Parameters[0].Value[0];
-        Assert.Throws<InvalidDataException>(() => OffPolicyCheckpoint.Load(sac2, _directory));
+        Assert.Throws<CheckpointException>(() => OffPolicyCheckpoint.Load(sac2, _directory));
         Assert.Equal(sacBefore, ((Sac)sac2).Actor.Parameters[0].Value[0]);
         Assert.Equal(0, sac2.NumTimesteps);
         Assert.Equal(before, ((Td3)td3).Actor.Parameters[0].Value[0]);

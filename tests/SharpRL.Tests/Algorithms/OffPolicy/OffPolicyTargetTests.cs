@@ -91,7 +91,7 @@ public class OffPolicyTargetTests
     {
         const double gamma = 0.95, alpha = 0.3;
         using var env = new SyncVectorEnv([new ConstantRewardEnv(10)]);
-        using var sac = new Sac(env, new SacOptions { HiddenSizes = [1], BatchSize = 4, Gamma = gamma, EntCoef = alpha }, seed: 4);
+        using var sac = new Sac(env, new SacOptions { HiddenSizes = [1], BatchSize = 4, Gamma = gamma, EntCoef = "0.3" }, seed: 4);
 
         // [μ, log σ](s') = [0.8 relu(s') − 0.2, −0.5 relu(s') + 0.3]
         SetOneUnit(sac.Actor.Network, [1f], 0f, [0.8f, -0.5f], [-0.2f, 0.3f]);
@@ -141,7 +141,7 @@ public class OffPolicyTargetTests
     public void Td3Train_PolicyDelay_ActorAndTargetsMoveOnlyEveryDelaySteps(int delay)
     {
         using var env = new SyncVectorEnv([new StepCountEnv(timeLimit: 7)]);
-        using var td3 = new Td3(env, new Td3Options { HiddenSizes = [8], BatchSize = 8, LearningStarts = 50, PolicyDelay = delay, GradientSteps = 0, TrainFrequency = TrainFrequency.Steps(1) }, seed: 5);
+        using var td3 = new Td3(env, new Td3Options { HiddenSizes = [8], BatchSize = 8, LearningStarts = 50, PolicyDelay = delay, GradientSteps = 0, TrainFreq = 1 }, seed: 5);
         td3.Learn(60);
         for (int update = 1; update <= 2 * delay; update++)
         {
