@@ -140,6 +140,29 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     /// <summary>Episodes finished so far, over all copies.</summary>
     public long NumEpisodes { get; private set; }
 
+    /// <summary>
+    /// Floating-point operations of the network products in one gradient step (2·m·k·n per matrix product,
+    /// averaged over the policy delay; element-wise work and Adam are not counted), for GFLOP/s figures.
+    /// </summary>
+    public abstract double FlopsPerUpdate { get; }
+
+    /// <summary>GFLOP/s of the network math over the time spent in <see cref="Train"/> so far.</summary>
+    public double UpdateGflops => _trainTime.Elapsed.TotalSeconds > 0 ? NumUpdates * FlopsPerUpdate / _trainTime.Elapsed.TotalSeconds / 1e9 : double.NaN;
+
+    /// <summary>2·B·Σ_l in_l·out_l: the products of one forward pass of <paramref name="network"/> on a batch of <paramref name="batchSize"/>.</summary>
+    protected static double ForwardFlops(Mlp<float> network, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Layers.Sum(l => 2.0 * batchSize * l.InputSize * l.OutputSize);
+    }
+
+    /// <summary>The first layer's share of <see cref="ForwardFlops"/> (a backward pass skips its input gradient when none is wanted).</summary>
+    protected static double FirstLayerFlops(Mlp<float> network, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return 2.0 * batchSize * network.Layers[0].InputSize * network.Layers[0].OutputSize;
+    }
+
     /// <summary>Time spent acting and stepping the env, and in <see cref="Train"/>.</summary>
     public (TimeSpan Collect, TimeSpan Train) Timing => (_collectTime.Elapsed, _trainTime.Elapsed);
 

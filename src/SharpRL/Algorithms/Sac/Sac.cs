@@ -164,6 +164,21 @@ public sealed class Sac : OffPolicyAlgorithm
     protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => _optimizers;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// π(s') forward, n target-critic forwards, n critic forwards and backwards (no input gradient), π(s) forward,
+    /// n critic forwards and backwards with ∂Q/∂a, π backward (no input gradient).
+    /// </remarks>
+    public override double FlopsPerUpdate
+    {
+        get
+        {
+            int b = Settings.BatchSize, n = Settings.NCritics;
+            double actor = ForwardFlops(Actor.Network, b), critic = ForwardFlops(Critic.Networks[0], b);
+            return (2 * actor) + (n * critic) + (n * ((3 * critic) - FirstLayerFlops(Critic.Networks[0], b))) + (n * 3 * critic) + (2 * actor) - FirstLayerFlops(Actor.Network, b);
+        }
+    }
+
+    /// <inheritdoc />
     public override IActingPolicy CreateEvaluationPolicy()
     {
         var copy = new SquashedGaussianActor<float>(ObservationSize, ActionSize, Settings.HiddenSizes, Settings.Activation, "actor.net.");

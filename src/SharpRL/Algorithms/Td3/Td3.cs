@@ -135,6 +135,23 @@ public class Td3 : OffPolicyAlgorithm
     protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => _optimizers;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// μ'(s') forward, n target-critic forwards, n critic forwards and backwards (no input gradient); every
+    /// policy_delay steps μ(s) forward, Q₁ forward, Q₁ backward with ∂Q/∂a, μ backward.
+    /// </remarks>
+    public override double FlopsPerUpdate
+    {
+        get
+        {
+            int b = Settings.BatchSize;
+            double actor = ForwardFlops(Actor.Network, b), critic = ForwardFlops(Critic.Networks[0], b);
+            double everyStep = actor + (Settings.NCritics * critic) + (Settings.NCritics * ((3 * critic) - FirstLayerFlops(Critic.Networks[0], b)));
+            double policyStep = actor + (3 * critic) + (2 * actor) - FirstLayerFlops(Actor.Network, b);
+            return everyStep + (policyStep / Settings.PolicyDelay);
+        }
+    }
+
+    /// <inheritdoc />
     public override IActingPolicy CreateEvaluationPolicy()
     {
         var copy = new DeterministicActor<float>(ObservationSize, ActionSize, Settings.HiddenSizes, Settings.Activation, "actor.mu.");

@@ -51,7 +51,7 @@ public class OffPolicyLearningTests(ITestOutputHelper output)
         agent.Learn(steps);
         using IEnv evalEnv = Gym.Make("Pendulum-v1");
         double mean = agent.Evaluate(evalEnv, 20, seed: 1000).Mean;
-        output.WriteLine($"{name}: eval mean {mean:F1} after {steps} steps in {clock.Elapsed.TotalSeconds:F1} s (collect {agent.Timing.Collect.TotalSeconds:F1} s, train {agent.Timing.Train.TotalSeconds:F1} s, {agent.NumUpdates} updates)");
+        output.WriteLine($"{name}: eval mean {mean:F1} after {steps} steps in {clock.Elapsed.TotalSeconds:F1} s (collect {agent.Timing.Collect.TotalSeconds:F1} s, train {agent.Timing.Train.TotalSeconds:F1} s, {agent.NumUpdates} updates, {agent.FlopsPerUpdate / 1e6:F0} MFLOP each, {agent.UpdateGflops:F1} GFLOP/s over the updates)");
         Assert.True(mean >= Threshold, $"{name} Pendulum-v1 mean deterministic return {mean:F1} over 20 episodes; expected ≥ {Threshold}.");
     }
 }
