@@ -79,7 +79,7 @@ public abstract partial class OffPolicyAlgorithm
     /// Restores <see cref="SaveState(LearnerState, ReplayStorage)"/>'s output after checking all of it;
     /// <paramref name="replayFile"/> supplies the buffer when it was saved to its own file.
     /// </summary>
-    /// <returns>False when the replay buffer was not saved (the resume is then not exact).</returns>
+    /// <returns>False when the replay buffer was not saved or the env's state could not be restored (the resume is then not exact).</returns>
     internal bool LoadState(CheckpointData checkpoint, SafeTensorsFile? replayFile)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
@@ -130,6 +130,7 @@ public abstract partial class OffPolicyAlgorithm
             _ => throw new CheckpointException($"{source}: {ReplayKey}.storage '{storage}' is not one of tensors, file, none."),
         };
 
+        bool envRestored;
         try
         {
             if (replay is not null)
@@ -148,7 +149,7 @@ public abstract partial class OffPolicyAlgorithm
             }
 
             LoadAlgorithmState(algorithm);
-            LoadLoopState(loop);
+            envRestored = LoadLoopState(loop);
             if (replay is null)
             {
                 Buffer.Clear();
@@ -163,7 +164,7 @@ public abstract partial class OffPolicyAlgorithm
             throw new CheckpointException($"{source}: {error.Message}", error);
         }
 
-        return replay is not null;
+        return replay is not null && envRestored;
     }
 
     private static SafeTensorsFile MatchingReplayFile(SafeTensorsFile? file, JsonObject info, string source)

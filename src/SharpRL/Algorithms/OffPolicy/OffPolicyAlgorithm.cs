@@ -345,14 +345,21 @@ public abstract partial class OffPolicyAlgorithm : ILearner
         };
         if (Env is IStatefulEnv stateful && !_needsReset)
         {
-            state["env"] = stateful.SaveState();
+            try
+            {
+                state["env"] = stateful.SaveState();
+            }
+            catch (NotSupportedException)
+            {
+                // A wrapped user env that cannot save: the resume restarts its episodes (LoadLoopState reports it).
+            }
         }
 
         return state;
     }
 
-    /// <summary>Restores what <see cref="SaveLoopState"/> wrote.</summary>
-    internal void LoadLoopState(JsonObject state)
+    /// <summary>Restores what <see cref="SaveLoopState"/> wrote; false when the env's state could not be restored (the next Learn then resets it: not exact).</summary>
+    internal bool LoadLoopState(JsonObject state)
     {
         NumTimesteps = Read<long>(state, "num_timesteps");
         NumUpdates = Read<long>(state, "num_updates");
@@ -369,15 +376,20 @@ public abstract partial class OffPolicyAlgorithm : ILearner
             _recentEpisodes.Enqueue(new EpisodeStatistics(episode![0]!.GetValue<int>(), episode[1]!.GetValue<double>(), episode[2]!.GetValue<int>()));
         }
 
-        if (!_needsReset)
+        if (_needsReset)
         {
-            if (Env is not IStatefulEnv stateful || state["env"] is not JsonNode envState)
-            {
-                throw new InvalidDataException("The checkpoint was taken mid-episode but holds no env state (or this env cannot load one); an exact resume is impossible.");
-            }
-
-            stateful.LoadState(envState);
+            return true;
         }
+
+        // An env that cannot save its state (a user env without IStatefulEnv) restarts its episodes.
+        if (Env is not IStatefulEnv stateful || state["env"] is not JsonNode envState)
+        {
+            _needsReset = true;
+            return false;
+        }
+
+        stateful.LoadState(envState);
+        return true;
     }
 
     private static T Read<T>(JsonObject state, string key)

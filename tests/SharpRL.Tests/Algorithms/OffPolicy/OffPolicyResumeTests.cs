@@ -100,6 +100,22 @@ public class OffPolicyResumeTests : IDisposable
     }
 
     [Fact]
+    public void Load_EnvWithoutState_ReportsInexactAndRestartsEpisodes()
+    {
+        // ConstantRewardEnv is not an IStatefulEnv: a mid-episode checkpoint cannot restore it.
+        using var env = new SyncVectorEnv([new ConstantRewardEnv(10_000)]);
+        using var agent = new Sac(env, new SacOptions { HiddenSizes = [8], BatchSize = 16, LearningStarts = 50 }, seed: 3);
+        agent.Learn(120);
+        OffPolicyCheckpoint.Save(agent, _directory);
+        using var env2 = new SyncVectorEnv([new ConstantRewardEnv(10_000)]);
+        using var copy = new Sac(env2, new SacOptions { HiddenSizes = [8], BatchSize = 16, LearningStarts = 50 }, seed: 3);
+        Assert.False(OffPolicyCheckpoint.Load(copy, _directory));
+        Assert.Equal(agent.Buffer.Count, copy.Buffer.Count);
+        Assert.True(copy.Learn(140));
+        Assert.Equal(140, copy.NumTimesteps);
+    }
+
+    [Fact]
     public void Load_CorruptOrForeignCheckpoint_IsRefusedBeforeTouchingTheAgent()
     {
         using SyncVectorEnv env = Pendulum();
