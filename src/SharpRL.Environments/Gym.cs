@@ -38,7 +38,7 @@ public static class Gym
         TryRegister(registry, "Pendulum-v1", () => new PendulumEnv(), 200, null);
         TryRegister(registry, "Acrobot-v1", () => new AcrobotEnv(), 500, -100.0);
 
-        // The lectures' toy problems (seed 003, seed 000). The chain truncates itself at its horizon.
+        // The lectures' toy problems (Janson, "PPO & Importance Sampling"; the lecture "NPG and PPO"). The chain truncates itself at its horizon.
         TryRegister(registry, "ChainMdp-v0", () => new ChainMdp(ToyChainStates, ToyChainHorizon, ChainStart.Fixed), null, 1.0);
         TryRegister(registry, "ChainMdpUniformStart-v0", () => new ChainMdp(ToyChainStates, ToyChainHorizon, ChainStart.Uniform), null, 1.0);
         TryRegister(registry, "TwoArmedBandit-v0", () => new TwoArmedBandit(), null, 100.0);

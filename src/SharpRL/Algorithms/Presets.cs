@@ -1,9 +1,7 @@
 using SharpRL.Algorithms.Common;
-using SharpRL.Algorithms.A2c;
-using SharpRL.Algorithms.Npg;
-using SharpRL.Algorithms.Ppo;
-using SharpRL.Algorithms.Reinforce;
-using SharpRL.Algorithms.Trpo;
+using SharpRL.Algorithms.PolicyGradient;
+using SharpRL.Algorithms.ProximalPolicy;
+using SharpRL.Algorithms.TrustRegion;
 
 namespace SharpRL.Algorithms;
 
@@ -136,7 +134,7 @@ public static class Presets
 
     private static Preset PpoMonteCarlo(string envId)
     {
-        // Seed 001's "PPO based on REINFORCE with a baseline": Â = G − V(s) (λ = 1), with rollouts long
+        // "PPO based on REINFORCE with a baseline" (Poupart, "Trust Regions, Proximal Policies"): Â = G − V(s) (λ = 1), with rollouts long
         // enough that most returns are whole-episode Monte-Carlo sums rather than bootstrapped at the cut.
         return envId switch
         {
@@ -153,12 +151,12 @@ public static class Presets
                     ClipRange = Schedule.Constant(0.2),
                 },
                 200_000,
-                "seed 001 PPO-with-REINFORCE-baseline variant (λ = 1); SharpRL-tuned"),
+                "Poupart's PPO-with-REINFORCE-baseline variant (λ = 1); SharpRL-tuned"),
             _ => WithLambdaOne(Ppo(envId)),
         };
 
         static Preset WithLambdaOne(Preset ppo)
-            => ppo with { Options = (PpoOptions)ppo.Options with { GaeLambda = 1.0 }, Source = ppo.Source + " with λ = 1 (seed 001 Monte-Carlo variant)" };
+            => ppo with { Options = (PpoOptions)ppo.Options with { GaeLambda = 1.0 }, Source = ppo.Source + " with λ = 1 (Poupart's Monte-Carlo variant)" };
     }
 
     private static Preset Reinforce(string envId) => envId switch

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using SharpRL.Common;
+using SharpRL.Algorithms.Common;
+using SharpRL.Rng;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Nn;
@@ -43,10 +44,6 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     private int _phaseEpisodes;
     private long _timestepsAtStart;
     private readonly PairedWorker? _worker;
-    private readonly Action _evenCritics;
-    private readonly Action _oddCritics;
-    private int _criticPhase;
-    private int _criticCount;
 
     /// <summary>Checks the spaces and settings and allocates the replay buffer and noise.</summary>
     protected OffPolicyAlgorithm(IVectorEnv env, OffPolicyOptions options, int seed, MetricsLogger? logger, string algorithmName)
@@ -87,8 +84,6 @@ public abstract partial class OffPolicyAlgorithm : ILearner
         _rewards = new double[n];
         _terminated = new bool[n];
         _truncated = new bool[n];
-        _evenCritics = () => RunCritics(0);
-        _oddCritics = () => RunCritics(1);
         if (options.ParallelCritics && Environment.ProcessorCount > 1)
         {
             _worker = new PairedWorker($"{algorithmName} critic");
@@ -299,8 +294,6 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     /// </summary>
     protected void ForEachCritic(int phase, int count)
     {
-        _criticPhase = phase;
-        _criticCount = count;
         if (_worker is null || count < 2)
         {
             for (int i = 0; i < count; i++)
@@ -311,7 +304,11 @@ public abstract partial class OffPolicyAlgorithm : ILearner
             return;
         }
 
-        _worker.Run(_evenCritics, _oddCritics);
+        // Static lambdas with the arguments in the state tuple: no allocation after the first call.
+        _worker.Run(
+            (Algorithm: this, Phase: phase, Count: count),
+            static s => s.Algorithm.RunCritics(s.Phase, s.Count, first: 0),
+            static s => s.Algorithm.RunCritics(s.Phase, s.Count, first: 1));
     }
 
     /// <summary>One critic's share of a phase started by <see cref="ForEachCritic"/>.</summary>
@@ -319,12 +316,14 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     {
     }
 
-    private void RunCritics(int first)
+    private bool RunCritics(int phase, int count, int first)
     {
-        for (int i = first; i < _criticCount; i += 2)
+        for (int i = first; i < count; i += 2)
         {
-            CriticWork(_criticPhase, i);
+            CriticWork(phase, i);
         }
+
+        return true;
     }
 
     /// <summary>The loop's own state for a checkpoint: counters, RNG, noise, env and the observation it acts on next.</summary>

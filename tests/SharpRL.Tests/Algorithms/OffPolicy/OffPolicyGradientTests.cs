@@ -1,5 +1,5 @@
 using SharpRL.Algorithms.OffPolicy;
-using SharpRL.Common;
+using SharpRL.Rng;
 using SharpRL.Distributions;
 using SharpRL.Nn;
 using SharpRL.Policies;

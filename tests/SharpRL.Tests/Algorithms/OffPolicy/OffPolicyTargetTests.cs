@@ -1,7 +1,7 @@
 using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Algorithms.Sac;
 using SharpRL.Algorithms.Td3;
-using SharpRL.Common;
+using SharpRL.Rng;
 using SharpRL.Envs.Vector;
 using SharpRL.Nn;
 using SharpRL.Policies;

@@ -1,6 +1,6 @@
 using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Algorithms.Td3;
-using SharpRL.Common;
+using SharpRL.Rng;
 using SharpRL.Envs.Vector;
 using SharpRL.Serialization;
 
