@@ -29,10 +29,11 @@ internal static class TrainCommand
         var parallel = new Option<bool>("--parallel") { Description = "Step env copies on worker threads (pays off for expensive envs)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
         var noReplay = new Option<bool>("--no-save-replay-buffer") { Description = "Off-policy algorithms: leave the replay buffer out of checkpoints (smaller; a resume is then not exact). Same as --set save_replay_buffer=false." };
+        var envKwargs = new Option<string[]>("--env-kwargs") { Description = "Env constructor option, key=value (repeatable), e.g. --env-kwargs ctrl_cost_weight=0.01; written into the env id as Id[key=value,...].", AllowMultipleArgumentsPerToken = true };
 
         var command = new Command("train", "Train an agent. Example: sharprl train ppo CartPole-v1")
         {
-            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, noReplay,
+            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, noReplay, envKwargs,
         };
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
@@ -40,13 +41,13 @@ internal static class TrainCommand
             var request = new TrainRequest
             {
                 Algorithm = parse.GetValue(algorithm),
-                EnvId = parse.GetValue(env),
+                EnvId = EnvsCommand.WithKwargs(parse.GetValue(env), parse.GetValue(envKwargs)),
                 Seed = parse.GetValue(seed),
                 TotalTimesteps = parse.GetValue(timesteps) ?? configFile?.TotalTimesteps,
                 NumEnvs = parse.GetValue(numEnvs),
                 Settings = [.. (parse.GetValue(set) ?? []).Select(OptionsBinder.ParseAssignment), .. parse.GetValue(noReplay) ? [new KeyValuePair<string, string>("save_replay_buffer", "false")] : Array.Empty<KeyValuePair<string, string>>()],
                 ConfigSettings = configFile?.Settings ?? [],
-                PresetEnvId = parse.GetValue(preset),
+                PresetEnvId = parse.GetValue(preset) ?? (parse.GetValue(envKwargs) is { Length: > 0 } ? parse.GetValue(env) : null),
                 OutputDirectory = parse.GetValue(output),
                 ResumeDirectory = parse.GetValue(resume),
                 SaveFrequency = parse.GetValue(saveFreq),
