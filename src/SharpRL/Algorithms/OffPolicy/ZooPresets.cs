@@ -1,0 +1,59 @@
+using SharpRL.Algorithms.Ddpg;
+using SharpRL.Algorithms.Sac;
+using SharpRL.Algorithms.Td3;
+
+namespace SharpRL.Algorithms.OffPolicy;
+
+/// <summary>
+/// rl-baselines3-zoo's tuned hyperparameters for the off-policy algorithms on the classic-control
+/// continuous tasks (hyperparams/{td3,ddpg,sac}.yml), with their step budgets.
+/// </summary>
+public static class ZooPresets
+{
+    /// <summary>TD3 on Pendulum-v1: 2e4 steps, γ 0.98, buffer 2e5, 1e4 random steps, N(0, 0.1) noise, one training phase per episode with as many steps as collected, lr 1e-3, [400, 300].</summary>
+    public static (Td3Options Options, long Timesteps) Td3Pendulum => (PendulumDeterministic(new Td3Options()), 20_000);
+
+    /// <summary>DDPG on Pendulum-v1: the same settings as TD3's.</summary>
+    public static (DdpgOptions Options, long Timesteps) DdpgPendulum => (PendulumDeterministic(new DdpgOptions()), 20_000);
+
+    /// <summary>SAC on Pendulum-v1: 2e4 steps, lr 1e-3, SAC defaults otherwise.</summary>
+    public static (SacOptions Options, long Timesteps) SacPendulum => (new SacOptions { LearningRate = 1e-3 }, 20_000);
+
+    /// <summary>TD3 on MountainCarContinuous-v0: 3e5 steps, Ornstein–Uhlenbeck noise σ 0.5, TD3 defaults otherwise.</summary>
+    public static (Td3Options Options, long Timesteps) Td3MountainCarContinuous =>
+        (new Td3Options { NoiseType = ActionNoiseKind.OrnsteinUhlenbeck, NoiseStd = 0.5 }, 300_000);
+
+    /// <summary>DDPG on MountainCarContinuous-v0: 3e5 steps, Ornstein–Uhlenbeck noise σ 0.5.</summary>
+    public static (DdpgOptions Options, long Timesteps) DdpgMountainCarContinuous =>
+        (new DdpgOptions { NoiseType = ActionNoiseKind.OrnsteinUhlenbeck, NoiseStd = 0.5 }, 300_000);
+
+    /// <summary>SAC on MountainCarContinuous-v0 (rl-zoo: 5e4 steps, lr 3e-4, buffer 5e4, batch 512, τ 0.01, γ 0.9999, 32 steps per phase, ent_coef 0.1, [64, 64]).</summary>
+    public static (SacOptions Options, long Timesteps) SacMountainCarContinuous => (new SacOptions
+    {
+        LearningRate = 3e-4,
+        BufferSize = 50_000,
+        BatchSize = 512,
+        EntCoef = "0.1",
+        TrainFreq = 32,
+        GradientSteps = 32,
+        Gamma = 0.9999,
+        Tau = 0.01,
+        LearningStarts = 0,
+        HiddenSizes = [64, 64],
+    }, 50_000);
+
+    private static T PendulumDeterministic<T>(T defaults)
+        where T : Td3Options
+        => defaults with
+        {
+            Gamma = 0.98,
+            BufferSize = 200_000,
+            LearningStarts = 10_000,
+            NoiseType = ActionNoiseKind.Normal,
+            NoiseStd = 0.1,
+            GradientSteps = -1,
+            TrainFreq = 1, TrainFreqUnit = TrainFrequencyUnit.Episode,
+            LearningRate = 1e-3,
+            HiddenSizes = [400, 300],
+        };
+}

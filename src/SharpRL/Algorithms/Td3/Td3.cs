@@ -1,0 +1,314 @@
+using SharpRL.Algorithms.OffPolicy;
+using SharpRL.Envs;
+using SharpRL.Envs.Vector;
+using SharpRL.Logging;
+using SharpRL.Nn;
+using SharpRL.Policies;
+using SharpRL.Serialization;
+using SharpRL.Spaces;
+
+namespace SharpRL.Algorithms.Td3;
+
+/// <summary>
+/// Twin Delayed DDPG (Fujimoto et al., 2018; "Lecture 8: PPO, DDPG / TD3"): DDPG plus clipped double-Q
+/// (the target takes the minimum of two critics), target-policy smoothing, and actor and target
+/// updates delayed to every <see cref="Td3Options.PolicyDelay"/>-th critic update.
+/// </summary>
+/// <remarks>
+/// Follows SB3 2.x: smoothing noise in the [−1, 1] action space and the target action clipped to
+/// [−1, 1]; critic loss Σ_i MSE(Q_i, y) (no ½); the delay counter is the global update count
+/// (<c>_n_updates % policy_delay == 0</c>, so the first actor update is the second gradient step);
+/// the actor ascends Q₁ only; actor and every critic are Polyak-averaged only on those steps.
+/// CleanRL differs in its defaults (256-256, lr 3e-4, learning_starts 25e3, noise scaled by the action range).
+/// </remarks>
+public class Td3 : OffPolicyAlgorithm
+{
+    private const int TargetPhase = 0;
+    private const int CriticPhase = 1;
+    private const int PolyakPhase = 2;
+
+    private readonly Adam<float> _actorOptimizer;
+    private readonly Adam<float>[] _criticOptimizers;
+    private readonly float[] _nextActions;
+    private readonly float[] _smoothing;
+    private readonly float[][] _targetQ;
+    private readonly float[][] _q;
+    private readonly float[][] _gradQ;
+    private readonly double[] _criticLosses;
+    private readonly float[] _y;
+    private readonly float[] _piActions;
+    private readonly float[] _qPi;
+    private readonly float[] _gradQPi;
+    private readonly float[] _gradActions;
+    private readonly KeyValuePair<string, IReadOnlyList<Parameter<float>>>[] _networks;
+    private readonly KeyValuePair<string, IOptimizer<float>>[] _optimizers;
+
+    /// <summary>Creates TD3 for <paramref name="env"/> (Box actions only).</summary>
+    public Td3(IVectorEnv env, Td3Options? options = null, int seed = 0, MetricsLogger? logger = null)
+        : this(env, options ?? new Td3Options(), seed, logger, "td3")
+    {
+    }
+
+    /// <summary>For derived algorithms (DDPG) that name themselves in error messages.</summary>
+    protected Td3(IVectorEnv env, Td3Options options, int seed, MetricsLogger? logger, string algorithmName)
+        : base(env, options, seed, logger, algorithmName)
+    {
+        Settings = options;
+        int b = options.BatchSize;
+        int d = ActionSize;
+        Actor = new DeterministicActor<float>(ObservationSize, d, options.HiddenSizes, options.Activation, "actor.mu.");
+        ActorTarget = new DeterministicActor<float>(ObservationSize, d, options.HiddenSizes, options.Activation, "actor_target.mu.");
+        Critic = new QCritic<float>(ObservationSize, d, options.HiddenSizes, options.Activation, options.NCritics, "critic.");
+        CriticTarget = new QCritic<float>(ObservationSize, d, options.HiddenSizes, options.Activation, options.NCritics, "critic_target.");
+        FanInUniformInit.Apply(Actor.Network, Random);
+        foreach (Mlp<float> q in Critic.Networks)
+        {
+            FanInUniformInit.Apply(q, Random);
+        }
+
+        TargetNetworks.CopyInto(Actor.Parameters, ActorTarget.Parameters);
+        TargetNetworks.CopyInto([.. Critic.Parameters], [.. CriticTarget.Parameters]);
+        _actorOptimizer = new Adam<float>(Actor.Parameters, options.LearningRate);
+        _criticOptimizers = [.. Enumerable.Range(0, options.NCritics).Select(i => new Adam<float>(Critic.ParametersOf(i), options.LearningRate))];
+        _nextActions = new float[b * d];
+        _smoothing = new float[b * d];
+        _targetQ = [.. Enumerable.Range(0, options.NCritics).Select(_ => new float[b])];
+        _q = [.. Enumerable.Range(0, options.NCritics).Select(_ => new float[b])];
+        _gradQ = [.. Enumerable.Range(0, options.NCritics).Select(_ => new float[b])];
+        _criticLosses = new double[options.NCritics];
+        _y = new float[b];
+        _piActions = new float[b * d];
+        _qPi = new float[b];
+        _gradQPi = new float[b];
+        _gradActions = new float[b * d];
+        _networks =
+        [
+            new("actor", Actor.Parameters),
+            new("actor_target", ActorTarget.Parameters),
+            new("critic", [.. Critic.Parameters]),
+            new("critic_target", [.. CriticTarget.Parameters]),
+        ];
+        _optimizers = [new("actor", _actorOptimizer), .. _criticOptimizers.Select((o, i) => new KeyValuePair<string, IOptimizer<float>>($"critic_{i}", o))];
+    }
+
+    /// <summary>The run layer's entry for <c>sharprl train td3</c>: defaults, rl-zoo presets, factory and policy loader.</summary>
+    public static AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<Td3Options>(
+        "td3",
+        "Twin delayed DDPG: clipped double-Q, target smoothing, delayed actor (Fujimoto et al. 2018)",
+        AlgorithmFamily.OffPolicy,
+        new Td3Options(),
+        (context, options) => new Td3(context.Own(new SyncVectorEnv(context.MakeEnv, options.NumEnvs)), options, context.Seed, context.Logger),
+        LoadActingPolicy)
+    {
+        ValidateOptions = options => options.Validate(),
+        Presets = envId => envId switch
+        {
+            "Pendulum-v1" => new Preset<Td3Options>(ZooPresets.Td3Pendulum.Options, ZooPresets.Td3Pendulum.Timesteps, "rl-zoo td3.yml Pendulum-v1"),
+            "MountainCarContinuous-v0" => new Preset<Td3Options>(ZooPresets.Td3MountainCarContinuous.Options, ZooPresets.Td3MountainCarContinuous.Timesteps, "rl-zoo td3.yml MountainCarContinuous-v0"),
+            _ => null,
+        },
+        DefaultBudget = 1_000_000,
+    };
+
+    /// <summary>Settings.</summary>
+    public Td3Options Settings { get; }
+
+    /// <summary>μ_θ.</summary>
+    public DeterministicActor<float> Actor { get; }
+
+    /// <summary>μ_θ', the Polyak-averaged target actor.</summary>
+    public DeterministicActor<float> ActorTarget { get; }
+
+    /// <summary>Q_φ1 … Q_φn.</summary>
+    public QCritic<float> Critic { get; }
+
+    /// <summary>Q_φ'1 … Q_φ'n.</summary>
+    public QCritic<float> CriticTarget { get; }
+
+    /// <summary>y of the latest <see cref="ComputeTargets"/>, one per batch row.</summary>
+    internal ReadOnlySpan<float> Targets => _y;
+
+    /// <inheritdoc />
+    protected internal override IReadOnlyList<KeyValuePair<string, IReadOnlyList<Parameter<float>>>> Networks => _networks;
+
+    /// <inheritdoc />
+    protected internal override IReadOnlyList<KeyValuePair<string, IOptimizer<float>>> Optimizers => _optimizers;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// μ'(s') forward, n target-critic forwards, n critic forwards and backwards (no input gradient); every
+    /// policy_delay steps μ(s) forward, Q₁ forward, Q₁ backward with ∂Q/∂a, μ backward.
+    /// </remarks>
+    public override double FlopsPerUpdate
+    {
+        get
+        {
+            int b = Settings.BatchSize;
+            double actor = ForwardFlops(Actor.Network, b), critic = ForwardFlops(Critic.Networks[0], b);
+            double everyStep = actor + (Settings.NCritics * critic) + (Settings.NCritics * ((3 * critic) - FirstLayerFlops(Critic.Networks[0], b)));
+            double policyStep = actor + (3 * critic) + (2 * actor) - FirstLayerFlops(Actor.Network, b);
+            return everyStep + (policyStep / Settings.PolicyDelay);
+        }
+    }
+
+    /// <inheritdoc />
+    public override IActingPolicy CreateEvaluationPolicy()
+    {
+        var copy = new DeterministicActor<float>(ObservationSize, ActionSize, Settings.HiddenSizes, Settings.Activation, "actor.mu.");
+        TargetNetworks.CopyInto(Actor.Parameters, copy.Parameters);
+        return new DeterministicActingPolicy(copy, Env.SingleObservationSpace, (Box)Env.SingleActionSpace);
+    }
+
+    /// <summary>Rebuilds the trained actor μ from a checkpoint (for <c>sharprl eval</c>).</summary>
+    public static IActingPolicy LoadActingPolicy(CheckpointData checkpoint, Td3Options options, Func<IEnv> makeEnv)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(makeEnv);
+        using IEnv env = makeEnv();
+        if (env.ActionSpace is not Box box)
+        {
+            throw new ArgumentException($"A deterministic actor acts in a Box action space; this env's is {env.ActionSpace}.", nameof(makeEnv));
+        }
+
+        var actor = new DeterministicActor<float>(env.ObservationSpace.FlatSize, box.FlatSize, options.HiddenSizes, options.Activation, "actor.mu.");
+        checkpoint.LoadParameters(actor.Parameters);
+        return new DeterministicActingPolicy(actor, env.ObservationSpace, box);
+    }
+
+    /// <inheritdoc />
+    protected internal override void Predict(ReadOnlySpan<float> observations, Span<float> actions, int batchSize, bool deterministic)
+        => Actor.Forward(observations, actions, batchSize);
+
+    /// <inheritdoc />
+    protected internal override void Train(int gradientSteps)
+    {
+        double criticLoss = 0, actorLoss = 0;
+        int actorUpdates = 0;
+        for (int step = 0; step < gradientSteps; step++)
+        {
+            NumUpdates++;
+            Buffer.Sample(Batch, Random);
+            ComputeTargets();
+            criticLoss += UpdateCritics();
+
+            // Delayed policy updates: the actor and all targets move once per PolicyDelay critic updates.
+            if (NumUpdates % Settings.PolicyDelay == 0)
+            {
+                actorLoss += UpdateActor();
+                actorUpdates++;
+                if (NumUpdates / Settings.PolicyDelay % Settings.TargetUpdateInterval == 0)
+                {
+                    UpdateTargets();
+                }
+            }
+        }
+
+        Logger.Record(MetricKeys.NUpdates, NumUpdates);
+        Logger.Record(OffPolicyMetricKeys.CriticLoss, criticLoss / gradientSteps);
+        if (actorUpdates > 0)
+        {
+            Logger.Record(OffPolicyMetricKeys.ActorLoss, actorLoss / actorUpdates);
+        }
+    }
+
+    /// <summary>
+    /// ã = clip(μ'(s') + clip(N(0, σ̃²), −c, c), −1, 1);  y = r + γ (1 − d) min_i Q'_i(s', ã).
+    /// </summary>
+    internal void ComputeTargets()
+    {
+        int b = Batch.Size;
+        ActorTarget.Forward(Batch.NextObservations, _nextActions, b);
+        if (Settings.TargetPolicyNoise > 0)
+        {
+            StandardNormal.Fill<float>(_smoothing, Random);
+            float sigma = (float)Settings.TargetPolicyNoise, clip = (float)Settings.TargetNoiseClip;
+            for (int k = 0; k < _nextActions.Length; k++)
+            {
+                _nextActions[k] = Math.Clamp(_nextActions[k] + Math.Clamp(sigma * _smoothing[k], -clip, clip), -1f, 1f);
+            }
+        }
+
+        ForEachCritic(TargetPhase, Settings.NCritics);
+        float gamma = (float)Settings.Gamma;
+        for (int r = 0; r < b; r++)
+        {
+            float minQ = _targetQ[0][r];
+            for (int i = 1; i < _targetQ.Length; i++)
+            {
+                minQ = Math.Min(minQ, _targetQ[i][r]);
+            }
+
+            // d is terminated only: a time-limit cut still bootstraps from the stored final observation.
+            _y[r] = Batch.Rewards[r] + (gamma * (1f - Batch.Terminated[r]) * minQ);
+        }
+    }
+
+    /// <summary>L_Q = Σ_i mean_b (Q_i(s, a) − y)², one Adam step per critic; returns L_Q.</summary>
+    internal double UpdateCritics()
+    {
+        ForEachCritic(CriticPhase, Settings.NCritics);
+        return _criticLosses.Sum();
+    }
+
+    /// <summary>L_μ = −mean_b Q₁(s, μ(s)); ∇_θ L_μ = −(1/B) Σ_b ∂Q₁/∂a · ∂μ/∂θ, one Adam step; returns L_μ.</summary>
+    internal double UpdateActor()
+    {
+        int b = Batch.Size;
+        _actorOptimizer.ZeroGradient();
+        Actor.Forward(Batch.Observations, _piActions, b);
+        Critic.Forward(0, Batch.Observations, _piActions, _qPi, b);
+        Array.Fill(_gradQPi, -1f / b);
+
+        // The critic's parameter gradients from this pass are discarded: each critic clears them before its own update.
+        Critic.Backward(0, _gradQPi, _gradActions, b);
+        Actor.Backward(_gradActions, [], b);
+        _actorOptimizer.Step();
+        double sum = 0;
+        for (int r = 0; r < b; r++)
+        {
+            sum += _qPi[r];
+        }
+
+        return -sum / b;
+    }
+
+    /// <summary>θ' ← (1 − τ) θ' + τ θ for the actor and every critic.</summary>
+    internal void UpdateTargets()
+    {
+        ForEachCritic(PolyakPhase, Settings.NCritics);
+        TargetNetworks.Polyak(Actor.Parameters, ActorTarget.Parameters, Settings.Tau);
+    }
+
+    /// <inheritdoc />
+    protected override void CriticWork(int phase, int critic)
+    {
+        int b = Batch.Size;
+        switch (phase)
+        {
+            case TargetPhase:
+                CriticTarget.Forward(critic, Batch.NextObservations, _nextActions, _targetQ[critic], b);
+                break;
+            case CriticPhase:
+                // ∂/∂Q_i mean (Q_i − y)² = 2 (Q_i − y) / B
+                Critic.Forward(critic, Batch.Observations, Batch.Actions, _q[critic], b);
+                double loss = 0;
+                float[] q = _q[critic], gradQ = _gradQ[critic];
+                for (int r = 0; r < b; r++)
+                {
+                    float delta = q[r] - _y[r];
+                    loss += delta * delta;
+                    gradQ[r] = 2f * delta / b;
+                }
+
+                _criticLosses[critic] = loss / b;
+                _criticOptimizers[critic].ZeroGradient();
+                Critic.Backward(critic, gradQ, [], b);
+                _criticOptimizers[critic].Step();
+                break;
+            case PolyakPhase:
+                TargetNetworks.Polyak(Critic.ParametersOf(critic), CriticTarget.ParametersOf(critic), Settings.Tau);
+                break;
+        }
+    }
+}
