@@ -5,7 +5,7 @@ namespace SharpRL.Benchmarks;
 
 /// <summary>
 /// The three products of a float32 linear layer (W stored [in × out]) at the shapes of
-/// <see cref="SharpRL.Diagnostics.KernelBenchmark"/>. Each product costs 2·batch·in·out flops, so
+/// SharpRL.Experiments.KernelBenchmark (<c>sharprl bench kernels</c>). Each product costs 2·batch·in·out flops, so
 /// GFLOP/s = 2·batch·in·out / mean time in ns (ForwardBackward: three times that).
 /// Run: <c>dotnet run -c Release --project benchmarks/SharpRL.Benchmarks -- --filter *GemmBenchmarks* --job short</c>.
 /// </summary>

@@ -1,4 +1,5 @@
 // A custom env in a few lines, checked, registered, and learned by PPO in seconds.
+using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.Ppo;
 using SharpRL.Environments;
 using SharpRL.Envs;

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SharpRL.Environments;
-using SharpRL.Diagnostics;
-using SharpRL.Envs.Vector;
-using SharpRL.Training;
+using SharpRL.Experiments;
 
 namespace SharpRL.Cli;
 
@@ -68,8 +66,7 @@ internal static class BenchCommand
             TrainingBenchmark.Result r = TrainingBenchmark.Run(parse.GetValue(algorithm)!, parse.GetValue(env)!, parse.GetValue(timesteps), Gym.Registry);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Algorithm} on {r.EnvId}: {r.Timesteps:N0} steps in {r.Total.TotalSeconds:F3} s ({r.Timesteps / r.Total.TotalSeconds:N0} steps/s); recent mean return {r.RecentMeanReturn:F1}"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  rollout {r.Timing.Rollout.TotalSeconds:F3} s | advantages {r.Timing.Advantages.TotalSeconds:F3} s | update {r.Timing.Update.TotalSeconds:F3} s | logging {r.Timing.Logging.TotalSeconds:F3} s"));
+            output.WriteLine("  " + string.Join(" | ", r.Timing.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.TotalSeconds:F3} s"))));
             return 0;
         }));
         bench.Add(train);

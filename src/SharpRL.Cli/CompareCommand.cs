@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SharpRL.Algorithms;
 using SharpRL.Environments;
-using SharpRL.Training;
+using SharpRL.Experiments;
 
 namespace SharpRL.Cli;
 
@@ -66,5 +66,5 @@ internal static class CompareCommand
 
     // Every run gets the same budget so the curves share an x axis; the largest tuned budget lets each preset finish.
     private static long DefaultBudget(IEnumerable<string> algorithms, string envId) =>
-        algorithms.Where(AlgorithmRegistry.Contains).Select(a => Presets.For(a, envId).TotalTimesteps).DefaultIfEmpty(100_000).Max();
+        algorithms.Where(AlgorithmRegistry.Contains).Select(a => AlgorithmRegistry.Get(a).GetPreset(envId).TotalTimesteps).DefaultIfEmpty(100_000).Max();
 }

@@ -57,8 +57,7 @@ internal static class EnvsCommand
         NumpyGenerator actionRandom = NumpyGenerator.Create(seed);
         var observation = new float[env.ObservationSpace.FlatSize];
         var next = new float[observation.Length];
-        var policyInput = new float[observation.Length];
-        var policyAction = new float[trained?.Policy.ActionSize ?? 0];
+        var policyRandom = new Random(seed);
         var action = new float[env.ActionSpace.FlatSize];
         env.Reset(observation, seed);
         var line = new StringBuilder();
@@ -70,17 +69,7 @@ internal static class EnvsCommand
             }
             else
             {
-                if (trained.NormalizeObservation is { } normalize)
-                {
-                    normalize(observation, policyInput);
-                }
-                else
-                {
-                    observation.CopyTo(policyInput, 0);
-                }
-
-                trained.Policy.Predict(policyInput, 1, policyAction, deterministic: true);
-                trained.Policy.ToEnvActions(policyAction, action, 1);
+                trained.Policy.Act(observation, action, deterministic: true, policyRandom);
             }
 
             StepResult result = env.Step(action, next);

@@ -27,7 +27,7 @@ internal static class EvalCommand
 
             using IEnv env = Gym.Registry.Make(loaded.Run.EnvId);
             bool deterministic = !parse.GetValue(stochastic);
-            EvaluationResult result = Evaluation.Evaluate(loaded.Policy, env, count, deterministic, parse.GetValue(seed), loaded.NormalizeObservation);
+            EvaluationResult result = Evaluation.Evaluate(loaded.Policy, env, count, deterministic, parse.GetValue(seed));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{loaded.Run.Algorithm} on {loaded.Run.EnvId} ({(deterministic ? "deterministic" : "stochastic")}, {count} episode{(count == 1 ? "" : "s")}): mean return {result.Mean:F2} ± {result.Std:F2}, mean length {result.Lengths.Average():F1}"));
             return 0;

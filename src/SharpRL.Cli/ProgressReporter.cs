@@ -1,5 +1,5 @@
 using System.Globalization;
-using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms;
 using SharpRL.Training;
 using Spectre.Console;
 
@@ -27,7 +27,7 @@ internal static class ProgressReporter
                 task.Value = run.Agent.NumTimesteps;
                 var started = DateTime.UtcNow;
                 long startSteps = run.Agent.NumTimesteps;
-                void Report(OnPolicyAlgorithm agent)
+                void Report(ILearner agent)
                 {
                     double seconds = (DateTime.UtcNow - started).TotalSeconds;
                     double fps = seconds > 0 ? (agent.NumTimesteps - startSteps) / seconds : 0;

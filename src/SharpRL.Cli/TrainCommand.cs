@@ -23,12 +23,15 @@ internal static class TrainCommand
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<algorithm>_<env>_s<seed>, numbered if taken)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its latest checkpoint." };
         var saveFreq = new Option<long?>("--save-freq") { Description = "Write a checkpoint every N env steps (default: only at the end)." };
+        var evalFreq = new Option<long?>("--eval-freq") { Description = "Evaluate the policy every N steps (deterministic, on a fresh env copy), log evaluations.csv and keep the best as best_model." };
+        var evalEpisodes = new Option<int?>("--eval-episodes") { Description = $"Episodes per evaluation (default {RunConfig.DefaultEvalEpisodes})." };
+        var stopAtReward = new Option<double?>("--stop-at-reward") { Description = "Stop training once an evaluation's mean return reaches this (needs --eval-freq)." };
         var parallel = new Option<bool>("--parallel") { Description = "Step env copies on worker threads (pays off for expensive envs)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
 
         var command = new Command("train", "Train an agent. Example: sharprl train ppo CartPole-v1")
         {
-            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, parallel, quiet,
+            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, evalFreq, evalEpisodes, stopAtReward, parallel, quiet,
         };
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
@@ -47,6 +50,9 @@ internal static class TrainCommand
                 ResumeDirectory = parse.GetValue(resume),
                 SaveFrequency = parse.GetValue(saveFreq),
                 Parallel = parse.GetValue(parallel),
+                EvalFrequency = parse.GetValue(evalFreq),
+                EvalEpisodes = parse.GetValue(evalEpisodes),
+                StopAtReward = parse.GetValue(stopAtReward),
             };
             return Train(stdout, request, parse.GetValue(quiet));
         }));
@@ -61,6 +67,11 @@ internal static class TrainCommand
         foreach ((string key, string value) in OptionsBinder.Describe(run.Options))
         {
             output.WriteLine($"  {key} = {value}");
+        }
+
+        foreach (string notice in run.ResumeNotices)
+        {
+            output.WriteLine($"note: {notice}");
         }
 
         if (run.ResumeWarning is { } warning)
@@ -101,10 +112,14 @@ internal static class TrainCommand
             return 130;
         }
 
+        if (run.StopReason is { } reason)
+        {
+            output.WriteLine($"Stopped early: {reason}.");
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Done: {summary.Timesteps:N0} steps in {summary.Elapsed.TotalSeconds:F2} s ({summary.StepsPerSecond:N0} steps/s), recent mean return {summary.RecentMeanReturn:F1}. Model: {summary.ModelPath}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Time: rollout {summary.Timing.Rollout.TotalSeconds:F2} s, advantages {summary.Timing.Advantages.TotalSeconds:F2} s, update {summary.Timing.Update.TotalSeconds:F2} s, logging {summary.Timing.Logging.TotalSeconds:F2} s"));
+        output.WriteLine("Time: " + string.Join(", ", summary.Timing.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.TotalSeconds:F2} s"))));
         return 0;
     }
 }

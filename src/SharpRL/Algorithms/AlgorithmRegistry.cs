@@ -4,47 +4,102 @@ using SharpRL.Logging;
 
 namespace SharpRL.Algorithms;
 
-/// <summary>The on-policy algorithms by CLI name, with their option types.</summary>
+/// <summary>
+/// Every algorithm the run layer and the CLI can train, by name: the built-in ones below, plus any a
+/// program adds with <see cref="Register"/>. See docs/run-layer.md for how an algorithm plugs in.
+/// </summary>
 public static class AlgorithmRegistry
 {
-    private static readonly Dictionary<string, Entry> Entries = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Lock Gate = new();
+
+    // One line per algorithm. Off-policy and learning-from-data algorithms add their descriptor here too.
+    private static readonly List<AlgorithmDescriptor> Entries =
+    [
+        OnPolicyDescriptor.Create("ppo", "Proximal Policy Optimization with the clipped surrogate (Schulman et al. 2017)", new Ppo.PpoOptions(), (env, options, seed, logger) => new Ppo.Ppo(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("ppo-kl", "PPO with the adaptive KL penalty instead of the clip (Schulman et al. 2017, section 4)", new Ppo.PpoKlOptions(), (env, options, seed, logger) => new Ppo.PpoKl(env, options, seed, logger)),
+
+        // The lecture's "PPO based on REINFORCE with a baseline": the same PPO with λ = 1, so Â = G − V(s).
+        OnPolicyDescriptor.Create("ppo-mc", "PPO with Monte-Carlo advantages (λ = 1): PPO on REINFORCE with a baseline", new Ppo.PpoOptions { GaeLambda = 1.0 }, (env, options, seed, logger) => new Ppo.Ppo(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("reinforce", "REINFORCE with a learned baseline (Williams 1992)", new Reinforce.ReinforceOptions(), (env, options, seed, logger) => new Reinforce.Reinforce(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("a2c", "Advantage actor-critic, synchronous (Mnih et al. 2016)", new A2c.A2cOptions(), (env, options, seed, logger) => new A2c.A2c(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("npg", "Natural policy gradient (Kakade 2001) with a fixed KL step", new Npg.NpgOptions(), (env, options, seed, logger) => new Npg.Npg(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("trpo", "Trust region policy optimization (Schulman et al. 2015)", new Trpo.TrpoOptions(), (env, options, seed, logger) => new Trpo.Trpo(env, options, seed, logger)),
+    ];
+
+    /// <summary>Known algorithm names, in registration order.</summary>
+    public static IReadOnlyList<string> Names
     {
-        ["ppo"] = new(new Ppo.PpoOptions(), (env, options, seed, logger) => new Ppo.Ppo(env, (Ppo.PpoOptions)options, seed, logger)),
-        ["ppo-kl"] = new(new Ppo.PpoKlOptions(), (env, options, seed, logger) => new Ppo.PpoKl(env, (Ppo.PpoKlOptions)options, seed, logger)),
-
-        // Seed 001's "PPO based on REINFORCE with a baseline": the same PPO with λ = 1, so Â = G − V(s).
-        ["ppo-mc"] = new(new Ppo.PpoOptions { GaeLambda = 1.0 }, (env, options, seed, logger) => new Ppo.Ppo(env, (Ppo.PpoOptions)options, seed, logger)),
-        ["reinforce"] = new(new Reinforce.ReinforceOptions(), (env, options, seed, logger) => new Reinforce.Reinforce(env, (Reinforce.ReinforceOptions)options, seed, logger)),
-        ["a2c"] = new(new A2c.A2cOptions(), (env, options, seed, logger) => new A2c.A2c(env, (A2c.A2cOptions)options, seed, logger)),
-        ["npg"] = new(new Npg.NpgOptions(), (env, options, seed, logger) => new Npg.Npg(env, (Npg.NpgOptions)options, seed, logger)),
-        ["trpo"] = new(new Trpo.TrpoOptions(), (env, options, seed, logger) => new Trpo.Trpo(env, (Trpo.TrpoOptions)options, seed, logger)),
-    };
-
-    /// <summary>Known algorithm names.</summary>
-    public static IReadOnlyList<string> Names => [.. Entries.Keys];
-
-    /// <summary>The algorithm's default options (the type --set keys are checked against).</summary>
-    public static OnPolicyOptions DefaultOptions(string name) => Find(name).Defaults;
-
-    /// <summary>Creates the named algorithm.</summary>
-    public static OnPolicyAlgorithm Create(string name, IVectorEnv env, OnPolicyOptions options, int seed, MetricsLogger? logger = null)
-    {
-        Entry entry = Find(name);
-        if (options.GetType() != entry.Defaults.GetType())
+        get
         {
-            throw new ArgumentException($"Options of type {options.GetType().Name} do not fit algorithm '{name}'; expected {entry.Defaults.GetType().Name}.", nameof(options));
+            lock (Gate)
+            {
+                return [.. Entries.Select(e => e.Name)];
+            }
         }
-
-        return entry.Create(env, options, seed, logger);
     }
 
-    /// <summary>Whether <paramref name="name"/> is a known algorithm.</summary>
-    public static bool Contains(string name) => Entries.ContainsKey(name);
+    /// <summary>Every registered descriptor, in registration order.</summary>
+    public static IReadOnlyList<AlgorithmDescriptor> All
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. Entries];
+            }
+        }
+    }
 
-    private static Entry Find(string name) =>
-        Entries.TryGetValue(name, out Entry? entry)
-            ? entry
-            : throw new ArgumentException($"Unknown algorithm '{name}'; expected one of: {string.Join(", ", Entries.Keys)}.", nameof(name));
+    /// <summary>Whether <paramref name="name"/> is a known algorithm (case-insensitive).</summary>
+    public static bool Contains(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return TryGet(name) is not null;
+    }
 
-    private sealed record Entry(OnPolicyOptions Defaults, Func<IVectorEnv, OnPolicyOptions, int, MetricsLogger?, OnPolicyAlgorithm> Create);
+    /// <summary>The descriptor of <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    public static AlgorithmDescriptor Get(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return TryGet(name) ?? throw new ArgumentException($"Unknown algorithm '{name}'; expected one of: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    /// <summary>Adds an algorithm (e.g. one a program defines) so that runs, checkpoints and evaluation know it.</summary>
+    /// <exception cref="ArgumentException">The name is taken.</exception>
+    public static void Register(AlgorithmDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        lock (Gate)
+        {
+            if (Entries.Any(e => e.Name.Equals(descriptor.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new ArgumentException($"An algorithm named '{descriptor.Name}' is already registered.", nameof(descriptor));
+            }
+
+            Entries.Add(descriptor);
+        }
+    }
+
+    /// <summary>The default options of an on-policy algorithm (a shortcut; any family: <see cref="Get"/>(name).<see cref="AlgorithmDescriptor.DefaultOptions"/>).</summary>
+    public static OnPolicyOptions DefaultOptions(string name) =>
+        Get(name).DefaultOptions as OnPolicyOptions
+        ?? throw new ArgumentException($"'{name}' is not an on-policy algorithm; use AlgorithmRegistry.Get(\"{name}\").DefaultOptions.", nameof(name));
+
+    /// <summary>Creates an on-policy algorithm on a vector env the caller owns (a shortcut for programs and tests; the run layer uses <see cref="AlgorithmDescriptor.Create"/>).</summary>
+    public static OnPolicyAlgorithm Create(string name, IVectorEnv env, OnPolicyOptions options, int seed, MetricsLogger? logger = null)
+    {
+        AlgorithmDescriptor descriptor = Get(name);
+        return descriptor is IOnPolicyDescriptor onPolicy
+            ? onPolicy.CreateOnVectorEnv(env, options, seed, logger)
+            : throw new ArgumentException($"'{name}' is not an on-policy algorithm; build it through AlgorithmRegistry.Get(\"{name}\").Create.", nameof(name));
+    }
+
+    private static AlgorithmDescriptor? TryGet(string name)
+    {
+        lock (Gate)
+        {
+            return Entries.FirstOrDefault(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        }
+    }
 }

@@ -13,6 +13,13 @@ namespace SharpRL.Algorithms;
 /// <param name="Source">Where the numbers come from.</param>
 public sealed record Preset(OnPolicyOptions Options, long TotalTimesteps, string Source);
 
+/// <summary>A tuned starting point of any algorithm family: options plus the budget they were tuned for.</summary>
+/// <typeparam name="TOptions">The algorithm's options record.</typeparam>
+/// <param name="Options">Hyperparameters.</param>
+/// <param name="TotalTimesteps">Budget (rl-zoo's n_timesteps), in the algorithm's progress unit.</param>
+/// <param name="Source">Where the numbers come from.</param>
+public sealed record Preset<TOptions>(TOptions Options, long TotalTimesteps, string Source);
+
 /// <summary>
 /// Hyperparameter presets per algorithm and built-in env: rl-baselines3-zoo's values where they
 /// exist, so results and intuition carry over from SB3. Unknown pairs fall back to the algorithm's defaults.
@@ -22,7 +29,7 @@ public static class Presets
     /// <summary>Algorithm names the presets know.</summary>
     public static IReadOnlyList<string> Algorithms => AlgorithmRegistry.Names;
 
-    /// <summary>The preset for <paramref name="algorithm"/> on <paramref name="envId"/>.</summary>
+    /// <summary>The preset of an on-policy <paramref name="algorithm"/> on <paramref name="envId"/> (other families: <see cref="AlgorithmDescriptor.GetPreset"/>).</summary>
     public static Preset For(string algorithm, string envId)
     {
         ArgumentNullException.ThrowIfNull(algorithm);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SharpRL.Serialization;
+using SharpRL.IO;
 
 namespace SharpRL.Logging;
 

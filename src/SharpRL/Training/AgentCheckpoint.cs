@@ -1,201 +1,73 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using SharpRL.Algorithms;
 using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
-using SharpRL.Envs.Vector;
-using SharpRL.Nn;
-using SharpRL.Policies;
 using SharpRL.Serialization;
 
 namespace SharpRL.Training;
 
 /// <summary>A policy restored from a checkpoint, ready to act.</summary>
-/// <param name="Policy">The networks with their trained weights.</param>
+/// <param name="Policy">The trained policy, acting in the raw env (any normalisation of training applied inside, frozen).</param>
 /// <param name="Run">The run configuration it was trained with.</param>
-/// <param name="NormalizeObservation">The frozen observation normaliser of training, or null.</param>
-public sealed record LoadedPolicy(ActorCriticPolicy Policy, RunConfig Run, ObservationTransform? NormalizeObservation);
+public sealed record LoadedPolicy(IActingPolicy Policy, RunConfig Run);
 
 /// <summary>
-/// Saves and restores everything an on-policy run needs to continue exactly: weights, optimizer
-/// moments, counters, the generator state, the observations the next rollout starts from, the
-/// recent-episode window and the vector env's complete state (on top of <see cref="Checkpoint"/>'s
-/// crash-safe file pair).
+/// Writes and reads the checkpoints of a run, for any <see cref="ILearner"/>: the learner's own state
+/// (<see cref="ILearner.SaveState"/>) plus the run's configuration under the extra key <c>"run"</c>, as
+/// one crash-safe <see cref="Checkpoint"/> file pair.
 /// </summary>
-/// <remarks>
-/// <para>
-/// The env's state (<see cref="IStatefulEnv.SaveState"/>: every copy's physics, generator and time
-/// limit, the per-copy episode accumulators, and the normalisers' running statistics and discounted
-/// returns) is kept in the sidecar's extra JSON under <c>"env_state"</c>. It is the one source of
-/// truth for resuming: <see cref="Load"/> restores the normalisers from it. The observation
-/// normaliser's statistics are also written as the F64 tensors <c>normalize.obs.mean/var/count</c>,
-/// an export for evaluation (<see cref="LoadPolicy"/>, or a Python script reading the
-/// safetensors file) that <see cref="Load"/> does not read when the env state is present.
-/// </para>
-/// <para>
-/// An env that cannot save its state (a user env that does not implement <see cref="IStatefulEnv"/>)
-/// can still be trained and checkpointed: the checkpoint then records why under
-/// <c>"env_state_unavailable"</c> and keeps the normalisers' statistics as tensors
-/// (<c>normalize.obs.*</c>, <c>normalize.reward.*</c>). Loading such a checkpoint restores the
-/// networks, optimizer, counters, generator and statistics, and resets the env (with the run's seed)
-/// before the next rollout: training continues, but not exactly as the uninterrupted run would have
-/// (<see cref="Load"/> returns false).
-/// </para>
-/// </remarks>
 public static class AgentCheckpoint
 {
-    private const string PolicyPrefix = "policy.";
-    private const string ObservationStatisticsPrefix = "normalize.obs.";
-    private const string RewardStatisticsPrefix = "normalize.reward.";
-    private const string EnvStateKey = "env_state";
-    private const string AlgorithmStateKey = "algorithm_state";
+    /// <summary>Extra key of the run configuration.</summary>
+    public const string RunKey = "run";
 
-    private const string EnvStateUnavailableKey = "env_state_unavailable";
-
-    /// <summary>Writes <paramref name="agent"/>'s state as checkpoint <paramref name="name"/> in <paramref name="directory"/>.</summary>
-    public static void Save(OnPolicyAlgorithm agent, string directory, string name, RunConfig run)
+    /// <summary>Writes <paramref name="learner"/>'s state as checkpoint <paramref name="name"/> in <paramref name="directory"/>.</summary>
+    /// <param name="learner">The learner.</param>
+    /// <param name="directory">The run folder.</param>
+    /// <param name="name">The checkpoint's file-name stem.</param>
+    /// <param name="run">The run's configuration, kept with the checkpoint.</param>
+    /// <param name="runState">Extra entries of the run layer (evaluation bookkeeping), written after the learner's.</param>
+    public static void Save(ILearner learner, string directory, string name, RunConfig run, JsonObject? runState = null)
     {
-        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(run);
-        var tensors = new List<SafeTensor>();
-        tensors.AddRange(agent.Policy.Parameters.Select(p => SafeTensor.FromParameter(p, PolicyPrefix)));
-        var counters = new Dictionary<string, long>
+        var state = new LearnerState { Extra = new JsonObject { [RunKey] = run.ToJsonObject() } };
+        learner.SaveState(state);
+        if (runState is not null)
         {
-            ["num_timesteps"] = agent.NumTimesteps,
-            ["iterations"] = agent.Iterations,
-            ["num_updates"] = agent.NumUpdates,
-        };
-        foreach ((string optimizerName, IOptimizer<float> optimizer) in agent.Optimizers)
-        {
-            OptimizerState<float> state = optimizer.SaveState();
-            counters[$"optimizer.{optimizerName}.steps"] = state.StepCount;
-            foreach ((string buffer, float[][] perParameter) in state.Buffers)
+            foreach ((string key, JsonNode? value) in runState)
             {
-                for (int i = 0; i < perParameter.Length; i++)
-                {
-                    tensors.Add(SafeTensor.Create<float>($"optimizer.{optimizerName}.{buffer}.{i}", perParameter[i], perParameter[i].Length));
-                }
+                state.Extra[key] = value?.DeepClone();
             }
-        }
-
-        (JsonNode? envState, string? envStateUnavailable) = SaveEnvState(agent.Env);
-        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
-        {
-            AddStatistics(tensors, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
-        }
-
-        // With the env state these statistics live there; without it they must be kept here.
-        if (envState is null && VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
-        {
-            AddStatistics(tensors, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
-        }
-
-        tensors.Add(SafeTensor.Create<float>("rollout.current_observations", agent.CurrentObservations, agent.CurrentObservations.Length));
-        var episodes = new JsonArray();
-        foreach (EpisodeStatistics e in agent.RecentEpisodes)
-        {
-            episodes.Add(new JsonArray(e.EnvIndex, e.Return, e.Length));
-        }
-
-        var extra = new JsonObject
-        {
-            ["run"] = run.ToJsonObject(),
-            ["rng_state"] = agent.Random.SaveState(),
-            ["needs_reset"] = agent.NeedsReset,
-            ["recent_episodes"] = episodes,
-        };
-        extra[AlgorithmStateKey] = agent.SaveAlgorithmState();
-        if (envState is not null)
-        {
-            extra[EnvStateKey] = envState;
-        }
-        else
-        {
-            extra[EnvStateUnavailableKey] = envStateUnavailable;
         }
 
         var data = new CheckpointData
         {
             Algorithm = run.Algorithm,
             Options = (JsonObject)run.Options.DeepClone(),
-            ObservationSpace = agent.Policy.ObservationSpace.ToString(),
-            ActionSpace = agent.Policy.ActionSpace.ToString(),
-            Counters = counters,
-            Tensors = tensors,
-            Extra = extra,
+            ObservationSpace = state.ObservationSpace,
+            ActionSpace = state.ActionSpace,
+            Counters = state.Counters,
+            Tensors = state.Tensors,
+            Extra = state.Extra,
         };
         Checkpoint.Save(directory, data, name);
     }
 
     /// <summary>
-    /// Restores a checkpoint into an agent built with the same algorithm, options, spaces and env
+    /// Restores a checkpoint into a learner built with the same algorithm, options, spaces and env
     /// (anything else is refused with a <see cref="CheckpointException"/> saying what differs).
     /// </summary>
-    /// <returns>
-    /// True when the env's state was restored too, so training continues exactly as the
-    /// uninterrupted run would have; false when the checkpoint holds no env state and the env will
-    /// be reset before the next rollout (see the remarks of <see cref="AgentCheckpoint"/>).
-    /// </returns>
-    public static bool Load(OnPolicyAlgorithm agent, string directory, string name, string algorithm)
+    /// <returns>True when training continues exactly as the uninterrupted run would have (see <see cref="ILearner.LoadState"/>).</returns>
+    public static bool Load(ILearner learner, string directory, string name, string algorithm) =>
+        Load(learner, Checkpoint.Load(directory, algorithm, name));
+
+    /// <summary>Restores an already loaded checkpoint into <paramref name="learner"/>.</summary>
+    public static bool Load(ILearner learner, CheckpointData data)
     {
-        ArgumentNullException.ThrowIfNull(agent);
-        CheckpointData data = Checkpoint.Load(directory, algorithm, name);
-        RequireSpaces(data, agent.Policy.ObservationSpace.ToString(), agent.Policy.ActionSpace.ToString());
-        data.LoadParameters(agent.Policy.Parameters, PolicyPrefix);
-        foreach ((string optimizerName, IOptimizer<float> optimizer) in agent.Optimizers)
-        {
-            OptimizerState<float> current = optimizer.SaveState();
-            var buffers = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-            foreach ((string buffer, float[][] perParameter) in current.Buffers)
-            {
-                buffers[buffer] = [.. perParameter.Select((p, i) =>
-                {
-                    float[] values = new float[p.Length];
-                    data.CopyTensorTo<float>($"optimizer.{optimizerName}.{buffer}.{i}", values, [p.Length]);
-                    return values;
-                })];
-            }
-
-            optimizer.LoadState(new OptimizerState<float>(data.GetCounter($"optimizer.{optimizerName}.steps"), buffers));
-        }
-
-        JsonObject? envState = data.Extra[EnvStateKey] as JsonObject;
-        bool exact = envState is not null;
-        if (envState is not null)
-        {
-            LoadEnvState(data, agent.Env, envState);
-        }
-        else
-        {
-            if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } observationNormalizer)
-            {
-                LoadStatistics(data, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
-            }
-
-            if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(agent.Env) is { } rewardNormalizer)
-            {
-                LoadStatistics(data, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
-            }
-        }
-
-        data.CopyTensorTo<float>("rollout.current_observations", agent.CurrentObservations, [agent.CurrentObservations.Length]);
-        agent.RestoreCounters(data.GetCounter("num_timesteps"), (int)data.GetCounter("iterations"), data.GetCounter("num_updates"));
-        agent.Random.RestoreState(ReadExtra(data, "rng_state").GetValue<string>());
-        if (data.Extra[AlgorithmStateKey] is JsonObject algorithmState)
-        {
-            agent.LoadAlgorithmState(algorithmState);
-        }
-
-        // Without the env's state the saved observations belong to episodes this env is not in: restart them.
-        agent.NeedsReset = !exact || ReadExtra(data, "needs_reset").GetValue<bool>();
-        agent.RecentEpisodes.Clear();
-        foreach (JsonNode? e in ReadExtra(data, "recent_episodes").AsArray())
-        {
-            JsonArray row = e!.AsArray();
-            agent.RecentEpisodes.Enqueue(new EpisodeStatistics(row[0]!.GetValue<int>(), row[1]!.GetValue<double>(), row[2]!.GetValue<int>()));
-        }
-
-        return exact;
+        ArgumentNullException.ThrowIfNull(learner);
+        ArgumentNullException.ThrowIfNull(data);
+        return learner.LoadState(data);
     }
 
     /// <summary>
@@ -232,93 +104,17 @@ public static class AgentCheckpoint
         return (directory, stem);
     }
 
-    /// <summary>Rebuilds the policy (and its frozen observation normaliser) from a checkpoint, for evaluation.</summary>
+    /// <summary>Rebuilds the trained policy from a checkpoint, for evaluation, through its algorithm's descriptor.</summary>
     public static LoadedPolicy LoadPolicy((string Directory, string Name) checkpoint, EnvRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
         CheckpointData data = Checkpoint.Load(checkpoint.Directory, expectedAlgorithm: null, checkpoint.Name);
-        RunConfig run = RunConfig.FromJson(ReadExtra(data, "run").ToJsonString(), Checkpoint.MetadataPath(checkpoint.Directory, checkpoint.Name));
-        OnPolicyOptions options = OptionsBinder.FromJson(AlgorithmRegistry.DefaultOptions(run.Algorithm), run.Options);
-        // The policy saw the spaces of the training env stack (normalised observations are Box(±clip)):
-        // rebuild one copy of that stack to get them.
-        using IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(run.EnvId), options with { NumEnvs = 1 }, parallel: false);
-        var policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, options.Policy, new Random(0));
-        RequireSpaces(data, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
-        data.LoadParameters(policy.Parameters, PolicyPrefix);
-        ObservationTransform? normalize = null;
-        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(env) is { } normalizer)
-        {
-            var statistics = new RunningMeanStd(normalizer.ObservationStatistics.Size) { Frozen = true };
-            LoadStatistics(data, ObservationStatisticsPrefix, statistics);
-            double clip = normalizer.Clip, epsilon = normalizer.Epsilon;
-            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip, epsilon);
-        }
-
-        return new LoadedPolicy(policy, run, normalize);
+        string source = Checkpoint.MetadataPath(checkpoint.Directory, checkpoint.Name);
+        JsonNode runNode = data.Extra[RunKey] ?? throw new CheckpointException($"Checkpoint {source} lacks '{RunKey}'; it was not written by a training run of this version.");
+        RunConfig run = RunConfig.FromJson(runNode.ToJsonString(), source);
+        AlgorithmDescriptor descriptor = AlgorithmRegistry.Get(run.Algorithm);
+        object options = OptionsBinder.FromJson(descriptor.DefaultOptions, run.Options);
+        IActingPolicy policy = descriptor.LoadPolicy(data, options, () => registry.Make(run.EnvId));
+        return new LoadedPolicy(policy, run);
     }
-
-    private static (JsonNode? State, string? Unavailable) SaveEnvState(IVectorEnv env)
-    {
-        if (env is not IStatefulEnv stateful)
-        {
-            return (null, $"{env.GetType().FullName} does not implement IStatefulEnv.");
-        }
-
-        try
-        {
-            return (stateful.SaveState(), null);
-        }
-        catch (NotSupportedException e)
-        {
-            // A user env inside the vector env cannot save its state: keep training, note why resume is not exact.
-            return (null, e.Message);
-        }
-    }
-
-    private static void LoadEnvState(CheckpointData data, IVectorEnv env, JsonNode state)
-    {
-        if (env is not IStatefulEnv stateful)
-        {
-            throw new CheckpointException($"Checkpoint {data.SourcePath} holds the state of its env, but this agent's env ({env}) cannot load one (it does not implement IStatefulEnv).");
-        }
-
-        try
-        {
-            stateful.LoadState(state);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException)
-        {
-            throw new CheckpointException($"Checkpoint {data.SourcePath}: its env state does not fit this agent's env ({env}): {e.Message}", e);
-        }
-    }
-
-    private static void AddStatistics(List<SafeTensor> tensors, string prefix, RunningMeanStd statistics)
-    {
-        tensors.Add(SafeTensor.Create<double>(prefix + "mean", statistics.Mean, statistics.Size));
-        tensors.Add(SafeTensor.Create<double>(prefix + "var", statistics.Variance, statistics.Size));
-        tensors.Add(SafeTensor.Create<double>(prefix + "count", [statistics.Count], 1));
-    }
-
-    private static void LoadStatistics(CheckpointData data, string prefix, RunningMeanStd statistics)
-    {
-        double[] mean = new double[statistics.Size];
-        double[] variance = new double[statistics.Size];
-        double[] count = new double[1];
-        data.CopyTensorTo<double>(prefix + "mean", mean, [statistics.Size]);
-        data.CopyTensorTo<double>(prefix + "var", variance, [statistics.Size]);
-        data.CopyTensorTo<double>(prefix + "count", count, [1]);
-        statistics.SetState(new RunningMeanStdState(mean, variance, count[0]));
-    }
-
-    private static void RequireSpaces(CheckpointData data, string? observationSpace, string? actionSpace)
-    {
-        if (data.ObservationSpace != observationSpace || data.ActionSpace != actionSpace)
-        {
-            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture,
-                $"Checkpoint {data.SourcePath} was saved for observations {data.ObservationSpace} and actions {data.ActionSpace}; this agent has {observationSpace} and {actionSpace}."));
-        }
-    }
-
-    private static JsonNode ReadExtra(CheckpointData data, string key) =>
-        data.Extra[key] ?? throw new CheckpointException($"Checkpoint {data.SourcePath} lacks '{key}'; it was not written by an on-policy agent of this version.");
 }

@@ -1,3 +1,5 @@
+using SharpRL.Algorithms;
+using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
 using SharpRL.Policies;
 
@@ -27,27 +29,15 @@ public static class Evaluation
 {
     /// <summary>
     /// Plays <paramref name="episodes"/> episodes in <paramref name="env"/> (first reset seeded with
-    /// <paramref name="seed"/>, later ones continue its stream), acting with the mode of π
-    /// (<paramref name="deterministic"/>) or samples. Observations pass through
-    /// <paramref name="normalizeObservation"/> first when the policy was trained on normalised ones.
+    /// <paramref name="seed"/>, later ones continue its stream), acting with the policy's mode
+    /// (<paramref name="deterministic"/>) or samples drawn from <paramref name="random"/> (default: seeded with <paramref name="seed"/>).
     /// </summary>
-    public static EvaluationResult Evaluate(
-        ActorCriticPolicy policy,
-        IEnv env,
-        int episodes,
-        bool deterministic = true,
-        int seed = 0,
-        ObservationTransform? normalizeObservation = null,
-        Random? random = null)
+    public static EvaluationResult Evaluate(IActingPolicy policy, IEnv env, int episodes, bool deterministic = true, int seed = 0, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(env);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(episodes);
-        // With a transform the policy saw transformed observations (e.g. normalised, Box(±10)); only their size must agree.
-        bool observationsFit = normalizeObservation is null
-            ? env.ObservationSpace.Equals(policy.ObservationSpace)
-            : env.ObservationSpace.FlatSize == policy.ObservationSpace.FlatSize;
-        if (!observationsFit || !env.ActionSpace.Equals(policy.ActionSpace))
+        if (!env.ObservationSpace.Equals(policy.ObservationSpace) || !env.ActionSpace.Equals(policy.ActionSpace))
         {
             throw new ArgumentException(
                 $"The policy was trained for observations {policy.ObservationSpace} and actions {policy.ActionSpace}, but the env has {env.ObservationSpace} and {env.ActionSpace}.",
@@ -56,8 +46,6 @@ public static class Evaluation
 
         random ??= new Random(seed);
         var observation = new float[env.ObservationSpace.FlatSize];
-        var policyInput = new float[observation.Length];
-        var action = new float[policy.ActionSize];
         var envAction = new float[env.ActionSpace.FlatSize];
         var returns = new List<double>(episodes);
         var lengths = new List<int>(episodes);
@@ -68,17 +56,7 @@ public static class Evaluation
             int length = 0;
             while (true)
             {
-                if (normalizeObservation is null)
-                {
-                    observation.CopyTo(policyInput, 0);
-                }
-                else
-                {
-                    normalizeObservation(observation, policyInput);
-                }
-
-                policy.Predict(policyInput, 1, action, deterministic, random);
-                policy.ToEnvActions(action, envAction, 1);
+                policy.Act(observation, envAction, deterministic, random);
                 StepResult step = env.Step(envAction, observation);
                 episodeReturn += step.Reward;
                 length++;
@@ -94,7 +72,34 @@ public static class Evaluation
 
         return new EvaluationResult(returns, lengths);
     }
-}
 
-/// <summary>Maps a raw observation to what the policy expects (e.g. frozen running normalisation).</summary>
-public delegate void ObservationTransform(ReadOnlySpan<float> raw, Span<float> transformed);
+    /// <summary>
+    /// Evaluates an actor-critic policy directly (see <see cref="Evaluate(IActingPolicy, IEnv, int, bool, int, Random?)"/>).
+    /// Observations pass through <paramref name="normalizeObservation"/> first when the policy was trained on normalised ones.
+    /// </summary>
+    public static EvaluationResult Evaluate(
+        ActorCriticPolicy policy,
+        IEnv env,
+        int episodes,
+        bool deterministic = true,
+        int seed = 0,
+        ObservationTransform? normalizeObservation = null,
+        Random? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(env);
+
+        // With a transform the policy saw transformed observations (e.g. normalised, Box(±10)); only their size must agree.
+        bool observationsFit = normalizeObservation is null
+            ? env.ObservationSpace.Equals(policy.ObservationSpace)
+            : env.ObservationSpace.FlatSize == policy.ObservationSpace.FlatSize;
+        if (!observationsFit || !env.ActionSpace.Equals(policy.ActionSpace))
+        {
+            throw new ArgumentException(
+                $"The policy was trained for observations {policy.ObservationSpace} and actions {policy.ActionSpace}, but the env has {env.ObservationSpace} and {env.ActionSpace}.",
+                nameof(env));
+        }
+
+        return Evaluate(new ActorCriticActingPolicy(policy, env.ObservationSpace, normalizeObservation), env, episodes, deterministic, seed, random);
+    }
+}

@@ -33,9 +33,18 @@ public sealed record TrainRequest
     /// <summary>Resume the run in this folder.</summary>
     public string? ResumeDirectory { get; init; }
 
-    /// <summary>Checkpoint every this many env steps (null: at the end only).</summary>
+    /// <summary>Checkpoint every this many steps (null: at the end only, or the run's when resuming).</summary>
     public long? SaveFrequency { get; init; }
 
     /// <summary>Step env copies on worker threads.</summary>
     public bool Parallel { get; init; }
+
+    /// <summary>Evaluate the policy every this many steps, keeping the best as best_model (null: never).</summary>
+    public long? EvalFrequency { get; init; }
+
+    /// <summary>Episodes per periodic evaluation (null: 5, or the run's when resuming).</summary>
+    public int? EvalEpisodes { get; init; }
+
+    /// <summary>Stop training once a periodic evaluation's mean return reaches this (needs <see cref="EvalFrequency"/>).</summary>
+    public double? StopAtReward { get; init; }
 }

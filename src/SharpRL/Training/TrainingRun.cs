@@ -1,18 +1,21 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SharpRL.Algorithms;
 using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
+using SharpRL.IO;
 using SharpRL.Logging;
 using SharpRL.Serialization;
 
 namespace SharpRL.Training;
 
 /// <summary>
-/// One training run in a folder: resolves the options (preset → config file → --set), builds the
-/// vector env and the algorithm, logs progress.csv and TensorBoard events, writes checkpoints,
-/// and resumes from them. Everything is validated before anything is written.
+/// One training run in a folder, for any registered algorithm (<see cref="AlgorithmRegistry"/>): resolves
+/// the options (preset → config file → --set), builds the learner through its descriptor, logs
+/// progress.csv and TensorBoard events, runs the callbacks (periodic evaluation, early stopping), writes
+/// checkpoints and resumes from them. Everything is validated before anything is written.
 /// </summary>
 public sealed class TrainingRun : IDisposable
 {
@@ -28,49 +31,71 @@ public sealed class TrainingRun : IDisposable
     /// <summary>Checkpoint name (without extension) of the final model.</summary>
     public const string ModelName = "model";
 
-    private readonly MetricsLogger _logger;
-    private readonly Stopwatch _stopwatch = new();
-    private readonly long? _saveFrequency;
-    private readonly bool _parallel;
+    /// <summary>Extra key of the callbacks' states in a checkpoint.</summary>
+    public const string CallbacksKey = "callbacks";
 
-    private TrainingRun(string algorithm, string envId, int seed, long totalTimesteps, OnPolicyOptions options, string presetSource, string directory, OnPolicyAlgorithm agent, MetricsLogger logger, long? saveFrequency, bool parallel)
+    /// <summary>Extra key, in the final model, of why training stopped before its budget (a callback), if it did.</summary>
+    public const string StopReasonKey = "stop_reason";
+
+    private readonly MetricsLogger _logger;
+    private readonly LearnerContext _context;
+    private readonly EnvRegistry _registry;
+    private readonly List<ITrainingCallback> _callbacks = [];
+    private readonly Stopwatch _stopwatch = new();
+    private readonly Stopwatch _checkpointTime = new();
+    private readonly Stopwatch _callbackTime = new();
+
+    private TrainingRun(AlgorithmDescriptor descriptor, RunConfig config, object options, string directory, ILearner agent, MetricsLogger logger, LearnerContext context, EnvRegistry registry)
     {
-        Algorithm = algorithm;
-        EnvId = envId;
-        Seed = seed;
-        TotalTimesteps = totalTimesteps;
+        Descriptor = descriptor;
+        Config = config;
         Options = options;
-        PresetSource = presetSource;
         Directory = directory;
         Agent = agent;
         _logger = logger;
-        _saveFrequency = saveFrequency;
-        _parallel = parallel;
+        _context = context;
+        _registry = registry;
+        StartTimesteps = agent.NumTimesteps;
     }
 
+    /// <summary>The algorithm's descriptor.</summary>
+    public AlgorithmDescriptor Descriptor { get; }
+
+    /// <summary>The run's configuration (as in config.json).</summary>
+    public RunConfig Config { get; private set; }
+
     /// <summary>Algorithm name.</summary>
-    public string Algorithm { get; }
+    public string Algorithm => Config.Algorithm;
 
     /// <summary>Env id.</summary>
-    public string EnvId { get; }
+    public string EnvId => Config.EnvId;
 
     /// <summary>Seed.</summary>
-    public int Seed { get; }
+    public int Seed => Config.Seed;
 
-    /// <summary>Env-step budget.</summary>
-    public long TotalTimesteps { get; }
+    /// <summary>Budget, in the algorithm's progress unit.</summary>
+    public long TotalTimesteps => Config.TotalTimesteps;
 
-    /// <summary>Resolved options.</summary>
-    public OnPolicyOptions Options { get; }
+    /// <summary>Resolved options (an instance of <see cref="AlgorithmDescriptor.OptionsType"/>).</summary>
+    public object Options { get; }
 
     /// <summary>Where the starting hyperparameters came from.</summary>
-    public string PresetSource { get; }
+    public string PresetSource => Config.PresetSource;
 
     /// <summary>The run folder.</summary>
     public string Directory { get; }
 
     /// <summary>The learner.</summary>
-    public OnPolicyAlgorithm Agent { get; }
+    public ILearner Agent { get; }
+
+    /// <summary>Steps done when this run object was created (0, or the checkpoint's count when resumed).</summary>
+    public long StartTimesteps { get; }
+
+    /// <summary>Whether this run continues an earlier one.</summary>
+    public bool IsResumed { get; private init; }
+
+    /// <summary>The callbacks, in call order (periodic evaluation when the config asks for it; add more before <see cref="Learn"/>).</summary>
+    public IList<ITrainingCallback> Callbacks => _callbacks;
 
     /// <summary>
     /// For a resumed run whose checkpoint holds no env state (an env that does not implement
@@ -79,8 +104,17 @@ public sealed class TrainingRun : IDisposable
     /// </summary>
     public string? ResumeWarning { get; private init; }
 
+    /// <summary>Settings of a resumed run that the request changed (e.g. a new --save-freq), each as a line to print.</summary>
+    public IReadOnlyList<string> ResumeNotices { get; private init; } = [];
+
+    /// <summary>Why a callback stopped training before the budget (null when it did not).</summary>
+    public string? StopReason { get; private set; }
+
     /// <summary>Path of the final model's JSON sidecar.</summary>
     public string ModelPath => Checkpoint.MetadataPath(Directory, ModelName);
+
+    /// <summary>A fresh copy of the run's env (for evaluation).</summary>
+    public IEnv MakeEnv() => _registry.Make(EnvId);
 
     /// <summary>Resolves a request into a ready run (or throws, having written nothing).</summary>
     public static TrainingRun Start(TrainRequest request, EnvRegistry registry)
@@ -94,124 +128,196 @@ public sealed class TrainingRun : IDisposable
 
         string algorithm = request.Algorithm ?? throw new ArgumentException("No algorithm given; expected e.g. `sharprl train ppo CartPole-v1`.", nameof(request));
         string envId = request.EnvId ?? throw new ArgumentException("No env id given; expected e.g. `sharprl train ppo CartPole-v1`.", nameof(request));
-        if (!AlgorithmRegistry.Contains(algorithm))
-        {
-            throw new ArgumentException($"Unknown algorithm '{algorithm}'; expected one of: {string.Join(", ", AlgorithmRegistry.Names)}.", nameof(request));
-        }
-
+        AlgorithmDescriptor descriptor = AlgorithmRegistry.Get(algorithm);
         EnvSpec spec = registry.GetSpec(envId);
-        Preset preset = Presets.For(algorithm, request.PresetEnvId ?? envId);
+        Preset<object> preset = descriptor.GetPreset(request.PresetEnvId ?? envId);
         if (request.PresetEnvId is not null)
         {
+            registry.GetSpec(request.PresetEnvId);
             RequireSameActionKind(registry, envId, request.PresetEnvId);
         }
 
-        OnPolicyOptions options = preset.Options;
-        options = OptionsBinder.Apply(options, request.ConfigSettings);
+        object options = OptionsBinder.Apply(preset.Options, request.ConfigSettings);
         if (request.NumEnvs is int numEnvs)
         {
-            options = options with { NumEnvs = numEnvs };
+            options = OptionsBinder.Apply(options, [new("n_envs", numEnvs.ToString(CultureInfo.InvariantCulture))]);
         }
 
         options = OptionsBinder.Apply(options, request.Settings);
-        options.Validate();
+        descriptor.Validate(options);
         long totalTimesteps = request.TotalTimesteps ?? preset.TotalTimesteps;
-        if (totalTimesteps <= 0)
+        RequirePositive(totalTimesteps, "--timesteps", $"a positive number of {descriptor.ProgressUnit}");
+        var config = new RunConfig(descriptor.Name, spec.Id, request.Seed, totalTimesteps, preset.Source, request.Parallel, OptionsBinder.ToJson(options))
         {
-            throw new ArgumentException($"--timesteps = {totalTimesteps} is invalid; expected a positive number of env steps.", nameof(request));
-        }
+            SaveFrequency = request.SaveFrequency,
+            EvalFrequency = request.EvalFrequency,
+            EvalEpisodes = request.EvalEpisodes ?? RunConfig.DefaultEvalEpisodes,
+            StopAtReward = request.StopAtReward,
+        };
+        ValidateRunSettings(config);
 
-        if (request.SaveFrequency is <= 0)
-        {
-            throw new ArgumentException($"--save-freq = {request.SaveFrequency} is invalid; expected a positive number of env steps.", nameof(request));
-        }
-
-        // Build the env (and so check the spaces fit the options) before creating the folder.
-        IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(spec.Id), options, request.Parallel);
-        string directory = request.OutputDirectory ?? FreeRunDirectory(Path.Combine("runs", $"{algorithm.ToLowerInvariant()}_{spec.Id}_s{request.Seed}"));
+        string directory = request.OutputDirectory ?? FreeRunDirectory(Path.Combine("runs", $"{descriptor.Name}_{spec.Id}_s{request.Seed}"));
         if (System.IO.Directory.Exists(directory) && System.IO.Directory.EnumerateFileSystemEntries(directory).Any())
         {
-            env.Dispose();
             throw new ArgumentException($"Run folder '{directory}' already exists and is not empty; pass --resume {directory} to continue it, or another --out.", nameof(request));
         }
 
-        OnPolicyAlgorithm? agent = null;
+        // Build the learner (and so check the spaces fit the options and the networks fit in memory)
+        // before the folder exists: a refused setting leaves nothing behind.
+        var logger = new MetricsLogger();
+        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), request.Seed, logger, request.Parallel);
+        ILearner? agent = null;
         try
         {
+            agent = descriptor.Create(context, options);
             System.IO.Directory.CreateDirectory(directory);
-            MetricsLogger logger = CreateLogger(directory);
-            agent = AlgorithmRegistry.Create(algorithm, env, options, request.Seed, logger);
-            var config = new RunConfig(algorithm.ToLowerInvariant(), spec.Id, request.Seed, totalTimesteps, preset.Source, request.Parallel, OptionsBinder.ToJson(options));
+            AddSinks(logger, directory, append: false);
             AtomicFile.WriteAllBytes(Path.Combine(directory, ConfigFileName), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
-            return new TrainingRun(config.Algorithm, spec.Id, request.Seed, totalTimesteps, options, preset.Source, directory, agent, logger, request.SaveFrequency, request.Parallel);
+            var run = new TrainingRun(descriptor, config, options, directory, agent, logger, context, registry);
+            run.AddConfiguredCallbacks();
+            return run;
         }
         catch
         {
-            env.Dispose();
+            agent?.Dispose();
+            context.Dispose();
+            logger.Dispose();
             throw;
         }
     }
 
-    /// <summary>Trains to the budget, checkpointing every save-frequency steps and at the end.</summary>
+    /// <summary>Trains to the budget, running the callbacks and checkpointing every save-frequency steps and at the end.</summary>
     /// <param name="afterIteration">Called after each iteration (progress bars).</param>
     /// <param name="cancellationToken">
     /// Stops training between two iterations (Ctrl+C): the latest checkpoint is then written at the
     /// point reached, and resuming the run (<see cref="TrainRequest.ResumeDirectory"/>) continues it
     /// exactly; the final model is not written.
     /// </param>
-    /// <returns>True when the budget was reached; false when stopped by <paramref name="cancellationToken"/>.</returns>
-    public bool Learn(Action<OnPolicyAlgorithm>? afterIteration = null, CancellationToken cancellationToken = default)
+    /// <returns>True when the budget was reached or a callback ended training (<see cref="StopReason"/>); false when stopped by <paramref name="cancellationToken"/>.</returns>
+    public bool Learn(Action<ILearner>? afterIteration = null, CancellationToken cancellationToken = default)
     {
-        long nextSave = _saveFrequency is long f ? ((Agent.NumTimesteps / f) + 1) * f : long.MaxValue;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        long? saveFrequency = Config.SaveFrequency;
+        long nextSave = saveFrequency is long f ? ((Agent.NumTimesteps / f) + 1) * f : long.MaxValue;
         _stopwatch.Start();
-        bool completed = Agent.Learn(
-            TotalTimesteps,
-            agent =>
-            {
-                if (agent.NumTimesteps >= nextSave)
+        bool completed;
+        try
+        {
+            completed = Agent.Learn(
+                TotalTimesteps,
+                agent =>
                 {
-                    SaveCheckpoint(LatestCheckpointName);
-                    nextSave = ((agent.NumTimesteps / _saveFrequency!.Value) + 1) * _saveFrequency.Value;
-                }
+                    _callbackTime.Start();
+                    foreach (ITrainingCallback callback in _callbacks)
+                    {
+                        if (StopReason is null && callback.AfterIteration(this) is { } reason)
+                        {
+                            StopReason = reason;
+                            stop.Cancel();
+                        }
+                    }
 
-                afterIteration?.Invoke(agent);
-            },
-            cancellationToken);
-        _stopwatch.Stop();
-        if (completed)
+                    _callbackTime.Stop();
+                    if (agent.NumTimesteps >= nextSave && StopReason is null)
+                    {
+                        SaveCheckpoint(LatestCheckpointName);
+                        nextSave = ((agent.NumTimesteps / saveFrequency!.Value) + 1) * saveFrequency.Value;
+                    }
+
+                    afterIteration?.Invoke(agent);
+                },
+                stop.Token);
+        }
+        finally
+        {
+            _stopwatch.Stop();
+            _callbackTime.Stop();
+        }
+
+        if (completed || StopReason is not null)
         {
             // The final model holds the whole training state, so it is also what a later
             // `--resume` with a larger budget continues from; an older periodic checkpoint goes.
             SaveCheckpoint(ModelName);
             Checkpoint.Delete(Directory, LatestCheckpointName);
-        }
-        else
-        {
-            SaveCheckpoint(LatestCheckpointName);
+            return true;
         }
 
-        return completed;
+        SaveCheckpoint(LatestCheckpointName);
+        return false;
     }
 
     /// <summary>Figures for the end-of-run line.</summary>
-    public TrainingSummary Summary() => new(
-        Agent.NumTimesteps,
-        _stopwatch.Elapsed,
-        _stopwatch.Elapsed.TotalSeconds > 0 ? Agent.NumTimesteps / _stopwatch.Elapsed.TotalSeconds : 0,
-        Agent.RecentMeanReturn,
-        ModelPath,
-        Agent.Timing);
+    public TrainingSummary Summary()
+    {
+        long steps = Agent.NumTimesteps - StartTimesteps;
+        double seconds = _stopwatch.Elapsed.TotalSeconds;
+        List<KeyValuePair<string, TimeSpan>> timing = [.. Agent.TimeByPhase, new("checkpoints", _checkpointTime.Elapsed)];
+        if (_callbacks.Count > 0)
+        {
+            timing.Add(new("callbacks", _callbackTime.Elapsed));
+        }
+
+        return new TrainingSummary(Agent.NumTimesteps, steps, _stopwatch.Elapsed, seconds > 0 ? steps / seconds : 0, Agent.RecentMeanReturn, ModelPath, timing);
+    }
+
+    /// <summary>
+    /// Writes the learner's state, the run's configuration and the callbacks' states as checkpoint
+    /// <paramref name="name"/> in the run folder (callbacks use it to keep e.g. the best model).
+    /// </summary>
+    public void SaveCheckpoint(string name)
+    {
+        // A save from inside a callback (the best model) counts as the callback's time.
+        bool timed = !_callbackTime.IsRunning;
+        if (timed)
+        {
+            _checkpointTime.Start();
+        }
+
+        var runState = new JsonObject();
+        if (_callbacks.Count > 0)
+        {
+            var states = new JsonObject();
+            foreach (ITrainingCallback callback in _callbacks)
+            {
+                states[callback.Name] = callback.SaveState();
+            }
+
+            runState[CallbacksKey] = states;
+        }
+
+        if (name == ModelName && StopReason is not null)
+        {
+            runState[StopReasonKey] = StopReason;
+        }
+
+        AgentCheckpoint.Save(Agent, Directory, name, Config, runState);
+        if (timed)
+        {
+            _checkpointTime.Stop();
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        foreach (ITrainingCallback callback in _callbacks)
+        {
+            (callback as EvaluationCallback)?.Close();
+        }
+
         _logger.Dispose();
         Agent.Dispose();
-        Agent.Env.Dispose();
+        _context.Dispose();
     }
 
-    private void SaveCheckpoint(string name) =>
-        AgentCheckpoint.Save(Agent, Directory, name, new RunConfig(Algorithm, EnvId, Seed, TotalTimesteps, PresetSource, _parallel, OptionsBinder.ToJson(Options)));
+    private void AddConfiguredCallbacks()
+    {
+        if (Config.EvalFrequency is long frequency)
+        {
+            _callbacks.Add(new EvaluationCallback(frequency, Config.EvalEpisodes, Config.StopAtReward));
+        }
+    }
 
     private static TrainingRun Resume(TrainRequest request, EnvRegistry registry)
     {
@@ -234,41 +340,150 @@ public sealed class TrainingRun : IDisposable
             throw new ArgumentException("A resumed run keeps its settings; drop --set, --config and --n-envs (start a new run to change them).", nameof(request));
         }
 
-        OnPolicyOptions options = OptionsBinder.FromJson(AlgorithmRegistry.DefaultOptions(config.Algorithm), config.Options);
-        long totalTimesteps = request.TotalTimesteps ?? config.TotalTimesteps;
+        AlgorithmDescriptor descriptor = AlgorithmRegistry.Get(config.Algorithm);
+        object options = OptionsBinder.FromJson(descriptor.DefaultOptions, config.Options);
+        descriptor.Validate(options);
+
+        // Run settings live in the run folder and are reused; a flag given again overrides with a notice.
+        var notices = new List<string>();
+        RunConfig resumed = config;
+        if (request.TotalTimesteps is long total && total != config.TotalTimesteps)
+        {
+            resumed = resumed with { TotalTimesteps = total };
+            notices.Add(string.Create(CultureInfo.InvariantCulture, $"--timesteps {total:N0} replaces the run's budget of {config.TotalTimesteps:N0}."));
+        }
+
+        if (request.SaveFrequency is long save && save != config.SaveFrequency)
+        {
+            resumed = resumed with { SaveFrequency = save };
+            notices.Add(string.Create(CultureInfo.InvariantCulture, $"--save-freq {save:N0} replaces the run's {(config.SaveFrequency is long old ? old.ToString("N0", CultureInfo.InvariantCulture) : "none")}."));
+        }
+
+        if (request.EvalFrequency is long eval && eval != config.EvalFrequency)
+        {
+            resumed = resumed with { EvalFrequency = eval };
+            notices.Add(string.Create(CultureInfo.InvariantCulture, $"--eval-freq {eval:N0} replaces the run's {(config.EvalFrequency is long old ? old.ToString("N0", CultureInfo.InvariantCulture) : "none")}."));
+        }
+
+        if (request.EvalEpisodes is int episodes && episodes != config.EvalEpisodes)
+        {
+            resumed = resumed with { EvalEpisodes = episodes };
+            notices.Add(string.Create(CultureInfo.InvariantCulture, $"--eval-episodes {episodes} replaces the run's {config.EvalEpisodes}."));
+        }
+
+        if (request.StopAtReward is double threshold && threshold != config.StopAtReward)
+        {
+            resumed = resumed with { StopAtReward = threshold };
+            notices.Add(string.Create(CultureInfo.InvariantCulture, $"--stop-at-reward {threshold} replaces the run's {(config.StopAtReward is double old ? old.ToString(CultureInfo.InvariantCulture) : "none")}."));
+        }
+
+        ValidateRunSettings(resumed);
         EnvSpec spec = registry.GetSpec(config.EnvId);
-        IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(spec.Id), options, config.Parallel);
-        MetricsLogger? logger = null;
-        OnPolicyAlgorithm? agent = null;
+        var logger = new MetricsLogger();
+        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), config.Seed, logger, config.Parallel);
+        ILearner? agent = null;
         try
         {
-            var progress = new CsvMetricsSink(Path.Combine(directory, ProgressFileName), append: true);
-            logger = new MetricsLogger(progress, new TensorBoardSink(directory));
-            agent = AlgorithmRegistry.Create(config.Algorithm, env, options, config.Seed, logger);
+            agent = descriptor.Create(context, options);
+
             // A periodic or interrupted checkpoint exists only while the run is unfinished (completion
             // deletes it); otherwise the final model is the latest state.
             string latest = File.Exists(Checkpoint.MetadataPath(directory, LatestCheckpointName)) ? LatestCheckpointName : ModelName;
-            bool exact = AgentCheckpoint.Load(agent, directory, latest, config.Algorithm);
-
-            // Rows logged after the checkpoint (a crash between checkpoints) are about to be logged again.
-            progress.DiscardRowsAfter(MetricKeys.TotalTimesteps, agent.NumTimesteps);
-            return new TrainingRun(config.Algorithm, config.EnvId, config.Seed, totalTimesteps, options, config.PresetSource + " (resumed)", directory, agent, logger, request.SaveFrequency, config.Parallel)
+            CheckpointData data = Checkpoint.Load(directory, config.Algorithm, latest);
+            bool exact = AgentCheckpoint.Load(agent, data);
+            var run = new TrainingRun(descriptor, resumed, options, directory, agent, logger, context, registry)
             {
+                IsResumed = true,
+                ResumeNotices = notices,
                 ResumeWarning = exact ? null
                     : $"The checkpoint in '{directory}' holds no env state (the env does not implement IStatefulEnv): the env restarts its episodes, so this run will not continue exactly as an uninterrupted one would.",
             };
+            run.AddConfiguredCallbacks();
+            run.LoadCallbackStates(data);
+
+            // Everything is loaded: only now touch the folder. Rows logged after the checkpoint (a crash
+            // between checkpoints) are about to be logged again.
+            CsvMetricsSink progress = AddSinks(logger, directory, append: true);
+            progress.DiscardRowsAfter(MetricKeys.TotalTimesteps, agent.NumTimesteps);
+            foreach (EvaluationCallback evaluation in run._callbacks.OfType<EvaluationCallback>())
+            {
+                evaluation.DiscardAfter(directory, agent.NumTimesteps);
+            }
+
+            if (!ReferenceEquals(resumed, config))
+            {
+                AtomicFile.WriteAllBytes(configPath, System.Text.Encoding.UTF8.GetBytes(resumed.ToJson()));
+            }
+
+            return run;
         }
         catch
         {
             agent?.Dispose();
-            logger?.Dispose();
-            env.Dispose();
+            context.Dispose();
+            logger.Dispose();
             throw;
         }
     }
 
-    private static MetricsLogger CreateLogger(string directory) =>
-        new(new CsvMetricsSink(Path.Combine(directory, ProgressFileName)), new TensorBoardSink(directory));
+    private void LoadCallbackStates(CheckpointData data)
+    {
+        if (data.Extra[CallbacksKey] is not JsonObject states)
+        {
+            return;
+        }
+
+        foreach (ITrainingCallback callback in _callbacks)
+        {
+            if (states[callback.Name] is JsonObject state)
+            {
+                callback.LoadState(state, data.SourcePath ?? Directory);
+            }
+        }
+    }
+
+    private static CsvMetricsSink AddSinks(MetricsLogger logger, string directory, bool append)
+    {
+        var progress = new CsvMetricsSink(Path.Combine(directory, ProgressFileName), append);
+        logger.AddSink(progress);
+        logger.AddSink(new TensorBoardSink(directory));
+        return progress;
+    }
+
+    private static void ValidateRunSettings(RunConfig config)
+    {
+        if (config.SaveFrequency is long save)
+        {
+            RequirePositive(save, "--save-freq", "a positive number of steps");
+        }
+
+        if (config.EvalFrequency is long eval)
+        {
+            RequirePositive(eval, "--eval-freq", "a positive number of steps");
+        }
+
+        RequirePositive(config.EvalEpisodes, "--eval-episodes", "a positive number of episodes");
+        if (config.StopAtReward is double threshold)
+        {
+            if (!double.IsFinite(threshold))
+            {
+                throw new ArgumentException($"--stop-at-reward = {threshold} is invalid; expected a finite number.");
+            }
+
+            if (config.EvalFrequency is null)
+            {
+                throw new ArgumentException("--stop-at-reward needs --eval-freq: training stops when a periodic evaluation reaches the threshold.");
+            }
+        }
+    }
+
+    private static void RequirePositive(long value, string flag, string expected)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{flag} = {value} is invalid; expected {expected}."));
+        }
+    }
 
     private static string FreeRunDirectory(string baseName)
     {
@@ -295,11 +510,40 @@ public sealed class TrainingRun : IDisposable
 }
 
 /// <summary>End-of-run figures.</summary>
-public sealed record TrainingSummary(long Timesteps, TimeSpan Elapsed, double StepsPerSecond, double RecentMeanReturn, string ModelPath, TimeBreakdown Timing);
+/// <param name="Timesteps">Steps done in all (counting earlier invocations of a resumed run).</param>
+/// <param name="StepsThisInvocation">Steps this invocation ran.</param>
+/// <param name="Elapsed">Wall time of this invocation's training.</param>
+/// <param name="StepsPerSecond">StepsThisInvocation / Elapsed.</param>
+/// <param name="RecentMeanReturn">Mean return of the recent training episodes.</param>
+/// <param name="ModelPath">The final model's JSON.</param>
+/// <param name="Timing">Wall time per phase: the learner's, then checkpoint writing and callbacks.</param>
+public sealed record TrainingSummary(long Timesteps, long StepsThisInvocation, TimeSpan Elapsed, double StepsPerSecond, double RecentMeanReturn, string ModelPath, IReadOnlyList<KeyValuePair<string, TimeSpan>> Timing);
 
-/// <summary>The resolved configuration of a run (config.json, and the checkpoint sidecar's "run").</summary>
+/// <summary>The resolved configuration of a run (config.json, and every checkpoint sidecar's "run").</summary>
+/// <param name="Algorithm">Algorithm name.</param>
+/// <param name="EnvId">Env id.</param>
+/// <param name="Seed">Seed.</param>
+/// <param name="TotalTimesteps">Budget.</param>
+/// <param name="PresetSource">Where the starting hyperparameters came from.</param>
+/// <param name="Parallel">Env copies stepped on worker threads.</param>
+/// <param name="Options">The resolved options, key → text.</param>
 public sealed record RunConfig(string Algorithm, string EnvId, int Seed, long TotalTimesteps, string PresetSource, bool Parallel, JsonObject Options)
 {
+    /// <summary>Episodes per periodic evaluation when not given (Stable-Baselines3's EvalCallback default).</summary>
+    public const int DefaultEvalEpisodes = 5;
+
+    /// <summary>Checkpoint every this many steps (null: at the end only).</summary>
+    public long? SaveFrequency { get; init; }
+
+    /// <summary>Evaluate every this many steps (null: never).</summary>
+    public long? EvalFrequency { get; init; }
+
+    /// <summary>Episodes per periodic evaluation.</summary>
+    public int EvalEpisodes { get; init; } = DefaultEvalEpisodes;
+
+    /// <summary>Stop once a periodic evaluation's mean return reaches this (null: never).</summary>
+    public double? StopAtReward { get; init; }
+
     /// <summary>As indented JSON.</summary>
     public string ToJson() => ToJsonObject().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
@@ -312,6 +556,10 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, long To
         ["total_timesteps"] = TotalTimesteps,
         ["preset"] = PresetSource,
         ["parallel"] = Parallel,
+        ["save_freq"] = SaveFrequency,
+        ["eval_freq"] = EvalFrequency,
+        ["eval_episodes"] = EvalEpisodes,
+        ["stop_at_reward"] = StopAtReward,
         ["options"] = Options.DeepClone(),
     };
 
@@ -328,7 +576,13 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, long To
                 o["total_timesteps"]!.GetValue<long>(),
                 o["preset"]?.GetValue<string>() ?? "",
                 o["parallel"]?.GetValue<bool>() ?? false,
-                o["options"]!.AsObject().DeepClone().AsObject());
+                o["options"]!.AsObject().DeepClone().AsObject())
+            {
+                SaveFrequency = o["save_freq"]?.GetValue<long>(),
+                EvalFrequency = o["eval_freq"]?.GetValue<long>(),
+                EvalEpisodes = o["eval_episodes"]?.GetValue<int>() ?? DefaultEvalEpisodes,
+                StopAtReward = o["stop_at_reward"]?.GetValue<double>(),
+            };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or InvalidDataException or FormatException)
         {

@@ -35,7 +35,7 @@ public partial class EvalCommandTests(TrainedRunFixture trained) : IClassFixture
         Assert.Contains("ppo on CartPole-v1 (deterministic, 3 episodes)", result.Output, StringComparison.Ordinal);
         LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(AgentCheckpoint.Resolve(trained.RunFolder), Gym.Registry);
         using IEnv env = Gym.Make("CartPole-v1");
-        EvaluationResult expected = Evaluation.Evaluate(loaded.Policy, env, episodes: 3, deterministic: true, seed: 0, loaded.NormalizeObservation);
+        EvaluationResult expected = Evaluation.Evaluate(loaded.Policy, env, episodes: 3, deterministic: true, seed: 0);
         Assert.Equal(expected.Mean.ToString("F2", CultureInfo.InvariantCulture), match.Groups["mean"].Value);
         Assert.Equal(expected.Std.ToString("F2", CultureInfo.InvariantCulture), match.Groups["std"].Value);
     }

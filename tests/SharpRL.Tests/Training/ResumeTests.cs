@@ -176,7 +176,7 @@ public sealed class ResumeTests : IDisposable
         {
             Assert.NotNull(resumed.ResumeWarning);
             Assert.Contains("not continue exactly", resumed.ResumeWarning, StringComparison.Ordinal);
-            Assert.True(resumed.Agent.NeedsReset);
+            Assert.True(((OnPolicyAlgorithm)resumed.Agent).NeedsReset);
             Assert.True(resumed.Learn());
             Assert.Equal(1024, resumed.Agent.NumTimesteps);
         }
@@ -201,7 +201,7 @@ public sealed class ResumeTests : IDisposable
         Assert.DoesNotContain(data.Tensors, t => t.Name.StartsWith("normalize.reward.", StringComparison.Ordinal));
 
         LoadedPolicy policy = AgentCheckpoint.LoadPolicy((directory, TrainingRun.ModelName), Gym.Registry);
-        Assert.NotNull(policy.NormalizeObservation);
+        Assert.True(Assert.IsType<ActorCriticActingPolicy>(policy.Policy).NormalizesObservations);
     }
 
     [Fact]

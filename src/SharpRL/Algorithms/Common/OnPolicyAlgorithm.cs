@@ -13,7 +13,7 @@ namespace SharpRL.Algorithms.Common;
 /// rollout from a vector env with the current policy, compute GAE advantages, let the algorithm
 /// update (<see cref="Train"/>, the only part that differs), log, repeat.
 /// </summary>
-public abstract class OnPolicyAlgorithm : IDisposable
+public abstract partial class OnPolicyAlgorithm : IDisposable
 {
     private const int EpisodeWindow = 100;
 

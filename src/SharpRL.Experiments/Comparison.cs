@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
-using SharpRL.Envs.Vector;
+using SharpRL.Logging;
+using SharpRL.Training;
 
-namespace SharpRL.Training;
+namespace SharpRL.Experiments;
 
 /// <summary>What <see cref="Comparison.Run"/> trains: each algorithm with its preset, for seeds 0 … Seeds − 1.</summary>
 public sealed record ComparisonRequest
@@ -111,7 +111,7 @@ public sealed record ComparisonResult(
 public sealed record ComparisonProgress(string Algorithm, int Index, int Count, ComparisonSeedRun Run);
 
 /// <summary>
-/// Trains several on-policy algorithms with their presets on one env for several seeds, in memory,
+/// Trains several algorithms (any registered family) with their presets on one env for several seeds, in memory,
 /// and collects their learning curves (return vs env steps), final deterministic returns, steps to
 /// the env's reward threshold and wall times.
 /// </summary>
@@ -178,9 +178,7 @@ public static class Comparison
         foreach (string algorithm in request.Algorithms)
         {
             // Building each learner once checks that its preset fits the env's spaces before hours of training start.
-            OnPolicyOptions options = Presets.For(algorithm, spec.Id).Options;
-            using IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(spec.Id), options, parallel: false);
-            using OnPolicyAlgorithm agent = AlgorithmRegistry.Create(algorithm, env, options, seed: 0);
+            using Learner learner = Learner.Create(algorithm, spec, seed: 0, registry);
         }
 
         return spec;
@@ -201,11 +199,11 @@ public static class Comparison
         foreach (string requested in request.Algorithms)
         {
             string algorithm = requested.ToLowerInvariant();
-            Preset preset = Presets.For(algorithm, spec.Id);
+            Preset<object> preset = AlgorithmRegistry.Get(algorithm).GetPreset(spec.Id);
             var runs = new List<ComparisonSeedRun>(request.Seeds);
             for (int seed = 0; seed < request.Seeds; seed++)
             {
-                ComparisonSeedRun run = RunSeed(algorithm, preset.Options, spec, seed, request, registry);
+                ComparisonSeedRun run = RunSeed(algorithm, spec, seed, request, registry);
                 runs.Add(run);
                 progress?.Invoke(new ComparisonProgress(algorithm, ++index, count, run));
             }
@@ -231,67 +229,95 @@ public static class Comparison
         const int warmUpIterations = 20;
         foreach (string algorithm in request.Algorithms)
         {
-            OnPolicyOptions options = Presets.For(algorithm, spec.Id).Options;
-            using IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(spec.Id), options, parallel: false);
-            using OnPolicyAlgorithm agent = AlgorithmRegistry.Create(algorithm, env, options, seed: 0);
-            agent.Learn(Math.Min(request.TotalTimesteps, (long)warmUpIterations * options.RolloutSize));
+            using Learner learner = Learner.Create(algorithm, spec, seed: 0, registry);
+            using var stop = new CancellationTokenSource();
+            int iterations = 0;
+            learner.Agent.Learn(request.TotalTimesteps, _ => { if (++iterations >= warmUpIterations) { stop.Cancel(); } }, stop.Token);
         }
     }
 
-    private static ComparisonSeedRun RunSeed(string algorithm, OnPolicyOptions options, EnvSpec spec, int seed, ComparisonRequest request, EnvRegistry registry)
+    private static ComparisonSeedRun RunSeed(string algorithm, EnvSpec spec, int seed, ComparisonRequest request, EnvRegistry registry)
     {
         var wallClock = Stopwatch.StartNew();
         var evaluationTime = new Stopwatch();
-        using IVectorEnv env = VectorEnvBuilder.Build(() => registry.Make(spec.Id), options, parallel: false);
-        using OnPolicyAlgorithm agent = AlgorithmRegistry.Create(algorithm, env, options, seed);
+        using Learner learner = Learner.Create(algorithm, spec, seed, registry);
+        ILearner agent = learner.Agent;
         var trainingCurve = new List<CurvePoint>();
         var evaluationCurve = new List<CurvePoint>();
         long? stepsToThreshold = null;
         long evalEvery = request.EvalEvery ?? long.MaxValue;
         long nextEvaluation = evalEvery;
-        agent.Learn(request.TotalTimesteps, a =>
-        {
-            // The last rollout may overshoot the budget by less than one rollout; its samples count as at
-            // the budget, so the last grid point shows every run's final state.
-            long timesteps = Math.Min(a.NumTimesteps, request.TotalTimesteps);
-            double recent = a.RecentMeanReturn;
-            if (!double.IsNaN(recent))
+        agent.Learn(
+            request.TotalTimesteps,
+            a =>
             {
-                trainingCurve.Add(new CurvePoint(timesteps, recent));
-                if (stepsToThreshold is null && spec.RewardThreshold is double threshold && recent >= threshold)
+                // The last rollout may overshoot the budget by less than one rollout; its samples count as at
+                // the budget, so the last grid point shows every run's final state.
+                long timesteps = Math.Min(a.NumTimesteps, request.TotalTimesteps);
+                double recent = a.RecentMeanReturn;
+                if (!double.IsNaN(recent))
                 {
-                    stepsToThreshold = a.NumTimesteps;
+                    trainingCurve.Add(new CurvePoint(timesteps, recent));
+                    if (stepsToThreshold is null && spec.RewardThreshold is double threshold && recent >= threshold)
+                    {
+                        stepsToThreshold = a.NumTimesteps;
+                    }
                 }
-            }
 
-            if (a.NumTimesteps >= nextEvaluation)
-            {
-                evaluationTime.Start();
-                evaluationCurve.Add(new CurvePoint(timesteps, Evaluate(a, spec, registry, request.EvalEpisodes, seed).Mean));
-                evaluationTime.Stop();
-                nextEvaluation = ((a.NumTimesteps / evalEvery) + 1) * evalEvery;
-            }
-        });
+                if (a.NumTimesteps >= nextEvaluation)
+                {
+                    evaluationTime.Start();
+                    evaluationCurve.Add(new CurvePoint(timesteps, Evaluate(a, spec, registry, request.EvalEpisodes, seed).Mean));
+                    evaluationTime.Stop();
+                    nextEvaluation = ((a.NumTimesteps / evalEvery) + 1) * evalEvery;
+                }
+            },
+            CancellationToken.None);
         TimeSpan wallTime = wallClock.Elapsed - evaluationTime.Elapsed;
         EvaluationResult final = Evaluate(agent, spec, registry, request.EvalEpisodes, seed);
         return new ComparisonSeedRun(seed, agent.NumTimesteps, trainingCurve, evaluationCurve, final, stepsToThreshold, wallTime);
     }
 
-    private static EvaluationResult Evaluate(OnPolicyAlgorithm agent, EnvSpec spec, EnvRegistry registry, int episodes, int seed)
+    private static EvaluationResult Evaluate(ILearner agent, EnvSpec spec, EnvRegistry registry, int episodes, int seed)
     {
-        // A policy trained on normalised observations must see them normalised by the training
-        // statistics, frozen: a copy, so evaluating mid-run leaves the training normaliser untouched.
-        ObservationTransform? normalize = null;
-        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(agent.Env) is { } normalizer)
+        // The learner's evaluation view freezes a copy of any observation normaliser, so evaluating mid-run leaves training untouched.
+        using IEnv env = registry.Make(spec.Id);
+        return Evaluation.Evaluate(agent.CreateEvaluationPolicy(), env, episodes, deterministic: true, seed: EvaluationSeedOffset + seed);
+    }
+
+    /// <summary>A learner built in memory (no files) with its preset, and what it owns.</summary>
+    private sealed class Learner : IDisposable
+    {
+        private readonly LearnerContext _context;
+
+        private Learner(ILearner agent, LearnerContext context)
         {
-            var statistics = new RunningMeanStd(normalizer.ObservationStatistics.Size);
-            statistics.CopyFrom(normalizer.ObservationStatistics);
-            statistics.Frozen = true;
-            double clip = normalizer.Clip, epsilon = normalizer.Epsilon;
-            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip, epsilon);
+            Agent = agent;
+            _context = context;
         }
 
-        using IEnv env = registry.Make(spec.Id);
-        return Evaluation.Evaluate(agent.Policy, env, episodes, deterministic: true, seed: EvaluationSeedOffset + seed, normalize);
+        public ILearner Agent { get; }
+
+        public static Learner Create(string algorithm, EnvSpec spec, int seed, EnvRegistry registry)
+        {
+            AlgorithmDescriptor descriptor = AlgorithmRegistry.Get(algorithm);
+            var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), seed, new MetricsLogger(), parallel: false);
+            try
+            {
+                return new Learner(descriptor.Create(context, descriptor.GetPreset(spec.Id).Options), context);
+            }
+            catch
+            {
+                context.Dispose();
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Agent.Dispose();
+            _context.Dispose();
+            _context.Logger.Dispose();
+        }
     }
 }

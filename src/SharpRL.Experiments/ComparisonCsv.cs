@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SharpRL.Training;
+namespace SharpRL.Experiments;
 
 /// <summary>CSV renderings of a <see cref="ComparisonResult"/> (invariant culture; an empty cell where no seed has a value yet).</summary>
 public static class ComparisonCsv

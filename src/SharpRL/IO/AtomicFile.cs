@@ -1,4 +1,4 @@
-namespace SharpRL.Serialization;
+namespace SharpRL.IO;
 
 /// <summary>
 /// Replaces a file so that readers, and a crash at any moment, see either the complete old

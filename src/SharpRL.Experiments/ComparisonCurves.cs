@@ -1,4 +1,4 @@
-namespace SharpRL.Training;
+namespace SharpRL.Experiments;
 
 /// <summary>The spread over seeds of a learning curve at one grid step.</summary>
 /// <param name="Timesteps">Grid step.</param>

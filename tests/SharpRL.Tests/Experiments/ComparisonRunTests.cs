@@ -1,8 +1,9 @@
 using SharpRL.Tests.Cli;
 using SharpRL.Environments;
+using SharpRL.Experiments;
 using SharpRL.Training;
 
-namespace SharpRL.Tests.Training;
+namespace SharpRL.Tests.Experiments;
 
 public class ComparisonRunTests
 {

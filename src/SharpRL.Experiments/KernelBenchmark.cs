@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using SharpRL.Nn.Kernels;
 
-namespace SharpRL.Diagnostics;
+namespace SharpRL.Experiments;
 
 /// <summary>Which products of a linear layer a <see cref="KernelBenchmarkResult"/> timed.</summary>
 public enum KernelPass

@@ -1,7 +1,7 @@
-using SharpRL.Serialization;
+using SharpRL.IO;
 using SharpRL.Tests.Logging;
 
-namespace SharpRL.Tests.Serialization;
+namespace SharpRL.Tests.IO;
 
 public class AtomicFileTests
 {

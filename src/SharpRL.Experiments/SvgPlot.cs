@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 
-namespace SharpRL.Training;
+namespace SharpRL.Experiments;
 
 /// <summary>One line of a plot, with an optional shaded band (e.g. min–max over seeds) around it.</summary>
 /// <param name="Label">Legend text.</param>

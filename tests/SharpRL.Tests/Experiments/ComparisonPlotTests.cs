@@ -1,7 +1,8 @@
 using System.Xml.Linq;
+using SharpRL.Experiments;
 using SharpRL.Training;
 
-namespace SharpRL.Tests.Training;
+namespace SharpRL.Tests.Experiments;
 
 public class ComparisonPlotTests
 {

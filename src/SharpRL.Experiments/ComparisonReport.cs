@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 
-namespace SharpRL.Training;
+namespace SharpRL.Experiments;
 
 /// <summary>Turns a <see cref="ComparisonResult"/> into its table, plots and files.</summary>
 public static class ComparisonReport

@@ -1,8 +1,7 @@
-using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 
-namespace SharpRL.Training;
+namespace SharpRL.Algorithms.Common;
 
 /// <summary>Builds the vector env an on-policy run trains in: N copies, then the normalisers its options ask for.</summary>
 public static class VectorEnvBuilder

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using SharpRL.Envs;
+using SharpRL.Envs.Vector;
 using SharpRL.Spaces;
 
-namespace SharpRL.Envs.Vector;
+namespace SharpRL.Experiments;
 
 /// <summary>Outcome of <see cref="VectorEnvBenchmark.Run"/>.</summary>
 /// <param name="NumEnvs">Copies N.</param>

@@ -1,6 +1,7 @@
+using SharpRL.Experiments;
 using SharpRL.Training;
 
-namespace SharpRL.Tests.Training;
+namespace SharpRL.Tests.Experiments;
 
 public class ComparisonCurvesTests
 {

@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SharpRL.Envs;
+using SharpRL.Envs.Vector;
+using SharpRL.Nn;
+using SharpRL.Policies;
+using SharpRL.Serialization;
+
+namespace SharpRL.Algorithms.Common;
+
+/// <summary>
+/// The on-policy family's side of the run layer (<see cref="ILearner"/>): what a checkpoint holds so that
+/// a resumed run continues exactly, and how the trained policy is rebuilt for evaluation.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A checkpoint holds the weights, optimizer moments, counters, the generator state, the observations the
+/// next rollout starts from, the recent-episode window and the vector env's complete state
+/// (<see cref="IStatefulEnv.SaveState"/>: every copy's physics, generator and time limit, the per-copy
+/// episode accumulators, the normalisers' running statistics and discounted returns) under
+/// <c>"env_state"</c>. The env state is the one source of truth for resuming. The observation
+/// normaliser's statistics are also written as the F64 tensors <c>normalize.obs.mean/var/count</c>, an
+/// export for evaluation (or a Python script reading the safetensors file).
+/// </para>
+/// <para>
+/// An env that cannot save its state (a user env that does not implement <see cref="IStatefulEnv"/>) can
+/// still be trained and checkpointed: the checkpoint records why under <c>"env_state_unavailable"</c> and
+/// keeps the normalisers' statistics as tensors (<c>normalize.obs.*</c>, <c>normalize.reward.*</c>).
+/// Loading it restores everything else and resets the env (with the run's seed) before the next rollout:
+/// training continues, but not exactly as the uninterrupted run would have (LoadState returns false).
+/// </para>
+/// </remarks>
+public abstract partial class OnPolicyAlgorithm : ILearner
+{
+    internal const string PolicyPrefix = "policy.";
+    internal const string ObservationStatisticsPrefix = "normalize.obs.";
+    internal const string RewardStatisticsPrefix = "normalize.reward.";
+    private const string EnvStateKey = "env_state";
+    private const string AlgorithmStateKey = "algorithm_state";
+    private const string EnvStateUnavailableKey = "env_state_unavailable";
+
+    /// <inheritdoc />
+    IReadOnlyList<KeyValuePair<string, TimeSpan>> ILearner.TimeByPhase
+    {
+        get
+        {
+            TimeBreakdown t = Timing;
+            return [new("rollout", t.Rollout), new("advantages", t.Advantages), new("update", t.Update), new("logging", t.Logging)];
+        }
+    }
+
+    /// <inheritdoc />
+    bool ILearner.Learn(long totalTimesteps, Action<ILearner>? afterIteration, CancellationToken cancellationToken) =>
+        Learn(totalTimesteps, afterIteration is null ? null : agent => afterIteration(agent), cancellationToken);
+
+    /// <inheritdoc />
+    IActingPolicy ILearner.CreateEvaluationPolicy()
+    {
+        // A copy of the statistics: evaluating mid-run must leave the training normaliser untouched.
+        ObservationTransform? normalize = null;
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(Env) is { } normalizer)
+        {
+            var statistics = new RunningMeanStd(normalizer.ObservationStatistics.Size);
+            statistics.CopyFrom(normalizer.ObservationStatistics);
+            statistics.Frozen = true;
+            double clip = normalizer.Clip, epsilon = normalizer.Epsilon;
+            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip, epsilon);
+        }
+
+        return new ActorCriticActingPolicy(Policy, InnermostEnv(Env).SingleObservationSpace, normalize);
+    }
+
+    /// <inheritdoc />
+    void ILearner.SaveState(LearnerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        List<SafeTensor> tensors = state.Tensors;
+        tensors.AddRange(Policy.Parameters.Select(p => SafeTensor.FromParameter(p, PolicyPrefix)));
+        Dictionary<string, long> counters = state.Counters;
+        counters["num_timesteps"] = NumTimesteps;
+        counters["iterations"] = Iterations;
+        counters["num_updates"] = NumUpdates;
+        foreach ((string optimizerName, IOptimizer<float> optimizer) in Optimizers)
+        {
+            OptimizerState<float> optimizerState = optimizer.SaveState();
+            counters[$"optimizer.{optimizerName}.steps"] = optimizerState.StepCount;
+            foreach ((string buffer, float[][] perParameter) in optimizerState.Buffers)
+            {
+                for (int i = 0; i < perParameter.Length; i++)
+                {
+                    tensors.Add(SafeTensor.Create<float>($"optimizer.{optimizerName}.{buffer}.{i}", perParameter[i], perParameter[i].Length));
+                }
+            }
+        }
+
+        (JsonNode? envState, string? envStateUnavailable) = SaveEnvState(Env);
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(Env) is { } observationNormalizer)
+        {
+            AddStatistics(tensors, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
+        }
+
+        // With the env state these statistics live there; without it they must be kept here.
+        if (envState is null && VectorEnvBuilder.FindLayer<VectorNormalizeReward>(Env) is { } rewardNormalizer)
+        {
+            AddStatistics(tensors, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
+        }
+
+        tensors.Add(SafeTensor.Create<float>("rollout.current_observations", CurrentObservations, CurrentObservations.Length));
+        var episodes = new JsonArray();
+        foreach (EpisodeStatistics e in RecentEpisodes)
+        {
+            episodes.Add(new JsonArray(e.EnvIndex, e.Return, e.Length));
+        }
+
+        JsonObject extra = state.Extra;
+        extra["rng_state"] = Random.SaveState();
+        extra["needs_reset"] = NeedsReset;
+        extra["recent_episodes"] = episodes;
+        extra[AlgorithmStateKey] = SaveAlgorithmState();
+        if (envState is not null)
+        {
+            extra[EnvStateKey] = envState;
+        }
+        else
+        {
+            extra[EnvStateUnavailableKey] = envStateUnavailable;
+        }
+
+        state.ObservationSpace = Policy.ObservationSpace.ToString();
+        state.ActionSpace = Policy.ActionSpace.ToString();
+    }
+
+    /// <inheritdoc />
+    bool ILearner.LoadState(CheckpointData checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        CheckpointData data = checkpoint;
+        RequireSpaces(data, Policy.ObservationSpace.ToString(), Policy.ActionSpace.ToString());
+        data.LoadParameters(Policy.Parameters, PolicyPrefix);
+        foreach ((string optimizerName, IOptimizer<float> optimizer) in Optimizers)
+        {
+            OptimizerState<float> current = optimizer.SaveState();
+            var buffers = new Dictionary<string, float[][]>(StringComparer.Ordinal);
+            foreach ((string buffer, float[][] perParameter) in current.Buffers)
+            {
+                buffers[buffer] = [.. perParameter.Select((p, i) =>
+                {
+                    float[] values = new float[p.Length];
+                    data.CopyTensorTo<float>($"optimizer.{optimizerName}.{buffer}.{i}", values, [p.Length]);
+                    return values;
+                })];
+            }
+
+            optimizer.LoadState(new OptimizerState<float>(data.GetCounter($"optimizer.{optimizerName}.steps"), buffers));
+        }
+
+        JsonObject? envState = data.Extra[EnvStateKey] as JsonObject;
+        bool exact = envState is not null;
+        if (envState is not null)
+        {
+            LoadEnvState(data, Env, envState);
+        }
+        else
+        {
+            if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(Env) is { } observationNormalizer)
+            {
+                LoadStatistics(data, ObservationStatisticsPrefix, observationNormalizer.ObservationStatistics);
+            }
+
+            if (VectorEnvBuilder.FindLayer<VectorNormalizeReward>(Env) is { } rewardNormalizer)
+            {
+                LoadStatistics(data, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
+            }
+        }
+
+        data.CopyTensorTo<float>("rollout.current_observations", CurrentObservations, [CurrentObservations.Length]);
+        RestoreCounters(data.GetCounter("num_timesteps"), (int)data.GetCounter("iterations"), data.GetCounter("num_updates"));
+        Random.RestoreState(ReadExtra(data, "rng_state").GetValue<string>());
+        if (data.Extra[AlgorithmStateKey] is JsonObject algorithmState)
+        {
+            LoadAlgorithmState(algorithmState);
+        }
+
+        // Without the env's state the saved observations belong to episodes this env is not in: restart them.
+        NeedsReset = !exact || ReadExtra(data, "needs_reset").GetValue<bool>();
+        RecentEpisodes.Clear();
+        foreach (JsonNode? e in ReadExtra(data, "recent_episodes").AsArray())
+        {
+            JsonArray row = e!.AsArray();
+            RecentEpisodes.Enqueue(new EpisodeStatistics(row[0]!.GetValue<int>(), row[1]!.GetValue<double>(), row[2]!.GetValue<int>()));
+        }
+
+        return exact;
+    }
+
+    /// <summary>Rebuilds a trained actor-critic policy (and its frozen observation normaliser) from a checkpoint, for evaluation.</summary>
+    internal static IActingPolicy LoadActingPolicy(CheckpointData data, OnPolicyOptions options, Func<IEnv> makeEnv)
+    {
+        // The policy saw the spaces of the training env stack (normalised observations are Box(±clip)):
+        // rebuild one copy of that stack to get them.
+        using IVectorEnv env = VectorEnvBuilder.Build(makeEnv, options with { NumEnvs = 1 }, parallel: false);
+        var policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, options.Policy, new Random(0));
+        RequireSpaces(data, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
+        data.LoadParameters(policy.Parameters, PolicyPrefix);
+        ObservationTransform? normalize = null;
+        if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(env) is { } normalizer)
+        {
+            var statistics = new RunningMeanStd(normalizer.ObservationStatistics.Size) { Frozen = true };
+            LoadStatistics(data, ObservationStatisticsPrefix, statistics);
+            double clip = normalizer.Clip, epsilon = normalizer.Epsilon;
+            normalize = (raw, normalized) => statistics.Normalize(raw, normalized, clip, epsilon);
+        }
+
+        return new ActorCriticActingPolicy(policy, InnermostEnv(env).SingleObservationSpace, normalize);
+    }
+
+    private static IVectorEnv InnermostEnv(IVectorEnv env)
+    {
+        while (env is VectorWrapper wrapper)
+        {
+            env = wrapper.Env;
+        }
+
+        return env;
+    }
+
+    private static (JsonNode? State, string? Unavailable) SaveEnvState(IVectorEnv env)
+    {
+        if (env is not IStatefulEnv stateful)
+        {
+            return (null, $"{env.GetType().FullName} does not implement IStatefulEnv.");
+        }
+
+        try
+        {
+            return (stateful.SaveState(), null);
+        }
+        catch (NotSupportedException e)
+        {
+            // A user env inside the vector env cannot save its state: keep training, note why resume is not exact.
+            return (null, e.Message);
+        }
+    }
+
+    private static void LoadEnvState(CheckpointData data, IVectorEnv env, JsonNode state)
+    {
+        if (env is not IStatefulEnv stateful)
+        {
+            throw new CheckpointException($"Checkpoint {data.SourcePath} holds the state of its env, but this agent's env ({env}) cannot load one (it does not implement IStatefulEnv).");
+        }
+
+        try
+        {
+            stateful.LoadState(state);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new CheckpointException($"Checkpoint {data.SourcePath}: its env state does not fit this agent's env ({env}): {e.Message}", e);
+        }
+    }
+
+    private static void AddStatistics(List<SafeTensor> tensors, string prefix, RunningMeanStd statistics)
+    {
+        tensors.Add(SafeTensor.Create<double>(prefix + "mean", statistics.Mean, statistics.Size));
+        tensors.Add(SafeTensor.Create<double>(prefix + "var", statistics.Variance, statistics.Size));
+        tensors.Add(SafeTensor.Create<double>(prefix + "count", [statistics.Count], 1));
+    }
+
+    private static void LoadStatistics(CheckpointData data, string prefix, RunningMeanStd statistics)
+    {
+        double[] mean = new double[statistics.Size];
+        double[] variance = new double[statistics.Size];
+        double[] count = new double[1];
+        data.CopyTensorTo<double>(prefix + "mean", mean, [statistics.Size]);
+        data.CopyTensorTo<double>(prefix + "var", variance, [statistics.Size]);
+        data.CopyTensorTo<double>(prefix + "count", count, [1]);
+        statistics.SetState(new RunningMeanStdState(mean, variance, count[0]));
+    }
+
+    private static void RequireSpaces(CheckpointData data, string? observationSpace, string? actionSpace)
+    {
+        if (data.ObservationSpace != observationSpace || data.ActionSpace != actionSpace)
+        {
+            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture,
+                $"Checkpoint {data.SourcePath} was saved for observations {data.ObservationSpace} and actions {data.ActionSpace}; this agent has {observationSpace} and {actionSpace}."));
+        }
+    }
+
+    private static JsonNode ReadExtra(CheckpointData data, string key) =>
+        data.Extra[key] ?? throw new CheckpointException($"Checkpoint {data.SourcePath} lacks '{key}'; it was not written by an on-policy agent of this version.");
+}
