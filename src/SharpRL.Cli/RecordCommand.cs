@@ -47,7 +47,7 @@ internal static class RecordCommand
             bool isDeterministic = !parse.GetValue(stochastic);
             int s = parse.GetValue(seed);
             string id = parse.GetValue(datasetId) ?? $"sharprl/{loaded.Run.EnvId}-{loaded.Run.Algorithm}-v0";
-            ActionFunction act = DatasetRecorder.FromPolicy(loaded.Policy, loaded.NormalizeObservation, isDeterministic, new Random(s));
+            ActionFunction act = DatasetRecorder.FromPolicy(loaded.Policy, isDeterministic, new Random(s));
             MinariDataset dataset = DatasetRecorder.Record(env, act, count, s, id, loaded.Run.Algorithm);
             dataset.Save(target);
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,

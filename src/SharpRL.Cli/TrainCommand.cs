@@ -28,10 +28,11 @@ internal static class TrainCommand
         var stopAtReward = new Option<double?>("--stop-at-reward") { Description = "Stop training once an evaluation's mean return reaches this (needs --eval-freq)." };
         var parallel = new Option<bool>("--parallel") { Description = "Step env copies on worker threads (pays off for expensive envs)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
+        var dataset = new Option<string?>("--dataset") { Description = "Dataset folder for algorithms that learn from data (bc), the same as --set dataset=<dir>." };
 
         var command = new Command("train", "Train an agent. Example: sharprl train ppo CartPole-v1")
         {
-            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, evalFreq, evalEpisodes, stopAtReward, parallel, quiet,
+            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, dataset,
         };
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
@@ -43,7 +44,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 TotalTimesteps = parse.GetValue(timesteps) ?? configFile?.TotalTimesteps,
                 NumEnvs = parse.GetValue(numEnvs),
-                Settings = (parse.GetValue(set) ?? []).Select(OptionsBinder.ParseAssignment).ToList(),
+                Settings = [.. parse.GetValue(dataset) is { } data ? [new KeyValuePair<string, string>("dataset", Path.GetFullPath(data))] : Array.Empty<KeyValuePair<string, string>>(), .. (parse.GetValue(set) ?? []).Select(OptionsBinder.ParseAssignment)],
                 ConfigSettings = configFile?.Settings ?? [],
                 PresetEnvId = parse.GetValue(preset),
                 OutputDirectory = parse.GetValue(output),

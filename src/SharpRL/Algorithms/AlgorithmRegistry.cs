@@ -24,6 +24,8 @@ public static class AlgorithmRegistry
         OnPolicyDescriptor.Create("a2c", "Advantage actor-critic, synchronous (Mnih et al. 2016)", new A2c.A2cOptions(), (env, options, seed, logger) => new A2c.A2c(env, options, seed, logger)),
         OnPolicyDescriptor.Create("npg", "Natural policy gradient (Kakade 2001) with a fixed KL step", new Npg.NpgOptions(), (env, options, seed, logger) => new Npg.Npg(env, options, seed, logger)),
         OnPolicyDescriptor.Create("trpo", "Trust region policy optimization (Schulman et al. 2015)", new Trpo.TrpoOptions(), (env, options, seed, logger) => new Trpo.Trpo(env, options, seed, logger)),
+        Imitation.BehaviorCloningLearner.Descriptor,
+        Awr.Awr.Descriptor,
     ];
 
     /// <summary>Known algorithm names, in registration order.</summary>

@@ -1,6 +1,7 @@
 using SharpRL.Envs;
 using SharpRL.Policies;
-using SharpRL.Training;
+using SharpRL.Algorithms;
+using SharpRL.Algorithms.Common;
 
 namespace SharpRL.Datasets;
 
@@ -16,30 +17,21 @@ public sealed record StepInfoSource(IReadOnlyList<string> Keys, Action<Span<doub
 public static class DatasetRecorder
 {
     /// <summary>
-    /// The env actions of a trained policy: observations pass through its frozen normaliser (when it
-    /// was trained on normalised ones), then the mode of π (<paramref name="deterministic"/>) or a
-    /// sample, mapped to the env (discrete start added, Gaussian samples clipped to the Box).
+    /// The env actions of a trained policy (any algorithm's <see cref="IActingPolicy"/>: it applies its
+    /// own observation normalisation): the mode (<paramref name="deterministic"/>) or a sample.
     /// </summary>
-    public static ActionFunction FromPolicy(ActorCriticPolicy policy, ObservationTransform? normalizeObservation, bool deterministic, Random random)
+    public static ActionFunction FromPolicy(IActingPolicy policy, bool deterministic, Random random)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(random);
-        var input = new float[policy.ObservationSpace.FlatSize];
-        var policyAction = new float[policy.ActionSize];
-        return (observation, action) =>
-        {
-            if (normalizeObservation is null)
-            {
-                observation.CopyTo(input);
-            }
-            else
-            {
-                normalizeObservation(observation, input);
-            }
+        return (observation, action) => policy.Act(observation, action, deterministic, random);
+    }
 
-            policy.Predict(input, 1, policyAction, deterministic, random);
-            policy.ToEnvActions(policyAction, action, 1);
-        };
+    /// <summary>The env actions of an actor-critic policy acting on raw observations (see <see cref="FromPolicy(IActingPolicy, bool, Random)"/>).</summary>
+    public static ActionFunction FromPolicy(ActorCriticPolicy policy, bool deterministic, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return FromPolicy(new ActorCriticActingPolicy(policy, policy.ObservationSpace, null), deterministic, random);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.Imitation;
+using SharpRL.Common;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Nn;
@@ -18,7 +19,7 @@ namespace SharpRL.Algorithms.Awr;
 /// </code>
 /// Discrete (Categorical) and continuous (diagonal Gaussian) actions.
 /// </summary>
-public sealed class Awr
+public sealed partial class Awr
 {
     /// <summary>Mean of the clipped weights over the buffer.</summary>
     public const string MeanWeightKey = "train/awr_mean_weight";
@@ -32,7 +33,7 @@ public sealed class Awr
     private const int EvaluationBatch = 1024;
     private readonly IEnv _env;
     private readonly MetricsLogger? _logger;
-    private readonly Random _random;
+    private readonly SerializableRandom _random;
     private readonly Adam<float> _policyOptimizer;
     private readonly Adam<float> _valueOptimizer;
     private readonly IReadOnlyList<Parameter<float>> _trainedPolicyParameters;
@@ -55,6 +56,7 @@ public sealed class Awr
     private readonly List<double> _recentReturns = [];
     private double _episodeReturn;
     private bool _needsReset = true;
+    private TimeSpan _rolloutTime, _updateTime;
 
     /// <summary>Builds the policy and value networks for <paramref name="env"/>'s spaces.</summary>
     public Awr(IEnv env, AwrOptions options, int seed, MetricsLogger? logger = null)
@@ -69,7 +71,7 @@ public sealed class Awr
 
         Seed = seed;
         _logger = logger;
-        _random = new Random(seed);
+        _random = new SerializableRandom(seed);
         Policy = new ActorCriticPolicy(env.ObservationSpace, env.ActionSpace, options.Policy, new Random(seed));
         _trainedPolicyParameters = options.LearnStd || Policy.LogStd is null
             ? Policy.PolicyParameters
@@ -132,14 +134,26 @@ public sealed class Awr
     public int BufferCount => _count;
 
     /// <summary>Runs iterations until <paramref name="totalTimesteps"/> env steps have been taken.</summary>
-    public void Learn(long totalTimesteps, Action<Awr>? afterIteration = null, CancellationToken cancellationToken = default)
+    /// <returns>True when the budget was reached; false when stopped by <paramref name="cancellationToken"/>.</returns>
+    public bool Learn(long totalTimesteps, Action<Awr>? afterIteration = null, CancellationToken cancellationToken = default)
     {
-        while (NumTimesteps < totalTimesteps && !cancellationToken.IsCancellationRequested)
+        while (NumTimesteps < totalTimesteps)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             Collect(Options.StepsPerIteration);
+            _rolloutTime += stopwatch.Elapsed;
+            stopwatch.Restart();
             Update();
+            _updateTime += stopwatch.Elapsed;
             afterIteration?.Invoke(this);
         }
+
+        return true;
     }
 
     /// <summary>Steps the env <paramref name="steps"/> times with actions sampled from π, storing the samples.</summary>

@@ -1,3 +1,4 @@
+using SharpRL.Common;
 using SharpRL.Datasets;
 using SharpRL.Logging;
 using SharpRL.Nn;
@@ -34,7 +35,14 @@ public sealed class BehaviorCloning
     public const string EpochKey = "bc/epoch";
 
     private readonly BehaviorCloningOptions _options;
-    private readonly Random _random;
+    private readonly SerializableRandom _random;
+    private readonly List<double> _trainLosses = [];
+    private readonly List<double> _validationLosses = [];
+    private TransitionSet? _data;
+    private int[] _train = [];
+    private int[] _validation = [];
+    private float[] _policyActions = [];
+    private float[] _best = [];
     private readonly MetricsLogger? _logger;
     private readonly Adam<float> _optimizer;
     private readonly ParameterVector<float> _parameters;
@@ -60,7 +68,7 @@ public sealed class BehaviorCloning
             throw new ArgumentException($"The squared loss fits a deterministic policy's mean and needs Box actions; the action space is {policy.ActionSpace}. Use the negative log-likelihood.", nameof(options));
         }
 
-        _random = new Random(seed);
+        _random = new SerializableRandom(seed);
         _logger = logger;
         _optimizer = new Adam<float>(policy.PolicyParameters, options.LearningRate);
         _parameters = new ParameterVector<float>(policy.PolicyParameters);
@@ -72,8 +80,19 @@ public sealed class BehaviorCloning
     /// <summary>Epochs run by all <see cref="Fit"/> calls so far (the logging step).</summary>
     public int TotalEpochs { get; private set; }
 
-    /// <summary>Fits π to <paramref name="data"/> (spaces must match the policy's).</summary>
+    /// <summary>Fits π to <paramref name="data"/> (spaces must match the policy's): <see cref="Begin"/>, epochs until stopped, <see cref="Finish"/>.</summary>
     public BehaviorCloningResult Fit(TransitionSet data)
+    {
+        Begin(data);
+        while (Epoch())
+        {
+        }
+
+        return Finish();
+    }
+
+    /// <summary>Starts a fit: splits <paramref name="data"/> at random into training and held-out pairs.</summary>
+    public void Begin(TransitionSet data)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!data.ObservationSpace.Equals(Policy.ObservationSpace) || !data.ActionSpace.Equals(Policy.ActionSpace))
@@ -89,74 +108,151 @@ public sealed class BehaviorCloning
         int[] order = [.. Enumerable.Range(0, data.Count)];
         _random.Shuffle(order);
         int validationCount = data.Count >= 2 ? (int)Math.Round(data.Count * _options.ValidationFraction) : 0;
-        int[] validation = order[..validationCount];
-        int[] train = order[validationCount..];
-        float[] policyActions = ToPolicyActions(data);
+        _data = data;
+        _validation = order[..validationCount];
+        _train = order[validationCount..];
+        _policyActions = ToPolicyActions(data);
         EnsureCapacity(Math.Min(_options.BatchSize, data.Count));
+        _trainLosses.Clear();
+        _validationLosses.Clear();
+        _best = new float[_parameters.Count];
+        _parameters.CopyValuesTo(_best);
+        BestLoss = double.PositiveInfinity;
+        BestEpoch = 0;
+        Epochs = 0;
+        Stopped = false;
+        StoppedEarly = false;
+    }
 
-        var trainLosses = new List<double>();
-        var validationLosses = new List<double>();
-        float[] best = new float[_parameters.Count];
-        _parameters.CopyValuesTo(best);
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, epoch = 0;
-        bool stoppedEarly = false;
-        while (epoch < _options.MaxEpochs)
+    /// <summary>
+    /// One pass over the training split, then the held-out loss; returns false once the fit is over
+    /// (patience used up or MaxEpochs reached), true while more epochs should follow.
+    /// </summary>
+    public bool Epoch()
+    {
+        TransitionSet data = _data ?? throw new InvalidOperationException("Call Begin(data) before Epoch().");
+        if (Stopped)
         {
-            epoch++;
-            _random.Shuffle(train);
-            double sum = 0;
-            for (int start = 0; start < train.Length; start += _options.BatchSize)
-            {
-                int batch = Math.Min(_options.BatchSize, train.Length - start);
-                _optimizer.ZeroGradient();
-                sum += BatchLoss(data, policyActions, train.AsSpan(start, batch), backward: true) * batch;
-                if (_options.MaxGradNorm > 0)
-                {
-                    GradientClipping.ClipGlobalNorm(Policy.PolicyParameters, _options.MaxGradNorm);
-                }
-
-                _optimizer.Step();
-            }
-
-            double trainLoss = sum / train.Length;
-            trainLosses.Add(trainLoss);
-            double selectionLoss = trainLoss;
-            if (validationCount > 0)
-            {
-                selectionLoss = MeanLoss(data, policyActions, validation);
-                validationLosses.Add(selectionLoss);
-            }
-
-            TotalEpochs++;
-            if (_logger is not null)
-            {
-                _logger.Record(EpochKey, TotalEpochs);
-                _logger.Record(TrainLossKey, trainLoss);
-                if (validationCount > 0)
-                {
-                    _logger.Record(ValidationLossKey, selectionLoss);
-                }
-
-                _logger.Dump(TotalEpochs);
-            }
-
-            if (selectionLoss < bestLoss)
-            {
-                bestLoss = selectionLoss;
-                bestEpoch = epoch;
-                _parameters.CopyValuesTo(best);
-            }
-            else if (epoch - bestEpoch >= _options.Patience)
-            {
-                stoppedEarly = true;
-                break;
-            }
+            return false;
         }
 
-        _parameters.SetValues(best);
-        return new BehaviorCloningResult(epoch, bestEpoch, bestLoss, trainLosses, validationLosses, stoppedEarly);
+        Epochs++;
+        _random.Shuffle(_train);
+        double sum = 0;
+        for (int start = 0; start < _train.Length; start += _options.BatchSize)
+        {
+            int batch = Math.Min(_options.BatchSize, _train.Length - start);
+            _optimizer.ZeroGradient();
+            sum += BatchLoss(data, _policyActions, _train.AsSpan(start, batch), backward: true) * batch;
+            if (_options.MaxGradNorm > 0)
+            {
+                GradientClipping.ClipGlobalNorm(Policy.PolicyParameters, _options.MaxGradNorm);
+            }
+
+            _optimizer.Step();
+            GradientSteps++;
+        }
+
+        double trainLoss = sum / _train.Length;
+        _trainLosses.Add(trainLoss);
+        double selectionLoss = trainLoss;
+        if (_validation.Length > 0)
+        {
+            selectionLoss = MeanLoss(data, _policyActions, _validation);
+            _validationLosses.Add(selectionLoss);
+        }
+
+        TotalEpochs++;
+        if (_logger is not null)
+        {
+            _logger.Record(EpochKey, TotalEpochs);
+            _logger.Record(TrainLossKey, trainLoss);
+            if (_validation.Length > 0)
+            {
+                _logger.Record(ValidationLossKey, selectionLoss);
+            }
+
+            _logger.Dump(LogStep?.Invoke() ?? TotalEpochs);
+        }
+
+        if (selectionLoss < BestLoss)
+        {
+            BestLoss = selectionLoss;
+            BestEpoch = Epochs;
+            _parameters.CopyValuesTo(_best);
+        }
+        else if (Epochs - BestEpoch >= _options.Patience)
+        {
+            StoppedEarly = true;
+            Stopped = true;
+        }
+
+        if (Epochs >= _options.MaxEpochs)
+        {
+            Stopped = true;
+        }
+
+        return !Stopped;
     }
+
+    /// <summary>Ends the fit: restores the weights of the epoch with the lowest held-out loss.</summary>
+    public BehaviorCloningResult Finish()
+    {
+        _parameters.SetValues(_best);
+        return new BehaviorCloningResult(Epochs, BestEpoch, BestLoss, [.. _trainLosses], [.. _validationLosses], StoppedEarly);
+    }
+
+    /// <summary>Epochs of the current fit.</summary>
+    public int Epochs { get; private set; }
+
+    /// <summary>Epoch (1-based) with the lowest held-out loss so far in the current fit.</summary>
+    public int BestEpoch { get; private set; }
+
+    /// <summary>That loss.</summary>
+    public double BestLoss { get; private set; } = double.PositiveInfinity;
+
+    /// <summary>Whether the current fit is over.</summary>
+    public bool Stopped { get; private set; }
+
+    /// <summary>Whether the current fit ended by early stopping.</summary>
+    public bool StoppedEarly { get; private set; }
+
+    /// <summary>Gradient steps taken by all fits.</summary>
+    public long GradientSteps { get; private set; }
+
+    /// <summary>The logging step (default: <see cref="TotalEpochs"/>); the run layer logs against gradient steps.</summary>
+    public Func<long>? LogStep { get; init; }
+
+    /// <summary>The optimizer (its state goes into checkpoints).</summary>
+    internal Adam<float> Optimizer => _optimizer;
+
+    /// <summary>The shuffling generator (its state goes into checkpoints).</summary>
+    internal SerializableRandom Random => _random;
+
+    /// <summary>Best weights of the current fit, in <see cref="ParameterVector{T}"/> order.</summary>
+    internal float[] BestParameters => _best;
+
+    /// <summary>Restores the counters of a fit from a checkpoint (after <see cref="Begin"/> on the same data).</summary>
+    internal void RestoreProgress(int epochs, int bestEpoch, double bestLoss, bool stopped, bool stoppedEarly, long gradientSteps, int totalEpochs, IReadOnlyList<double> trainLosses, IReadOnlyList<double> validationLosses)
+    {
+        Epochs = epochs;
+        BestEpoch = bestEpoch;
+        BestLoss = bestLoss;
+        Stopped = stopped;
+        StoppedEarly = stoppedEarly;
+        GradientSteps = gradientSteps;
+        TotalEpochs = totalEpochs;
+        _trainLosses.Clear();
+        _trainLosses.AddRange(trainLosses);
+        _validationLosses.Clear();
+        _validationLosses.AddRange(validationLosses);
+    }
+
+    /// <summary>Losses per epoch of the current fit.</summary>
+    internal IReadOnlyList<double> TrainLosses => _trainLosses;
+
+    /// <summary>Held-out losses per epoch of the current fit.</summary>
+    internal IReadOnlyList<double> ValidationLosses => _validationLosses;
 
     /// <summary>The mean loss of the current policy on <paramref name="data"/> (no update).</summary>
     public double Evaluate(TransitionSet data)

@@ -15,6 +15,12 @@ public enum BehaviorCloningLoss
 /// <summary>Settings of <see cref="BehaviorCloning"/> (defaults in the range of the imitation library's BC).</summary>
 public sealed record BehaviorCloningOptions
 {
+    /// <summary>The Minari dataset folder to learn from (the run layer's <c>--dataset</c>; unused by the library API, which takes the data directly).</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>Use only the first N episodes of the dataset (0 = all).</summary>
+    public int DatasetEpisodes { get; init; }
+
     /// <summary>The loss.</summary>
     public BehaviorCloningLoss Loss { get; init; } = BehaviorCloningLoss.NegativeLogLikelihood;
 
@@ -65,6 +71,11 @@ public sealed record BehaviorCloningOptions
         if (Patience <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(Patience), Patience, "patience must be positive.");
+        }
+
+        if (DatasetEpisodes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DatasetEpisodes), DatasetEpisodes, "dataset_episodes must be ≥ 0 (0 = all).");
         }
 
         if (MaxGradNorm < 0)

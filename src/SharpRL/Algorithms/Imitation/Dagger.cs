@@ -53,7 +53,7 @@ public sealed record DaggerPoint(int Iteration, int ExpertLabels, double MeanRet
 /// learner drifts to states the expert never showed, so play the learner, ask the expert what it
 /// would have done in the states the learner visited, aggregate D ← D ∪ {(s, π*(s))}, and refit.
 /// The expert is any function from observation to env action, e.g. a saved SharpRL policy
-/// (<see cref="DatasetRecorder.FromPolicy"/>).
+/// (<see cref="DatasetRecorder.FromPolicy(SharpRL.Algorithms.IActingPolicy, bool, Random)"/>).
 /// </summary>
 public sealed class Dagger
 {
@@ -91,7 +91,7 @@ public sealed class Dagger
         var curve = new List<DaggerPoint>();
         _learner.Fit(data);
         Report(0);
-        var learnerActions = DatasetRecorder.FromPolicy(Policy, null, deterministic: true, new Random(_seed));
+        var learnerActions = DatasetRecorder.FromPolicy(Policy, deterministic: true, new Random(_seed));
         int d = _env.ObservationSpace.FlatSize, a = _env.ActionSpace.FlatSize;
         var observation = new float[d];
         var action = new float[a];

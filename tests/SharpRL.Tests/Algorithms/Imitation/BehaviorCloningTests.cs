@@ -102,7 +102,7 @@ public sealed class BehaviorCloningTests(CartPoleExpertFixture expert) : IClassF
     public void CartPole_TenExpertEpisodes_ClonedPolicyReaches475()
     {
         using IEnv env = Gym.Make("CartPole-v1");
-        MinariDataset dataset = DatasetRecorder.Record(env, DatasetRecorder.FromPolicy(expert.Expert.Policy, expert.Expert.NormalizeObservation, deterministic: true, new Random(0)), episodes: 10, seed: 1000, "test/CartPole-v1-expert-v0", "ppo");
+        MinariDataset dataset = DatasetRecorder.Record(env, DatasetRecorder.FromPolicy(expert.Expert.Policy, deterministic: true, new Random(0)), episodes: 10, seed: 1000, "test/CartPole-v1-expert-v0", "ppo");
         Assert.True(dataset.MeanReturn >= 475, $"expert mean return {dataset.MeanReturn}");
 
         var bc = new BehaviorCloning(env.ObservationSpace, env.ActionSpace, new BehaviorCloningOptions(), seed: 0);
