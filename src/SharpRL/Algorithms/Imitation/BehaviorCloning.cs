@@ -39,6 +39,7 @@ public sealed class BehaviorCloning
     private readonly List<double> _trainLosses = [];
     private readonly List<double> _validationLosses = [];
     private TransitionSet? _data;
+    private int[] _split = [];
     private int[] _train = [];
     private int[] _validation = [];
     private float[] _policyActions = [];
@@ -110,7 +111,8 @@ public sealed class BehaviorCloning
         int validationCount = data.Count >= 2 ? (int)Math.Round(data.Count * _options.ValidationFraction) : 0;
         _data = data;
         _validation = order[..validationCount];
-        _train = order[validationCount..];
+        _split = order[validationCount..];
+        _train = new int[_split.Length];
         _policyActions = ToPolicyActions(data);
         EnsureCapacity(Math.Min(_options.BatchSize, data.Count));
         _trainLosses.Clear();
@@ -137,6 +139,9 @@ public sealed class BehaviorCloning
         }
 
         Epochs++;
+        // Shuffle from the split's fixed order, so an epoch's order depends only on the generator's
+        // state (which checkpoints keep), not on earlier epochs' permutations.
+        _split.CopyTo(_train, 0);
         _random.Shuffle(_train);
         double sum = 0;
         for (int start = 0; start < _train.Length; start += _options.BatchSize)
