@@ -68,7 +68,7 @@ public sealed class MinariDatasetTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void H5py_ReadsRecordedDataset_ArraysAndMetadataMatch()
     {
         MinariDataset recorded = RecordRandom("CartPole-v1", episodes: 2, seed: 11);
@@ -139,7 +139,7 @@ public sealed class MinariDatasetTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Load_DatasetWrittenLikeMinariWithH5py_ArraysMatch()
     {
         string path = Path.Combine(_root, "from-h5py");

@@ -25,7 +25,7 @@ internal static class PythonH5py
             Assert.Fail(hint + " (CI=true: .ci/run must install it).");
         }
 
-        // xunit 2's runner reports an exception with this prefix as a skipped test.
+        // Reported as skipped by [SkippableFact] (Xunit.SkippableFact); the tests that call this carry that attribute.
         throw new SkipException(hint);
     }
 
@@ -85,6 +85,3 @@ internal static class PythonH5py
         return null;
     }
 }
-
-/// <summary>Reported as "skipped" by xunit 2's runner (the dynamic-skip message prefix).</summary>
-internal sealed class SkipException(string reason) : Exception("$XunitDynamicSkip$" + reason);
