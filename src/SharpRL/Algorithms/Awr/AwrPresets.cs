@@ -49,7 +49,7 @@ public static class AwrPresets
                     LearnStd = true,
                     Policy = new() { PolicyHiddenSizes = [128, 64], ValueHiddenSizes = [128, 64], Activation = Activation.Relu, LogStdInit = -0.5f },
                 },
-                100_000,
+                200_000,
                 "Peng et al. 2019 networks, buffer, λ, β, w_max and batch; γ 0.95, rewards × 0.1, learned σ, Adam, tuned here"),
             _ => new(new AwrOptions(), 1_000_000, "Peng et al. 2019 defaults"),
         };
