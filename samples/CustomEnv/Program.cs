@@ -1,6 +1,6 @@
 // A custom env in a few lines, checked, registered, and learned by PPO in seconds.
 using SharpRL.Algorithms.Common;
-using SharpRL.Algorithms.Ppo;
+using SharpRL.Algorithms.ProximalPolicy;
 using SharpRL.Environments;
 using SharpRL.Envs;
 using SharpRL.Spaces;

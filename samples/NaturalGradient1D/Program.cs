@@ -1,4 +1,4 @@
-// The 1-D natural-gradient example of the NPG lecture (seed 000).
+// The 1-D natural-gradient example of the lecture "NPG and PPO".
 //
 // p_θ = (σ(θ), 1 − σ(θ)) is a 2-category Categorical with logits z(θ) = (θ, 0), and we maximise
 // g(θ) = 100·p₁ + 1·p₂. The optimum is θ → +∞. The Fisher information f(θ) = e^θ/(1 + e^θ)² shrinks

@@ -57,6 +57,8 @@ internal static class BenchCommand
         }));
         bench.Add(vector);
 
+        bench.Add(MuJoCoBenchCommand.Build());
+
         var algorithm = new Argument<string>("algorithm") { Description = "Algorithm to time.", DefaultValueFactory = _ => "ppo" };
         var env = new Argument<string>("env") { Description = "Env id.", DefaultValueFactory = _ => "CartPole-v1" };
         var timesteps = new Option<long?>("--timesteps") { Description = "Budget (default: the preset's)." };

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using SharpRL.Environments;
+using SharpRL.Environments.MuJoCo;
 using SharpRL.Envs;
+using SharpRL.Envs.Wrappers;
 using SharpRL.Rng;
 using SharpRL.Spaces;
 using SharpRL.Training;
@@ -21,7 +23,18 @@ internal static class EnvsCommand
             foreach (string id in registry.Ids)
             {
                 EnvSpec spec = registry.GetSpec(id);
-                using IEnv env = registry.Make(id);
+                IEnv env;
+                try
+                {
+                    env = registry.Make(id);
+                }
+                catch (MuJoCoNotFoundException)
+                {
+                    output.WriteLine($"{id,-26} (needs MuJoCo 2.2.2: sudo apt-get install -y libmujoco2.2.2)");
+                    continue;
+                }
+
+                using IEnv made = env;
                 string limit = spec.MaxEpisodeSteps is int steps ? steps.ToString(CultureInfo.InvariantCulture) : "none";
                 string threshold = spec.RewardThreshold is double r ? r.ToString(CultureInfo.InvariantCulture) : "none";
                 output.WriteLine($"{id,-26} obs {env.ObservationSpace}  act {env.ActionSpace}  max_steps {limit}  reward_threshold {threshold}");
@@ -34,10 +47,30 @@ internal static class EnvsCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the first reset and of the random policy.", DefaultValueFactory = _ => 0 };
         var steps = new Option<int>("--steps") { Description = "Steps to play.", DefaultValueFactory = _ => 10 };
         var policy = new Option<string>("--policy") { Description = "random (action_space.sample seeded with --seed), or a run folder / checkpoint (deterministic actions).", DefaultValueFactory = _ => "random" };
-        var play = new Command("play", "Print one JSON line per step: obs, action, reward, terminated, truncated, next_obs.") { id, seed, steps, policy };
-        play.SetAction(parse => CliRunner.Run(parse, output => Play(output, parse.GetValue(id)!, parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(policy)!)));
+        var envKwargs = new Option<string[]>("--env-kwargs") { Description = "Env constructor option, key=value (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var play = new Command("play", "Print one JSON line per step: obs, action, reward, terminated, truncated, next_obs (MuJoCo envs: also qpos, qvel, qacc_warmstart after the step).") { id, seed, steps, policy, envKwargs };
+        play.SetAction(parse => CliRunner.Run(parse, output => Play(output, WithKwargs(parse.GetValue(id), parse.GetValue(envKwargs))!, parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(policy)!)));
         envs.Add(play);
         return envs;
+    }
+
+    /// <summary>Writes --env-kwargs into the env id: "Hopper-v5" + [a=1, b=2] → "Hopper-v5[a=1,b=2]".</summary>
+    internal static string? WithKwargs(string? envId, string[]? kwargs)
+    {
+        if (envId is null || kwargs is not { Length: > 0 })
+        {
+            return envId;
+        }
+
+        foreach (string kwarg in kwargs)
+        {
+            if (kwarg.IndexOf('=', StringComparison.Ordinal) <= 0)
+            {
+                throw new CliError($"--env-kwargs '{kwarg}' is not key=value.");
+            }
+        }
+
+        return $"{envId}[{string.Join(",", kwargs)}]";
     }
 
     private static int Play(TextWriter output, string envId, int seed, int steps, string policySource)
@@ -91,6 +124,17 @@ internal static class EnvsCommand
             line.Append(", \"truncated\": ").Append(result.Truncated ? "true" : "false");
             line.Append(", \"next_obs\": ");
             AppendArray(line, next);
+            if ((env as Wrapper)?.Unwrapped is MuJoCoEnv mujoco)
+            {
+                // The full simulator state after the step, in round-trip precision, to diff against Gymnasium.
+                line.Append(", \"qpos\": ");
+                AppendDoubles(line, mujoco.Qpos);
+                line.Append(", \"qvel\": ");
+                AppendDoubles(line, mujoco.Qvel);
+                line.Append(", \"qacc_warmstart\": ");
+                AppendDoubles(line, mujoco.QaccWarmstart);
+            }
+
             line.Append('}');
             output.WriteLine(line.ToString());
             if (result.Done)
@@ -104,6 +148,22 @@ internal static class EnvsCommand
         }
 
         return 0;
+    }
+
+    private static void AppendDoubles(StringBuilder builder, ReadOnlySpan<double> values)
+    {
+        builder.Append('[');
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(", ");
+            }
+
+            builder.Append(values[i].ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        builder.Append(']');
     }
 
     private static void AppendArray(StringBuilder builder, ReadOnlySpan<float> values)

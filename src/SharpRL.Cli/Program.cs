@@ -21,6 +21,7 @@ public static class Program
         root.Add(EnvsCommand.Build());
         root.Add(BenchCommand.Build());
         root.Add(CompareCommand.Build());
+        root.Add(ExportCommand.Build());
         root.Add(RecordCommand.Build());
         root.Add(DatasetCommand.Build());
         return root;

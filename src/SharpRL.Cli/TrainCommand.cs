@@ -29,10 +29,11 @@ internal static class TrainCommand
         var parallel = new Option<bool>("--parallel") { Description = "Step env copies on worker threads (pays off for expensive envs)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
         var dataset = new Option<string?>("--dataset") { Description = "Dataset folder for algorithms that learn from data (bc), the same as --set dataset=<dir>." };
+        var envKwargs = new Option<string[]>("--env-kwargs") { Description = "Env constructor option, key=value (repeatable), e.g. --env-kwargs ctrl_cost_weight=0.01; written into the env id as Id[key=value,...].", AllowMultipleArgumentsPerToken = true };
 
         var command = new Command("train", "Train an agent. Example: sharprl train ppo CartPole-v1")
         {
-            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, dataset,
+            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, envKwargs, dataset,
         };
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
@@ -40,13 +41,13 @@ internal static class TrainCommand
             var request = new TrainRequest
             {
                 Algorithm = parse.GetValue(algorithm),
-                EnvId = parse.GetValue(env),
+                EnvId = EnvsCommand.WithKwargs(parse.GetValue(env), parse.GetValue(envKwargs)),
                 Seed = parse.GetValue(seed),
                 TotalTimesteps = parse.GetValue(timesteps) ?? configFile?.TotalTimesteps,
                 NumEnvs = parse.GetValue(numEnvs),
                 Settings = [.. parse.GetValue(dataset) is { } data ? [new KeyValuePair<string, string>("dataset", Path.GetFullPath(data))] : Array.Empty<KeyValuePair<string, string>>(), .. (parse.GetValue(set) ?? []).Select(OptionsBinder.ParseAssignment)],
                 ConfigSettings = configFile?.Settings ?? [],
-                PresetEnvId = parse.GetValue(preset),
+                PresetEnvId = parse.GetValue(preset) ?? (parse.GetValue(envKwargs) is { Length: > 0 } ? parse.GetValue(env) : null),
                 OutputDirectory = parse.GetValue(output),
                 ResumeDirectory = parse.GetValue(resume),
                 SaveFrequency = parse.GetValue(saveFreq),

@@ -1,4 +1,5 @@
 using SharpRL.Environments.ClassicControl;
+using SharpRL.Environments.MuJoCo;
 using SharpRL.Environments.Toy;
 using SharpRL.Envs;
 
@@ -17,10 +18,19 @@ public static class Gym
     /// <summary><see cref="EnvRegistry.Default"/>, with the built-in envs registered.</summary>
     public static EnvRegistry Registry => DefaultRegistry;
 
-    /// <summary>Creates a registered env, wrapped in its time limit (see <see cref="EnvRegistry.Make"/>).</summary>
+    /// <summary>Creates a registered env, wrapped in its time limit (see <see cref="EnvRegistry.Make(string, int?)"/>).</summary>
     /// <param name="id">Env id, e.g. "CartPole-v1".</param>
     /// <param name="maxEpisodeSteps">Overrides the registered time limit.</param>
     public static IEnv Make(string id, int? maxEpisodeSteps = null) => DefaultRegistry.Make(id, maxEpisodeSteps);
+
+    /// <summary>
+    /// Creates a registered env with constructor options, like <c>gymnasium.make(id, **kwargs)</c>:
+    /// <c>Gym.Make("Hopper-v5", new Dictionary&lt;string, object&gt; { ["ctrl_cost_weight"] = 1e-2 })</c>.
+    /// </summary>
+    /// <param name="id">Env id.</param>
+    /// <param name="options">Constructor options (numbers, booleans, strings or their command-line text), or null.</param>
+    /// <param name="maxEpisodeSteps">Overrides the registered time limit.</param>
+    public static IEnv Make(string id, IReadOnlyDictionary<string, object>? options, int? maxEpisodeSteps = null) => DefaultRegistry.Make(id, options, maxEpisodeSteps);
 
     /// <summary>
     /// Registers the classic-control envs into <paramref name="registry"/>, skipping ids it already has
@@ -38,16 +48,46 @@ public static class Gym
         TryRegister(registry, "Pendulum-v1", () => new PendulumEnv(), 200, null);
         TryRegister(registry, "Acrobot-v1", () => new AcrobotEnv(), 500, -100.0);
 
-        // The lectures' toy problems (seed 003, seed 000). The chain truncates itself at its horizon.
+        // The lectures' toy problems (Janson, "PPO & Importance Sampling"; the lecture "NPG and PPO"). The chain truncates itself at its horizon.
         TryRegister(registry, "ChainMdp-v0", () => new ChainMdp(ToyChainStates, ToyChainHorizon, ChainStart.Fixed), null, 1.0);
         TryRegister(registry, "ChainMdpUniformStart-v0", () => new ChainMdp(ToyChainStates, ToyChainHorizon, ChainStart.Uniform), null, 1.0);
         TryRegister(registry, "TwoArmedBandit-v0", () => new TwoArmedBandit(), null, 100.0);
+        RegisterMuJoCo(registry);
         return registry;
     }
 
     // A chain a uniform random policy solves from s₀ = 0 with probability about 3^−8 within its horizon.
     private const int ToyChainStates = 8;
     private const int ToyChainHorizon = 32;
+
+    // Gymnasium's MuJoCo ids, v4 and v5, with its time limits and reward thresholds. They are registered even
+    // without the native library: making one then fails with a one-line MuJoCoNotFoundException.
+    private static void RegisterMuJoCo(EnvRegistry registry)
+    {
+        foreach (int v in (int[])[4, 5])
+        {
+            int version = v;
+            TryRegister(registry, $"Hopper-v{version}", o => new HopperEnv(version, o), 1000, 3800.0);
+            TryRegister(registry, $"HalfCheetah-v{version}", o => new HalfCheetahEnv(version, o), 1000, 4800.0);
+            TryRegister(registry, $"Walker2d-v{version}", o => new Walker2dEnv(version, o), 1000, null);
+            TryRegister(registry, $"Ant-v{version}", o => new AntEnv(version, o), 1000, 6000.0);
+            TryRegister(registry, $"Swimmer-v{version}", o => new SwimmerEnv(version, o), 1000, 360.0);
+            TryRegister(registry, $"InvertedPendulum-v{version}", o => new InvertedPendulumEnv(version, o), 1000, 950.0);
+            TryRegister(registry, $"InvertedDoublePendulum-v{version}", o => new InvertedDoublePendulumEnv(version, o), 1000, 9100.0);
+            TryRegister(registry, $"Reacher-v{version}", o => new ReacherEnv(version, o), 50, -3.75);
+            TryRegister(registry, $"Pusher-v{version}", o => new PusherEnv(version, o), 100, 0.0);
+            TryRegister(registry, $"Humanoid-v{version}", o => new HumanoidEnv(version, o), 1000, null);
+            TryRegister(registry, $"HumanoidStandup-v{version}", o => new HumanoidStandupEnv(version, o), 1000, null);
+        }
+    }
+
+    private static void TryRegister(EnvRegistry registry, string id, Func<IReadOnlyDictionary<string, object>?, IEnv> factory, int? maxEpisodeSteps, double? rewardThreshold)
+    {
+        if (!registry.Contains(id))
+        {
+            registry.Register(id, factory, maxEpisodeSteps, rewardThreshold);
+        }
+    }
 
     private static void TryRegister(EnvRegistry registry, string id, Func<IEnv> factory, int? maxEpisodeSteps, double? rewardThreshold)
     {

@@ -19,7 +19,7 @@ public enum ChainStart
 }
 
 /// <summary>
-/// The lecture's combination lock (seed 003, "lack of exploration"): states 0 … |S|−1 in a chain.
+/// The lecture's combination lock (Janson, "PPO &amp; Importance Sampling", "lack of exploration"): states 0 … |S|−1 in a chain.
 /// In each state exactly one of 3 actions (the state's digit of a fixed combination) moves one
 /// state forward; any other action sends the agent back to state 0. The right action in the last
 /// state opens the lock: reward 1 and the episode terminates. Every other step gives reward 0,

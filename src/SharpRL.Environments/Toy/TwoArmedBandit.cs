@@ -5,7 +5,7 @@ using SharpRL.Spaces;
 namespace SharpRL.Environments.Toy;
 
 /// <summary>
-/// The lecture's two-action example (seed 000: g(θ) = 100·p_θ[1] + 1·p_θ[2]) as an env: one step,
+/// The lecture's two-action example (the lecture "NPG and PPO": g(θ) = 100·p_θ[1] + 1·p_θ[2]) as an env: one step,
 /// action 0 pays <see cref="Rewards"/>[0] (default 100), action 1 pays <see cref="Rewards"/>[1]
 /// (default 1), then the episode terminates. The observation is a constant single feature 1 in
 /// Box [0, 1]^1, so any policy network can take it as input.

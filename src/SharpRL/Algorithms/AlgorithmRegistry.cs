@@ -1,4 +1,7 @@
 using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.PolicyGradient;
+using SharpRL.Algorithms.ProximalPolicy;
+using SharpRL.Algorithms.TrustRegion;
 using SharpRL.Envs;
 using SharpRL.Logging;
 
@@ -15,15 +18,15 @@ public static class AlgorithmRegistry
     // One line per algorithm. Off-policy and learning-from-data algorithms add their descriptor here too.
     private static readonly List<AlgorithmDescriptor> Entries =
     [
-        OnPolicyDescriptor.Create("ppo", "Proximal Policy Optimization with the clipped surrogate (Schulman et al. 2017)", new Ppo.PpoOptions(), (env, options, seed, logger) => new Ppo.Ppo(env, options, seed, logger)),
-        OnPolicyDescriptor.Create("ppo-kl", "PPO with the adaptive KL penalty instead of the clip (Schulman et al. 2017, section 4)", new Ppo.PpoKlOptions(), (env, options, seed, logger) => new Ppo.PpoKl(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("ppo", "Proximal Policy Optimization with the clipped surrogate (Schulman et al. 2017)", new PpoOptions(), (env, options, seed, logger) => new Ppo(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("ppo-kl", "PPO with the adaptive KL penalty instead of the clip (Schulman et al. 2017, section 4)", new PpoKlOptions(), (env, options, seed, logger) => new PpoKl(env, options, seed, logger)),
 
-        // The lecture's "PPO based on REINFORCE with a baseline": the same PPO with λ = 1, so Â = G − V(s).
-        OnPolicyDescriptor.Create("ppo-mc", "PPO with Monte-Carlo advantages (λ = 1): PPO on REINFORCE with a baseline", new Ppo.PpoOptions { GaeLambda = 1.0 }, (env, options, seed, logger) => new Ppo.Ppo(env, options, seed, logger)),
-        OnPolicyDescriptor.Create("reinforce", "REINFORCE with a learned baseline (Williams 1992)", new Reinforce.ReinforceOptions(), (env, options, seed, logger) => new Reinforce.Reinforce(env, options, seed, logger)),
-        OnPolicyDescriptor.Create("a2c", "Advantage actor-critic, synchronous (Mnih et al. 2016)", new A2c.A2cOptions(), (env, options, seed, logger) => new A2c.A2c(env, options, seed, logger)),
-        OnPolicyDescriptor.Create("npg", "Natural policy gradient (Kakade 2001) with a fixed KL step", new Npg.NpgOptions(), (env, options, seed, logger) => new Npg.Npg(env, options, seed, logger)),
-        OnPolicyDescriptor.Create("trpo", "Trust region policy optimization (Schulman et al. 2015)", new Trpo.TrpoOptions(), (env, options, seed, logger) => new Trpo.Trpo(env, options, seed, logger)),
+        // "PPO based on REINFORCE with a baseline" (Poupart, "Trust Regions, Proximal Policies"): the same PPO with λ = 1, so Â = G − V(s).
+        OnPolicyDescriptor.Create("ppo-mc", "PPO with Monte-Carlo advantages (λ = 1): PPO on REINFORCE with a baseline", new PpoOptions { GaeLambda = 1.0 }, (env, options, seed, logger) => new Ppo(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("reinforce", "REINFORCE with a learned baseline (Williams 1992)", new ReinforceOptions(), (env, options, seed, logger) => new Reinforce(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("a2c", "Advantage actor-critic, synchronous (Mnih et al. 2016)", new A2cOptions(), (env, options, seed, logger) => new A2c(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("npg", "Natural policy gradient (Kakade 2001) with a fixed KL step", new NpgOptions(), (env, options, seed, logger) => new Npg(env, options, seed, logger)),
+        OnPolicyDescriptor.Create("trpo", "Trust region policy optimization (Schulman et al. 2015)", new TrpoOptions(), (env, options, seed, logger) => new Trpo(env, options, seed, logger)),
         Imitation.BehaviorCloningLearner.Descriptor,
         Awr.Awr.Descriptor,
     ];

@@ -1,9 +1,7 @@
 using SharpRL.Algorithms.Common;
-using SharpRL.Algorithms.A2c;
-using SharpRL.Algorithms.Npg;
-using SharpRL.Algorithms.Ppo;
-using SharpRL.Algorithms.Reinforce;
-using SharpRL.Algorithms.Trpo;
+using SharpRL.Algorithms.PolicyGradient;
+using SharpRL.Algorithms.ProximalPolicy;
+using SharpRL.Algorithms.TrustRegion;
 
 namespace SharpRL.Algorithms;
 
@@ -111,7 +109,47 @@ public static class Presets
             },
             20_000,
             "rl-zoo ppo.yml MountainCarContinuous-v0 (batch capped at the rollout size, no gSDE)"),
+        "Hopper-v4" => new(
+            MuJoCoPpo(512, 32, 0.999, 9.80828e-5, 0.00229519, 0.2, 5, 0.99, 0.7, 0.835671),
+            1_000_000,
+            "rl-zoo ppo.yml Hopper-v4"),
+        "HalfCheetah-v4" => new(
+            MuJoCoPpo(512, 64, 0.98, 2.0633e-5, 0.000401762, 0.1, 20, 0.92, 0.8, 0.58096),
+            1_000_000,
+            "rl-zoo ppo.yml HalfCheetah-v4"),
+        "Walker2d-v4" => new(
+            MuJoCoPpo(512, 32, 0.99, 5.05041e-5, 0.000585045, 0.1, 20, 0.95, 1, 0.871923),
+            1_000_000,
+            "rl-zoo ppo.yml Walker2d-v4"),
+        "Humanoid-v4" => new(
+            MuJoCoPpo(512, 256, 0.95, 3.56987e-5, 0.00238306, 0.3, 5, 0.9, 2, 0.431892),
+            10_000_000,
+            "rl-zoo ppo.yml Humanoid-v4"),
+        "Ant-v4" => new(
+            new PpoOptions { NormalizeObservations = true, NormalizeRewards = true },
+            1_000_000,
+            "rl-zoo ppo.yml Ant-v4 (SB3 defaults with VecNormalize)"),
         _ => new(new PpoOptions(), 1_000_000, "SB3 PPO defaults"),
+    };
+
+    // rl-zoo's tuned MuJoCo v4 PPO blocks: VecNormalize, one env, log_std_init −2, no orthogonal init,
+    // ReLU, separate [256, 256] policy and value networks.
+    private static PpoOptions MuJoCoPpo(int nSteps, int batchSize, double gamma, double learningRate, double entCoef, double clipRange, int epochs, double gaeLambda, double maxGradNorm, double vfCoef) => new()
+    {
+        NumEnvs = 1,
+        NumSteps = nSteps,
+        BatchSize = batchSize,
+        Gamma = gamma,
+        LearningRate = Schedule.Constant(learningRate),
+        EntCoef = entCoef,
+        ClipRange = Schedule.Constant(clipRange),
+        NumEpochs = epochs,
+        GaeLambda = gaeLambda,
+        MaxGradNorm = maxGradNorm,
+        VfCoef = vfCoef,
+        NormalizeObservations = true,
+        NormalizeRewards = true,
+        Policy = new() { LogStdInit = -2f, OrthogonalInit = false, Activation = SharpRL.Nn.Activation.Relu, PolicyHiddenSizes = [256, 256], ValueHiddenSizes = [256, 256] },
     };
 
     private static Preset PpoKl(string envId) => envId switch
@@ -136,7 +174,7 @@ public static class Presets
 
     private static Preset PpoMonteCarlo(string envId)
     {
-        // Seed 001's "PPO based on REINFORCE with a baseline": Â = G − V(s) (λ = 1), with rollouts long
+        // "PPO based on REINFORCE with a baseline" (Poupart, "Trust Regions, Proximal Policies"): Â = G − V(s) (λ = 1), with rollouts long
         // enough that most returns are whole-episode Monte-Carlo sums rather than bootstrapped at the cut.
         return envId switch
         {
@@ -153,12 +191,12 @@ public static class Presets
                     ClipRange = Schedule.Constant(0.2),
                 },
                 200_000,
-                "seed 001 PPO-with-REINFORCE-baseline variant (λ = 1); SharpRL-tuned"),
+                "Poupart's PPO-with-REINFORCE-baseline variant (λ = 1); SharpRL-tuned"),
             _ => WithLambdaOne(Ppo(envId)),
         };
 
         static Preset WithLambdaOne(Preset ppo)
-            => ppo with { Options = (PpoOptions)ppo.Options with { GaeLambda = 1.0 }, Source = ppo.Source + " with λ = 1 (seed 001 Monte-Carlo variant)" };
+            => ppo with { Options = (PpoOptions)ppo.Options with { GaeLambda = 1.0 }, Source = ppo.Source + " with λ = 1 (Poupart's Monte-Carlo variant)" };
     }
 
     private static Preset Reinforce(string envId) => envId switch
@@ -244,6 +282,26 @@ public static class Presets
             new TrpoOptions { NumEnvs = 2, NumSteps = 1024, NumCriticUpdates = 20, NormalizeObservations = true, NormalizeRewards = true },
             100_000,
             "rl-zoo trpo.yml MountainCar-v0"),
+        "Ant-v4" or "Hopper-v4" or "Walker2d-v4" => new(MuJoCoTrpo(), 1_000_000, $"rl-zoo trpo.yml {envId}"),
+        "HalfCheetah-v4" => new(MuJoCoTrpo() with { TargetKl = 0.04 }, 1_000_000, "rl-zoo trpo.yml HalfCheetah-v4"),
+        "Humanoid-v4" => new(MuJoCoTrpo(), 2_000_000, "rl-zoo trpo.yml Humanoid-v4"),
         _ => new(new TrpoOptions(), 1_000_000, "sb3-contrib TRPO defaults (10 CG iterations)"),
+    };
+
+    // rl-zoo's MuJoCo v4 TRPO defaults (its pybullet block): VecNormalize, 2 envs × 1024 steps, batch 128,
+    // 25 CG steps, damping 0.1, 20 critic updates at lr 1e-3.
+    private static TrpoOptions MuJoCoTrpo() => new()
+    {
+        NumEnvs = 2,
+        NumSteps = 1024,
+        BatchSize = 128,
+        Gamma = 0.99,
+        GaeLambda = 0.95,
+        CgMaxSteps = 25,
+        CgDamping = 0.1,
+        NumCriticUpdates = 20,
+        LearningRate = Schedule.Constant(1e-3),
+        NormalizeObservations = true,
+        NormalizeRewards = true,
     };
 }

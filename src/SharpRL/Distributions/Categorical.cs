@@ -64,7 +64,8 @@ public sealed class Categorical<T> : IDistribution<T>
         CheckLogits(parameters, batchSize);
         CheckActionsLength(actions.Length, batchSize);
         DistributionArguments.CheckLength(logProb.Length, batchSize, 1, "values per row", nameof(logProb));
-        CategoricalBatch<T>.Softmax(parameters, batchSize, CategoryCount, out _, out ReadOnlySpan<T> logP);
+        using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
+        ReadOnlySpan<T> logP = softmax.LogProbabilities;
         for (int i = 0; i < batchSize; i++)
         {
             logProb[i] = logP[(i * CategoryCount) + Category(actions[i], i)];
@@ -78,7 +79,9 @@ public sealed class Categorical<T> : IDistribution<T>
         CheckLogits(parameters, batchSize);
         DistributionArguments.CheckLength(entropy.Length, batchSize, 1, "values per row", nameof(entropy));
         // H = −Σ p ln p.
-        CategoricalBatch<T>.Softmax(parameters, batchSize, CategoryCount, out ReadOnlySpan<T> p, out ReadOnlySpan<T> logP);
+        using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
+        ReadOnlySpan<T> p = softmax.Probabilities;
+        ReadOnlySpan<T> logP = softmax.LogProbabilities;
         for (int i = 0; i < batchSize; i++)
         {
             entropy[i] = -TensorPrimitives.Dot(p.Slice(i * CategoryCount, CategoryCount), logP.Slice(i * CategoryCount, CategoryCount));
@@ -107,11 +110,11 @@ public sealed class Categorical<T> : IDistribution<T>
     {
         CheckLogits(parameters, batchSize);
         CheckActionsLength(actions.Length, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         // grad += c · (onehot(a) − p); 1 − p_a is summed as Σ_{k≠a} p_k so a confident policy
         // (p_a ≈ 1) keeps a precise gradient instead of the rounding noise of 1 − p_a.
-        CategoricalBatch<T>.Softmax(parameters, batchSize, CategoryCount, out ReadOnlySpan<T> p, out _);
+        using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
+        ReadOnlySpan<T> p = softmax.Probabilities;
         for (int i = 0; i < batchSize; i++)
         {
             int category = Category(actions[i], i);
@@ -140,10 +143,11 @@ public sealed class Categorical<T> : IDistribution<T>
     public void EntropyBackward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> coefficient, Span<T> gradParameters, int batchSize)
     {
         CheckLogits(parameters, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         // grad += c · (−p ⊙ (ln p + H)).
-        CategoricalBatch<T>.Softmax(parameters, batchSize, CategoryCount, out ReadOnlySpan<T> p, out ReadOnlySpan<T> logP);
+        using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
+        ReadOnlySpan<T> p = softmax.Probabilities;
+        ReadOnlySpan<T> logP = softmax.LogProbabilities;
         for (int i = 0; i < batchSize; i++)
         {
             ReadOnlySpan<T> pRow = p.Slice(i * CategoryCount, CategoryCount);
@@ -167,8 +171,7 @@ public sealed class Categorical<T> : IDistribution<T>
     {
         CheckLogits(p, batchSize, nameof(p));
         CheckLogits(q, batchSize, nameof(q));
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradQ.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradQ));
+        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
         for (int i = 0; i < batchSize; i++)
         {
             CategoricalMath.KlBackward(Row(p, i), Row(q, i), coefficient[i], GradRow(gradQ, i));

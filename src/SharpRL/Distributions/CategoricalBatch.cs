@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -8,48 +9,24 @@ namespace SharpRL.Distributions;
 /// exp and ln run as SIMD passes over the whole batch instead of one scalar call per logit.
 /// The training loop spends most of its distribution time here (π(·|s) for a minibatch of 256
 /// states is evaluated several times per Adam step), so this is where the speed comes from.
+/// It keeps no cache between calls (the policy and value passes of an update may run on two threads).
 /// </summary>
 internal static class CategoricalBatch<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    // Per-thread scratch: the policy and value passes of an update may run on two threads.
-    [ThreadStatic]
-    private static T[]? _probabilities;
-
-    [ThreadStatic]
-    private static T[]? _logProbabilities;
-
-    [ThreadStatic]
-    private static T[]? _rowScratch;
-
-    // The logits the scratch buffers were computed from: a training step asks for log-prob,
-    // entropy and their gradients of the same minibatch one after another, and an exact
-    // comparison (one SIMD pass) is far cheaper than recomputing exp and ln.
-    [ThreadStatic]
-    private static T[]? _cachedLogits;
-
-    [ThreadStatic]
-    private static int _cachedLength;
-
     /// <summary>
-    /// Fills p = softmax(z) and ln p row by row for <paramref name="rows"/> rows of <paramref name="n"/> logits.
+    /// Fills p = softmax(z) and ln p row by row for <paramref name="rows"/> rows of <paramref name="n"/> logits,
+    /// into the caller's <paramref name="probabilities"/> and <paramref name="logProbabilities"/> ([rows × n] each),
+    /// using <paramref name="logSums"/> ([rows]) as scratch. Stateless: nothing is kept between calls.
     /// ln p_j = (z_j − m) − ln Σ_k exp(z_k − m), m = max_k z_k: every exponent is ≤ 0 (no overflow at
-    /// logits of ±80) and the sum is ≥ 1 (no ln 0). The spans stay valid until the next call on this thread.
+    /// logits of ±80) and the sum is ≥ 1 (no ln 0).
     /// </summary>
-    public static void Softmax(ReadOnlySpan<T> logits, int rows, int n, out ReadOnlySpan<T> probabilities, out ReadOnlySpan<T> logProbabilities)
+    public static void Softmax(ReadOnlySpan<T> logits, int rows, int n, Span<T> probabilities, Span<T> logProbabilities, Span<T> logSums)
     {
         int size = rows * n;
-        ReadOnlySpan<T> input = logits[..size];
-        if (_cachedLength == size && input.SequenceEqual(_cachedLogits.AsSpan(0, size)))
-        {
-            probabilities = _probabilities.AsSpan(0, size);
-            logProbabilities = _logProbabilities.AsSpan(0, size);
-            return;
-        }
-
-        Span<T> shifted = Grow(ref _logProbabilities, size);
-        Span<T> p = Grow(ref _probabilities, size);
-        Span<T> logSums = Grow(ref _rowScratch, rows);
+        Span<T> shifted = logProbabilities[..size];
+        Span<T> p = probabilities[..size];
+        logSums = logSums[..rows];
         for (int row = 0; row < rows; row++)
         {
             ReadOnlySpan<T> z = logits.Slice(row * n, n);
@@ -59,10 +36,10 @@ internal static class CategoricalBatch<T>
                 max = T.Max(max, z[j]);
             }
 
-            Span<T> shiftedRow = shifted.Slice(row * n, n);
-            TensorPrimitives.Subtract(z, max, shiftedRow);
+            TensorPrimitives.Subtract(z, max, shifted.Slice(row * n, n));
         }
 
+        // Exp and ln as SIMD passes over the whole batch, not one scalar call per logit.
         TensorPrimitives.Exp<T>(shifted, p);
         for (int row = 0; row < rows; row++)
         {
@@ -78,20 +55,39 @@ internal static class CategoricalBatch<T>
             TensorPrimitives.Subtract(logRow, logSum, logRow);
             TensorPrimitives.Multiply(p.Slice(row * n, n), inverseSum, p.Slice(row * n, n));
         }
-
-        input.CopyTo(Grow(ref _cachedLogits, size));
-        _cachedLength = size;
-        probabilities = p;
-        logProbabilities = shifted;
     }
 
-    private static Span<T> Grow(ref T[]? buffer, int size)
+    /// <summary>
+    /// Softmax of a batch into pooled scratch (<see cref="ArrayPool{T}.Shared"/>: no allocation once warm, and no
+    /// state that outlives the call). Dispose the result to return the scratch.
+    /// </summary>
+    public static Scratch Rent(ReadOnlySpan<T> logits, int rows, int n)
     {
-        if (buffer is null || buffer.Length < size)
+        int size = rows * n;
+        T[] buffer = ArrayPool<T>.Shared.Rent((2 * size) + rows);
+        Softmax(logits, rows, n, buffer.AsSpan(0, size), buffer.AsSpan(size, size), buffer.AsSpan(2 * size, rows));
+        return new Scratch(buffer, size);
+    }
+
+    /// <summary>p and ln p of one batch, in a pooled array returned by <see cref="Dispose"/>.</summary>
+    public readonly ref struct Scratch
+    {
+        private readonly T[] _buffer;
+        private readonly int _size;
+
+        internal Scratch(T[] buffer, int size)
         {
-            buffer = new T[Math.Max(size, 64)];
+            _buffer = buffer;
+            _size = size;
         }
 
-        return buffer.AsSpan(0, size);
+        /// <summary>p, [rows × n].</summary>
+        public ReadOnlySpan<T> Probabilities => _buffer.AsSpan(0, _size);
+
+        /// <summary>ln p, [rows × n].</summary>
+        public ReadOnlySpan<T> LogProbabilities => _buffer.AsSpan(_size, _size);
+
+        /// <summary>Returns the scratch to the pool.</summary>
+        public void Dispose() => ArrayPool<T>.Shared.Return(_buffer);
     }
 }

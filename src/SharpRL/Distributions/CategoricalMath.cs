@@ -133,8 +133,16 @@ internal static class CategoricalMath
         }
     }
 
-    /// <summary>KL(p‖q) = Σ_j p_j (ln p_j − ln q_j).</summary>
+    /// <summary>KL(p‖q) = Σ_j p_j (ln p_j − ln q_j), clamped at 0.</summary>
     public static T Kl<T>(ReadOnlySpan<T> logitsP, ReadOnlySpan<T> logitsQ)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Exact KL is ≥ 0; rounding can leave a −1e-17 that would confuse a "KL ≤ δ" check or a sqrt.
+        return T.Max(KlUnclamped(logitsP, logitsQ), T.Zero);
+    }
+
+    /// <summary>KL(p‖q) = Σ_j p_j (ln p_j − ln q_j) as computed, before the clamp at 0 (tests check its sign).</summary>
+    public static T KlUnclamped<T>(ReadOnlySpan<T> logitsP, ReadOnlySpan<T> logitsQ)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T logSumExpP = LogSumExp(logitsP);
@@ -147,8 +155,7 @@ internal static class CategoricalMath
             kl += T.Exp(logP) * (logP - logQ);
         }
 
-        // Exact KL is ≥ 0; rounding can leave a −1e-17 that would confuse a "KL ≤ δ" check or a sqrt.
-        return T.Max(kl, T.Zero);
+        return kl;
     }
 
     /// <summary>gradQ += c · (softmax(z_q) − p).</summary>

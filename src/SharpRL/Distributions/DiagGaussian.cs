@@ -127,25 +127,31 @@ public sealed class DiagGaussian<T> : IDistribution<T>
         CheckParameters(p, batchSize, nameof(p));
         CheckParameters(q, batchSize, nameof(q));
         DistributionArguments.CheckLength(kl.Length, batchSize, 1, "values per row", nameof(kl));
-        int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {
-            T sum = T.Zero;
-            for (int j = 0; j < d; j++)
-            {
-                (T meanP, T logStdP) = (p[(i * ParameterSize) + j], p[(i * ParameterSize) + d + j]);
-                (T meanQ, T logStdQ) = (q[(i * ParameterSize) + j], q[(i * ParameterSize) + d + j]);
-                T meanGap = meanP - meanQ;
-                T inverseVarianceQ = T.Exp(-Two * logStdQ);
-
-                // σ_p²/σ_q² as e^(2(s_p − s_q)): stays finite when both σ are huge or tiny.
-                T varianceRatio = T.Exp(Two * (logStdP - logStdQ));
-                sum += logStdQ - logStdP + (Half * (varianceRatio + (meanGap * meanGap * inverseVarianceQ))) - Half;
-            }
-
             // Exact KL is ≥ 0; rounding at p ≈ q can leave a tiny negative.
-            kl[i] = T.Max(sum, T.Zero);
+            kl[i] = T.Max(KlUnclamped(p, q, i), T.Zero);
         }
+    }
+
+    /// <summary>KL(p_i‖q_i) of row <paramref name="i"/> as computed, before the clamp at 0 (tests check its sign).</summary>
+    internal T KlUnclamped(ReadOnlySpan<T> p, ReadOnlySpan<T> q, int i)
+    {
+        int d = ActionDimension;
+        T sum = T.Zero;
+        for (int j = 0; j < d; j++)
+        {
+            (T meanP, T logStdP) = (p[(i * ParameterSize) + j], p[(i * ParameterSize) + d + j]);
+            (T meanQ, T logStdQ) = (q[(i * ParameterSize) + j], q[(i * ParameterSize) + d + j]);
+            T meanGap = meanP - meanQ;
+            T inverseVarianceQ = T.Exp(-Two * logStdQ);
+
+            // σ_p²/σ_q² as e^(2(s_p − s_q)): stays finite when both σ are huge or tiny.
+            T varianceRatio = T.Exp(Two * (logStdP - logStdQ));
+            sum += logStdQ - logStdP + (Half * (varianceRatio + (meanGap * meanGap * inverseVarianceQ))) - Half;
+        }
+
+        return sum;
     }
 
     /// <inheritdoc />
@@ -157,8 +163,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     {
         CheckParameters(parameters, batchSize);
         CheckActions(actions, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {
@@ -178,8 +183,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     public void EntropyBackward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> coefficient, Span<T> gradParameters, int batchSize)
     {
         CheckParameters(parameters, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {
@@ -200,8 +204,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     {
         CheckParameters(p, batchSize, nameof(p));
         CheckParameters(q, batchSize, nameof(q));
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradQ.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradQ));
+        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {

@@ -29,6 +29,13 @@ internal static class DistributionArguments
 
     /// <summary>Rejects NaN and ±∞: a non-finite logit, mean or log-std is always an upstream bug
     /// (exploded weights, a bad observation), and letting it through only moves the NaN elsewhere.</summary>
+    /// <summary>A backward's one coefficient per row and its gradient rows of <paramref name="parameterSize"/> values.</summary>
+    public static void CheckBackward(int coefficientLength, int gradientLength, int batchSize, int parameterSize, string gradientName)
+    {
+        CheckLength(coefficientLength, batchSize, 1, "values per row", "coefficient");
+        CheckLength(gradientLength, batchSize, parameterSize, "ParameterSize", gradientName);
+    }
+
     public static void CheckFinite<T>(ReadOnlySpan<T> values, int batchSize, int width, string argumentName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -132,14 +132,24 @@ public sealed class MultiCategorical<T> : IDistribution<T>
         DistributionArguments.CheckLength(kl.Length, batchSize, 1, "values per row", nameof(kl));
         for (int i = 0; i < batchSize; i++)
         {
-            T sum = T.Zero;
-            for (int k = 0; k < ActionSize; k++)
-            {
-                sum += CategoricalMath.Kl(Component(p, i, k), Component(q, i, k));
-            }
-
-            kl[i] = sum;
+            kl[i] = RowKl(p, q, i, clampComponents: true);
         }
+    }
+
+    /// <summary>KL(p_i‖q_i) of row <paramref name="i"/>, the components' KLs as computed, before any clamp (tests check its sign).</summary>
+    internal T KlUnclamped(ReadOnlySpan<T> p, ReadOnlySpan<T> q, int i) => RowKl(p, q, i, clampComponents: false);
+
+    private T RowKl(ReadOnlySpan<T> p, ReadOnlySpan<T> q, int i, bool clampComponents)
+    {
+        T sum = T.Zero;
+        for (int k = 0; k < ActionSize; k++)
+        {
+            ReadOnlySpan<T> pk = Component(p, i, k);
+            ReadOnlySpan<T> qk = Component(q, i, k);
+            sum += clampComponents ? CategoricalMath.Kl(pk, qk) : CategoricalMath.KlUnclamped(pk, qk);
+        }
+
+        return sum;
     }
 
     /// <inheritdoc />
@@ -148,8 +158,7 @@ public sealed class MultiCategorical<T> : IDistribution<T>
     {
         CheckLogits(parameters, batchSize);
         CheckActionsLength(actions.Length, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         for (int i = 0; i < batchSize; i++)
         {
             for (int k = 0; k < ActionSize; k++)
@@ -164,8 +173,7 @@ public sealed class MultiCategorical<T> : IDistribution<T>
     public void EntropyBackward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> coefficient, Span<T> gradParameters, int batchSize)
     {
         CheckLogits(parameters, batchSize);
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradParameters.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradParameters));
+        DistributionArguments.CheckBackward(coefficient.Length, gradParameters.Length, batchSize, ParameterSize, nameof(gradParameters));
         for (int i = 0; i < batchSize; i++)
         {
             for (int k = 0; k < ActionSize; k++)
@@ -181,8 +189,7 @@ public sealed class MultiCategorical<T> : IDistribution<T>
     {
         CheckLogits(p, batchSize, nameof(p));
         CheckLogits(q, batchSize, nameof(q));
-        DistributionArguments.CheckLength(coefficient.Length, batchSize, 1, "values per row", nameof(coefficient));
-        DistributionArguments.CheckLength(gradQ.Length, batchSize, ParameterSize, nameof(ParameterSize), nameof(gradQ));
+        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
         for (int i = 0; i < batchSize; i++)
         {
             for (int k = 0; k < ActionSize; k++)

@@ -1,5 +1,4 @@
 using System.Numerics;
-using SharpRL.Envs.Wrappers;
 
 namespace SharpRL.Envs;
 
@@ -80,7 +79,7 @@ public sealed class RunningMeanStd
     {
         int rows = CheckBatch(values.Length, nameof(values));
         CheckDestination(values.Length, normalized.Length, nameof(normalized));
-        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
+        CheckClipAndEpsilon(clip, epsilon);
         for (int row = 0; row < rows; row++)
         {
             int offset = row * Size;
@@ -100,7 +99,7 @@ public sealed class RunningMeanStd
     {
         CheckBatch(normalized.Length, nameof(normalized));
         CheckDestination(normalized.Length, values.Length, nameof(values));
-        NormalizerCommon.CheckClipAndEpsilon(double.PositiveInfinity, epsilon);
+        CheckClipAndEpsilon(double.PositiveInfinity, epsilon);
         for (int i = 0; i < normalized.Length; i++)
         {
             int j = i % Size;
@@ -243,6 +242,20 @@ public sealed class RunningMeanStd
         if (actual != expected)
         {
             throw new ArgumentException($"{paramName} must have the same length as the input ({expected}); got {actual}.", paramName);
+        }
+    }
+
+    /// <summary>Checks a normaliser's clip (positive, or +∞ for none) and ε (finite, ≥ 0).</summary>
+    internal static void CheckClipAndEpsilon(double clip, double epsilon)
+    {
+        if (!(clip > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(clip), clip, "clip must be positive (double.PositiveInfinity for no clipping).");
+        }
+
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be non-negative and finite.");
         }
     }
 }

@@ -41,6 +41,7 @@ public sealed class ActorCriticPolicy
         ArgumentNullException.ThrowIfNull(random);
         ObservationSpace = observationSpace;
         ActionSpace = actionSpace;
+        Options = options;
         _discreteObservations = observationSpace as Discrete;
         ObservationSize = _discreteObservations?.N ?? observationSpace.FlatSize;
 
@@ -90,6 +91,9 @@ public sealed class ActorCriticPolicy
     /// then run one after the other, and algorithms that fit the critic apart from the policy refuse it.
     /// </summary>
     public bool SharesTrunk { get; }
+
+    /// <summary>The architecture the policy was built with (read by exporters to rebuild the networks).</summary>
+    public PolicyOptions Options { get; }
 
     /// <summary>Observation space the policy was built for.</summary>
     public Space ObservationSpace { get; }
@@ -306,7 +310,12 @@ public sealed class ActorCriticPolicy
         return (new TrunkHeadNetwork(trunk, activation, policyHead), new TrunkHeadNetwork(trunk, activation, valueHead));
     }
 
-    private ReadOnlySpan<float> Encode(ReadOnlySpan<float> observations, int batchSize, ref float[] buffer)
+    /// <summary>
+    /// The networks' input for a batch of raw observations: the observations themselves for a Box space;
+    /// for a Discrete space their one-hot rows, written into <paramref name="destination"/>
+    /// ([batch × <see cref="ObservationSize"/>]), as SB3 encodes them so the network sees no false ordering.
+    /// </summary>
+    public ReadOnlySpan<float> NetworkInput(ReadOnlySpan<float> observations, int batchSize, Span<float> destination)
     {
         if (_discreteObservations is null)
         {
@@ -319,14 +328,8 @@ public sealed class ActorCriticPolicy
             return observations[..expected];
         }
 
-        // Discrete observations are one-hot encoded, as SB3 does, so the network sees no false ordering.
         int n = _discreteObservations.N;
-        if (buffer.Length < batchSize * n)
-        {
-            buffer = new float[batchSize * n];
-        }
-
-        Span<float> encoded = buffer.AsSpan(0, batchSize * n);
+        Span<float> encoded = destination[..(batchSize * n)];
         encoded.Clear();
         for (int row = 0; row < batchSize; row++)
         {
@@ -335,6 +338,16 @@ public sealed class ActorCriticPolicy
         }
 
         return encoded;
+    }
+
+    private ReadOnlySpan<float> Encode(ReadOnlySpan<float> observations, int batchSize, ref float[] buffer)
+    {
+        if (_discreteObservations is not null && buffer.Length < batchSize * ObservationSize)
+        {
+            buffer = new float[batchSize * ObservationSize];
+        }
+
+        return NetworkInput(observations, batchSize, buffer);
     }
 
     private void EnsureCapacity(int batchSize)

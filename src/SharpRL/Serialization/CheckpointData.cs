@@ -14,7 +14,7 @@ namespace SharpRL.Serialization;
 /// for several networks, e.g. "target."), Adam moments as "optimizer.m.&lt;name&gt;" and
 /// "optimizer.v.&lt;name&gt;" with the step count in <see cref="Counters"/>, running normaliser
 /// statistics as F64 tensors ("obs_rms.mean", "obs_rms.var", "obs_rms.count" with shape []), and RNG
-/// states (<see cref="Common.SerializableRandom.SaveState"/>) as strings in <see cref="Extra"/>.
+/// states (<see cref="Rng.SerializableRandom.SaveState"/>) as strings in <see cref="Extra"/>.
 /// </remarks>
 public sealed record CheckpointData
 {

@@ -1,12 +1,8 @@
-using SharpRL.Algorithms.A2c;
 using SharpRL.Algorithms.Common;
-using SharpRL.Algorithms.Ppo;
-using SharpRL.Algorithms.Reinforce;
-using SharpRL.Algorithms.Trpo;
+using SharpRL.Algorithms.PolicyGradient;
+using SharpRL.Algorithms.ProximalPolicy;
+using SharpRL.Algorithms.TrustRegion;
 
-using A2c = SharpRL.Algorithms.A2c.A2c;
-using Reinforce = SharpRL.Algorithms.Reinforce.Reinforce;
-using Trpo = SharpRL.Algorithms.Trpo.Trpo;
 using static SharpRL.Tests.Algorithms.AlgorithmTestSupport;
 
 namespace SharpRL.Tests.Algorithms;
@@ -14,6 +10,54 @@ namespace SharpRL.Tests.Algorithms;
 /// <summary>Steady-state updates allocate nothing: buffers are sized once, and the second call of each update must not grow them.</summary>
 public class PolicyGradientAllocationTests
 {
+    public static TheoryData<string, bool> Algorithms
+    {
+        get
+        {
+            var data = new TheoryData<string, bool>();
+            foreach (string name in new[] { "ppo", "ppo-kl", "ppo-mc", "reinforce", "a2c", "npg", "trpo" })
+            {
+                data.Add(name, false);
+                data.Add(name, true);
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void Learn_SteadyStateIteration_AllocatesNothing(string name, bool continuous)
+    {
+        // A whole iteration (rollout, GAE, update, logging) after two warm-up iterations: 0 bytes on this thread.
+        using OnPolicyAlgorithm agent = Create(name, continuous);
+        int rollout = agent.Options.RolloutSize;
+        agent.Learn(2 * rollout);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        agent.Learn(agent.NumTimesteps + rollout);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(3 * rollout, agent.NumTimesteps);
+        Assert.Equal(0, allocated);
+    }
+
+    private static OnPolicyAlgorithm Create(string name, bool continuous)
+    {
+        var env = new ContextBanditVectorEnv(4, continuous);
+        return name switch
+        {
+            "ppo" => new Ppo(env, new PpoOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 16, NumEpochs = 2, EntCoef = 0.01, Policy = SmallPolicy }),
+            "ppo-kl" => new PpoKl(env, new PpoKlOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 16, NumEpochs = 2, EntCoef = 0.01, Policy = SmallPolicy }),
+            "ppo-mc" => new Ppo(env, new PpoOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 16, NumEpochs = 2, GaeLambda = 1.0, ClipRangeVf = 0.2, TargetKl = 0.5, Policy = SmallPolicy with { SharedTrunk = true } }),
+            "reinforce" => new Reinforce(env, new ReinforceOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 8, EntCoef = 0.01, Policy = SmallPolicy }),
+            "a2c" => new A2c(env, new A2cOptions { NumEnvs = 4, NumSteps = 8, EntCoef = 0.01, Policy = SmallPolicy }),
+            "npg" => new Npg(env, new NpgOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 8, EntCoef = 0.01, Policy = SmallPolicy }),
+            "trpo" => new Trpo(env, new TrpoOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 8, Policy = SmallPolicy }),
+            _ => throw new ArgumentException($"Unknown algorithm '{name}'.", nameof(name)),
+        };
+    }
+
     private static long AllocatedBytes(Action update)
     {
         update();
@@ -34,23 +78,31 @@ public class PolicyGradientAllocationTests
         A2c a2c = Collected(new A2c(new ContextBanditVectorEnv(4, continuous), new A2cOptions { NumEnvs = 4, NumSteps = 8, Policy = SmallPolicy }));
         Assert.Equal(0, AllocatedBytes(() => a2c.ComputeGradients()));
 
+        Ppo ppo = Collected(new Ppo(new ContextBanditVectorEnv(4, continuous), new PpoOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 16, EntCoef = 0.01, Policy = SmallPolicy }));
+        int[] ppoIndices = [.. Enumerable.Range(0, 16)];
+        Assert.Equal(0, AllocatedBytes(() =>
+        {
+            ppo.Batch.Gather(ppo.Buffer, ppoIndices, ppo.Options.NormalizeAdvantage);
+            ppo.ComputeGradients(0.2f, 0.28f);
+        }));
+
         PpoKl ppoKl = Collected(new PpoKl(new ContextBanditVectorEnv(4, continuous), new PpoKlOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 16, Policy = SmallPolicy }));
         int[] indices = [.. Enumerable.Range(0, 16)];
         Assert.Equal(0, AllocatedBytes(() =>
         {
-            ppoKl.GatherMinibatch(indices);
-            ppoKl.ComputeGradients(16, 1f);
+            ppoKl.Batch.Gather(ppoKl.Buffer, indices, ppoKl.Options.NormalizeAdvantage);
+            ppoKl.ComputeGradients(1f);
             ppoKl.RolloutMeanKl();
         }));
 
         Trpo trpo = Collected(new Trpo(new ContextBanditVectorEnv(4, continuous), new TrpoOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 8, Policy = SmallPolicy }));
-        float[] advantage = trpo.Natural.Advantages(normalize: true).ToArray();
+        trpo.Natural.Gather(normalizeAdvantage: true);
         float[] gradient = new float[trpo.Natural.ParameterCount];
         float[] direction = new float[trpo.Natural.ParameterCount];
         Assert.Equal(0, AllocatedBytes(() =>
         {
-            double surrogate = trpo.Natural.Surrogate(advantage, 0.01, gradient, out _);
-            trpo.LineSearch(advantage, gradient, 1e-3, surrogate);
+            double surrogate = trpo.Natural.Surrogate(0.01, gradient, out _);
+            trpo.LineSearch(gradient, 1e-3, surrogate);
         }));
         Assert.Equal(0, AllocatedBytes(() => trpo.Natural.SolveFisher(gradient, direction, 0.1, 10, 1e-5)));
 

@@ -1,7 +1,7 @@
 using SharpRL.Algorithms;
-using SharpRL.Algorithms.A2c;
 using SharpRL.Algorithms.Common;
-using SharpRL.Algorithms.Trpo;
+using SharpRL.Algorithms.PolicyGradient;
+using SharpRL.Algorithms.TrustRegion;
 
 namespace SharpRL.Tests.Algorithms;
 

@@ -28,6 +28,7 @@ public class PpoLearningTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Ppo_CartPolePreset_SolvesWithin100kSteps()
     {
         // rl-zoo preset, seed 0, 1e5 steps; threshold: mean deterministic return over 20 episodes ≥ 475.
@@ -36,6 +37,7 @@ public class PpoLearningTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void Ppo_PendulumPreset_ReachesMinus250Within200kSteps()
     {
         // Preset (no gSDE, VecNormalize, lin_1e-3), seed 0, 2e5 steps; threshold: mean deterministic return over 20 episodes ≥ −250.

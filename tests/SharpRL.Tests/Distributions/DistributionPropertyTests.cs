@@ -174,19 +174,58 @@ public class DistributionPropertyTests
 
     [Theory]
     [MemberData(nameof(DistributionNames))]
-    public void Kl_RandomPairs_IsNonNegative(string name)
+    public void Kl_RandomPairs_UnclampedValueIsPositive(string name)
     {
+        // Kl clamps at 0 against rounding, so its own output cannot be negative: the formula's sign is
+        // checked on the value before the clamp, for pairs far enough apart that rounding cannot matter.
         IDistribution<double> distribution = Create(name);
         var random = new Random(7);
         const int Pairs = 200;
         double[] p = RandomParameters(distribution, Pairs, random);
         double[] q = RandomParameters(distribution, Pairs, random);
+        double[] unclamped = UnclampedKl(distribution, p, q, Pairs);
         double[] kl = new double[Pairs];
-
         distribution.Kl(p, q, kl, Pairs);
 
-        Assert.All(kl, value => Assert.True(value >= 0, $"KL = {value}"));
+        Assert.All(unclamped, value => Assert.True(value > 0, $"unclamped KL = {value}"));
+        Assert.Equal(unclamped, kl);
         Assert.True(kl.Average() > 0.01, "Random pairs should be measurably apart.");
+    }
+
+    [Theory]
+    [MemberData(nameof(DistributionNames))]
+    public void Kl_NearbyPairs_UnclampedValueIsNonNegativeUpToRounding(string name)
+    {
+        // q = p + 1e-4 noise: exact KL ≈ ½ ΔᵀFΔ ~ 1e-9 > 0; a sign error or a missing term shows as a value
+        // of the wrong sign far beyond the 1e-15 rounding allowance.
+        IDistribution<double> distribution = Create(name);
+        var random = new Random(9);
+        const int Pairs = 200;
+        double[] p = RandomParameters(distribution, Pairs, random);
+        double[] q = [.. p.Select(x => x + (1e-4 * ((2 * random.NextDouble()) - 1)))];
+
+        double[] unclamped = UnclampedKl(distribution, p, q, Pairs);
+
+        Assert.All(unclamped, value => Assert.True(value >= -1e-15, $"unclamped KL = {value}"));
+        Assert.True(unclamped.Average() is > 1e-12 and < 1e-6, $"mean unclamped KL {unclamped.Average()} should be tiny and positive");
+    }
+
+    private static double[] UnclampedKl(IDistribution<double> distribution, double[] p, double[] q, int pairs)
+    {
+        double[] kl = new double[pairs];
+        int size = distribution.ParameterSize;
+        for (int i = 0; i < pairs; i++)
+        {
+            kl[i] = distribution switch
+            {
+                Categorical<double> => CategoricalMath.KlUnclamped<double>(p.AsSpan(i * size, size), q.AsSpan(i * size, size)),
+                MultiCategorical<double> multi => multi.KlUnclamped(p, q, i),
+                DiagGaussian<double> gaussian => gaussian.KlUnclamped(p, q, i),
+                _ => throw new ArgumentException($"No unclamped KL for {distribution.GetType().Name}.", nameof(distribution)),
+            };
+        }
+
+        return kl;
     }
 
     [Theory]

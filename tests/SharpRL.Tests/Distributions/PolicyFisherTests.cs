@@ -106,7 +106,7 @@ public class PolicyFisherTests
     [InlineData(2.5)]
     public void Multiply_LectureLogitMap_EqualsClosedFormScalarFisher(double theta)
     {
-        // Seed 000: z(θ) = (θ, 0) ⇒ F = f(θ) = e^θ/(1 + e^θ)², the same for every state.
+        // The lecture "NPG and PPO": z(θ) = (θ, 0) ⇒ F = f(θ) = e^θ/(1 + e^θ)², the same for every state.
         var network = new ScalarLogitNetwork();
         network.Theta.Value[0] = theta;
         var fisher = new PolicyFisher<double>(network, new Categorical<double>(2));

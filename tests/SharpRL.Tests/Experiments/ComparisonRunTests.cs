@@ -8,6 +8,7 @@ namespace SharpRL.Tests.Experiments;
 public class ComparisonRunTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void Run_PpoAndA2cOnCartPoleTwoSeeds_CurvesOnTheGridFinalEvaluationsAndEvalCurve()
     {
         var request = new ComparisonRequest

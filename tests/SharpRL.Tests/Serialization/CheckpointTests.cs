@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using SharpRL.Common;
 using SharpRL.Nn;
+using SharpRL.Rng;
 using SharpRL.Serialization;
 using SharpRL.Tests.Logging;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using SharpRL.Algorithms;
-using SharpRL.Common;
 using SharpRL.Envs;
+using SharpRL.Rng;
 using SharpRL.Serialization;
 using SharpRL.Spaces;
 

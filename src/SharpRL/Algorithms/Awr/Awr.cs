@@ -1,6 +1,6 @@
 using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.Imitation;
-using SharpRL.Common;
+using SharpRL.Rng;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Nn;

@@ -40,6 +40,9 @@ public sealed class ActorCriticActingPolicy : IActingPolicy
     /// <summary>Whether observations are normalised with training's frozen statistics before the networks see them.</summary>
     public bool NormalizesObservations => _normalize is not null;
 
+    /// <summary>The frozen normaliser of training, or null (exporters check their copy of it against this).</summary>
+    public ObservationTransform? NormalizeObservation => _normalize;
+
     /// <inheritdoc />
     public Space ObservationSpace { get; }
 

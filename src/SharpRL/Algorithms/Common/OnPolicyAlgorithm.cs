@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using SharpRL.Common;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Nn;
 using SharpRL.Policies;
+using SharpRL.Rng;
 
 namespace SharpRL.Algorithms.Common;
 
@@ -101,10 +101,10 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     public TimeBreakdown Timing => new(_rolloutTime.Elapsed, _advantageTime.Elapsed, _trainTime.Elapsed, _loggingTime.Elapsed);
 
     /// <summary>Mean return of the last 100 finished episodes (NaN before the first).</summary>
-    public double RecentMeanReturn => _recentEpisodes.Count == 0 ? double.NaN : _recentEpisodes.Average(e => e.Return);
+    public double RecentMeanReturn => MeanOfRecent(length: false);
 
     /// <summary>Mean length of the last 100 finished episodes (NaN before the first).</summary>
-    public double RecentMeanLength => _recentEpisodes.Count == 0 ? double.NaN : _recentEpisodes.Average(e => e.Length);
+    public double RecentMeanLength => MeanOfRecent(length: true);
 
     /// <summary>
     /// Trains until <paramref name="totalTimesteps"/> env steps have been taken in all (counting the
@@ -121,7 +121,7 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     public bool Learn(long totalTimesteps, Action<OnPolicyAlgorithm>? afterIteration = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalTimesteps);
-        var wallClock = Stopwatch.StartNew();
+        long started = Stopwatch.GetTimestamp();
         long startTimesteps = NumTimesteps;
         while (NumTimesteps < totalTimesteps)
         {
@@ -146,7 +146,7 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
             Iterations++;
 
             _loggingTime.Start();
-            double elapsed = wallClock.Elapsed.TotalSeconds;
+            double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
             Logger.Record(MetricKeys.EpisodeRewardMean, RecentMeanReturn);
             Logger.Record(MetricKeys.EpisodeLengthMean, RecentMeanLength);
             Logger.Record(MetricKeys.Fps, elapsed > 0 ? Math.Floor((NumTimesteps - startTimesteps) / elapsed) : 0);
@@ -218,7 +218,13 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     {
         if (Policy.LogStd is { } logStd)
         {
-            Logger.Record(MetricKeys.Std, logStd.Value.Average(v => Math.Exp(v)));
+            double sum = 0;
+            foreach (float v in logStd.Value)
+            {
+                sum += Math.Exp(v);
+            }
+
+            Logger.Record(MetricKeys.Std, sum / logStd.Value.Length);
         }
     }
 
@@ -246,6 +252,22 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
         }
 
         return varReturn == 0 ? double.NaN : 1.0 - (varResidual / varReturn);
+    }
+
+    private double MeanOfRecent(bool length)
+    {
+        if (_recentEpisodes.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        double sum = 0;
+        foreach (EpisodeStatistics episode in _recentEpisodes)
+        {
+            sum += length ? episode.Length : episode.Return;
+        }
+
+        return sum / _recentEpisodes.Count;
     }
 
     /// <summary>Fills <see cref="Buffer"/> with NumSteps steps of every env copy under the current policy.</summary>
@@ -292,8 +314,11 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
                 }
             }
 
-            foreach (EpisodeStatistics episode in Env.CompletedEpisodes)
+            // Indexed: enumerating the IReadOnlyList interface would allocate an enumerator every step.
+            IReadOnlyList<EpisodeStatistics> completed = Env.CompletedEpisodes;
+            for (int e = 0; e < completed.Count; e++)
             {
+                EpisodeStatistics episode = completed[e];
                 if (_recentEpisodes.Count == EpisodeWindow)
                 {
                     _recentEpisodes.Dequeue();

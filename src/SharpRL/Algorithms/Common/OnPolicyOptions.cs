@@ -17,10 +17,14 @@ public record OnPolicyOptions
     /// <summary>GAE λ (1: Monte-Carlo advantages, 0: one-step TD).</summary>
     public double GaeLambda { get; init; } = 0.95;
 
-    /// <summary>Learning rate, constant or linearly annealed (lin_3e-4).</summary>
+    /// <summary>
+    /// Learning rate, constant or linearly annealed (lin_3e-4), handed to the optimiser as a double. The step
+    /// size of the joint optimiser in PPO, PPO-KL and A2C and of the policy in REINFORCE; in NPG and TRPO it is
+    /// the critic's Adam step size, as in sb3-contrib (their policy step is set by target_kl).
+    /// </summary>
     public Schedule LearningRate { get; init; } = Schedule.Constant(3e-4);
 
-    /// <summary>Entropy bonus coefficient c_e in L − c_e·H (seed 003's − λ ln(1/π) term).</summary>
+    /// <summary>Entropy bonus coefficient c_e in L − c_e·H (the − λ ln(1/π) term of Janson, "PPO &amp; Importance Sampling").</summary>
     public double EntCoef { get; init; }
 
     /// <summary>Value-loss coefficient c_v.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>
@@ -9,28 +11,18 @@ public sealed class RolloutBuffer
     /// <summary>Allocates a buffer for <paramref name="steps"/> steps of <paramref name="envs"/> envs.</summary>
     public RolloutBuffer(int steps, int envs, int observationSize, int actionSize, int distributionParameterSize)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(envs);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observationSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(actionSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(distributionParameterSize);
-        Steps = steps;
-        Envs = envs;
-        ObservationSize = observationSize;
-        ActionSize = actionSize;
-        DistributionParameterSize = distributionParameterSize;
+        Steps = Positive(steps);
+        Envs = Positive(envs);
+        ObservationSize = Positive(observationSize);
+        ActionSize = Positive(actionSize);
+        DistributionParameterSize = Positive(distributionParameterSize);
         int size = steps * envs;
         Observations = new float[size * observationSize];
         Actions = new float[size * actionSize];
         OldDistributionParameters = new float[size * distributionParameterSize];
-        Rewards = new float[size];
-        Values = new float[size];
-        NextValues = new float[size];
-        LogProbs = new float[size];
-        Terminated = new float[size];
-        Truncated = new float[size];
-        Advantages = new float[size];
-        Returns = new float[size];
+        (Rewards, Values, NextValues, LogProbs) = (new float[size], new float[size], new float[size], new float[size]);
+        (Terminated, Truncated) = (new float[size], new float[size]);
+        (Advantages, Returns) = (new float[size], new float[size]);
     }
 
     /// <summary>Steps per env per rollout (n_steps).</summary>
@@ -90,4 +82,10 @@ public sealed class RolloutBuffer
 
     /// <summary>Observation row of transition <paramref name="index"/>.</summary>
     public Span<float> ObservationAt(int index) => Observations.AsSpan(index * ObservationSize, ObservationSize);
+
+    private static int Positive(int value, [CallerArgumentExpression(nameof(value))] string name = "")
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, name);
+        return value;
+    }
 }

@@ -6,20 +6,17 @@ namespace SharpRL.Algorithms.Common;
 /// <summary>
 /// Fits the value network V_φ(s) to a rollout's return targets R by its own epochs of shuffled
 /// minibatch Adam steps on L_V = mean (V_φ(s) − R)². This is the "supervised learning" half of
-/// REINFORCE with a learned baseline (seed 003) and the separately trained critic of NPG and TRPO:
+/// REINFORCE with a learned baseline (Janson, "PPO &amp; Importance Sampling") and the separately trained critic of NPG and TRPO:
 /// only the value parameters move, so the policy's trust region is untouched.
 /// Buffers are allocated once; a fit allocates nothing.
 /// </summary>
 public sealed class ValueRegression
 {
-    private readonly ActorCriticPolicy _policy;
     private readonly RolloutBuffer _buffer;
     private readonly int _batchSize;
-    private readonly int[] _indices;
-    private readonly float[] _observationBatch;
-    private readonly float[] _returnBatch;
-    private readonly float[] _valuePrediction;
-    private readonly float[] _gradValue;
+    private readonly MinibatchSampler _sampler;
+    private readonly Minibatch _batch;
+    private readonly LossTerms _terms;
 
     /// <summary>Creates the regression of <paramref name="policy"/>'s value network on <paramref name="buffer"/>'s returns.</summary>
     /// <param name="policy">Owner of the value network.</param>
@@ -36,15 +33,12 @@ public sealed class ValueRegression
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"batchSize must be in [1, rollout size {buffer.Size}]; got {batchSize}.");
         }
 
-        _policy = policy;
         _buffer = buffer;
         _batchSize = batchSize;
         Optimizer = new Adam<float>(policy.ValueParameters, learningRate, epsilon: adamEpsilon);
-        _indices = new int[buffer.Size];
-        _observationBatch = new float[batchSize * buffer.ObservationSize];
-        _returnBatch = new float[batchSize];
-        _valuePrediction = new float[batchSize];
-        _gradValue = new float[batchSize];
+        _sampler = new MinibatchSampler(buffer.Size);
+        _batch = new Minibatch(buffer, batchSize);
+        _terms = new LossTerms(policy, batchSize);
     }
 
     /// <summary>The value network's optimiser (its moments go into checkpoints).</summary>
@@ -63,41 +57,21 @@ public sealed class ValueRegression
         ArgumentNullException.ThrowIfNull(random);
         Optimizer.LearningRate = learningRate;
         int n = _buffer.Size;
-        int observationSize = _buffer.ObservationSize;
-        for (int i = 0; i < n; i++)
-        {
-            _indices[i] = i;
-        }
-
         double lossSum = 0;
         int steps = 0;
+        _sampler.Reset();
         for (int epoch = 0; epoch < epochs; epoch++)
         {
-            random.Shuffle(_indices);
+            _sampler.Shuffle(random);
             for (int start = 0; start < n; start += _batchSize)
             {
-                int m = Math.Min(_batchSize, n - start);
-                for (int j = 0; j < m; j++)
-                {
-                    int i = _indices[start + j];
-                    _buffer.ObservationAt(i).CopyTo(_observationBatch.AsSpan(j * observationSize, observationSize));
-                    _returnBatch[j] = _buffer.Returns[i];
-                }
+                _batch.Gather(_buffer, _sampler.Batch(start, Math.Min(_batchSize, n - start)), normalizeAdvantage: false);
 
-                // L_V = (1/m) Σ (V(s) − R)²  ⇒  ∂L_V/∂V(s) = 2 (V(s) − R) / m
+                // L_V = (1/m) Σ (V(s) − R)²
                 Optimizer.ZeroGradient();
-                _policy.ForwardValues(_observationBatch.AsSpan(0, m * observationSize), _valuePrediction, m);
-                double loss = 0;
-                for (int j = 0; j < m; j++)
-                {
-                    float error = _valuePrediction[j] - _returnBatch[j];
-                    loss += error * error;
-                    _gradValue[j] = 2f * error / m;
-                }
-
-                _policy.BackwardValues(_gradValue, m);
+                lossSum += Losses.ValueMse(_terms.ForwardValues(_batch), _batch.Returns, 1f, _terms.GradValue);
+                _terms.BackwardValues();
                 Optimizer.Step();
-                lossSum += loss / m;
                 steps++;
             }
         }

@@ -1,4 +1,4 @@
-using SharpRL.Common;
+using SharpRL.Rng;
 using SharpRL.Datasets;
 using SharpRL.Logging;
 using SharpRL.Nn;

@@ -19,6 +19,8 @@ internal sealed class EnvCopies : IDisposable
     private readonly int[] _finishedLength;
     private readonly float[] _finalObservations;
     private readonly List<EpisodeStatistics> _completed;
+    private readonly IStepInfoEnv[]? _infoEnvs;
+    private readonly double[] _info;
     private bool _disposed;
 
     public EnvCopies(IReadOnlyList<IEnv> envs)
@@ -69,6 +71,44 @@ internal sealed class EnvCopies : IDisposable
         _finishedLength = new int[Count];
         _finalObservations = new float[Count * ObservationSize];
         _completed = new List<EpisodeStatistics>(Count);
+
+        // Info scalars (IStepInfoEnv): captured per copy after each reset and step, before an autoreset.
+        InfoKeys = _envs[0] is IStepInfoEnv first ? first.InfoKeys : [];
+        if (InfoKeys.Count > 0 && _envs.All(e => e is IStepInfoEnv info && info.InfoKeys.SequenceEqual(InfoKeys)))
+        {
+            _infoEnvs = [.. _envs.Cast<IStepInfoEnv>()];
+        }
+        else
+        {
+            InfoKeys = [];
+        }
+
+        _info = new double[Count * InfoKeys.Count];
+        _info.AsSpan().Fill(double.NaN);
+    }
+
+    public IReadOnlyList<string> InfoKeys { get; }
+
+    public void GetInfo(int envIndex, Span<double> values)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(envIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(envIndex, Count);
+        int k = InfoKeys.Count;
+        if (values.Length != k)
+        {
+            throw new ArgumentException($"The copies report {k} info values, got a buffer of {values.Length}.", nameof(values));
+        }
+
+        _info.AsSpan(envIndex * k, k).CopyTo(values);
+    }
+
+    private void CaptureInfo(int i)
+    {
+        if (_infoEnvs is not null)
+        {
+            int k = InfoKeys.Count;
+            _infoEnvs[i].GetInfo(_info.AsSpan(i * k, k));
+        }
     }
 
     public int Count { get; }
@@ -167,6 +207,7 @@ internal sealed class EnvCopies : IDisposable
     public void ResetCopy(int i, Span<float> observation, int? seed)
     {
         _envs[i].Reset(observation, seed);
+        CaptureInfo(i);
         _episodeReturn[i] = 0;
         _episodeLength[i] = 0;
         _finished[i] = false;
@@ -175,6 +216,7 @@ internal sealed class EnvCopies : IDisposable
     public void StepCopy(int i, ReadOnlySpan<float> action, Span<float> observation, out double reward, out bool terminated, out bool truncated)
     {
         StepResult result = _envs[i].Step(action, observation);
+        CaptureInfo(i);
         reward = result.Reward;
         terminated = result.Terminated;
         truncated = result.Truncated;

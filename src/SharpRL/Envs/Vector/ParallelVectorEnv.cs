@@ -15,7 +15,7 @@ namespace SharpRL.Envs.Vector;
 /// finish their slices, spins as long as the event allows. Step allocates nothing.
 /// Dispose stops the workers and the copies.
 /// </summary>
-public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv
+public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInfoEnv
 {
     /// <summary>Default number of spins an idle worker makes before it blocks (about 50 µs).</summary>
     public const int DefaultSpinCount = 200;
@@ -114,6 +114,12 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv
 
     /// <inheritdoc />
     public IReadOnlyList<EpisodeStatistics> CompletedEpisodes => _copies.CompletedEpisodes;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> InfoKeys => _copies.InfoKeys;
+
+    /// <inheritdoc />
+    public void GetInfo(int envIndex, Span<double> values) => _copies.GetInfo(envIndex, values);
 
     /// <inheritdoc />
     public void Reset(Span<float> observations, int? seed = null)

@@ -8,7 +8,7 @@ namespace SharpRL.Envs.Vector;
 /// with same-step autoreset as <see cref="IVectorEnv"/> describes. The vector env owns its copies
 /// and disposes them. Step allocates nothing.
 /// </summary>
-public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv
+public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInfoEnv
 {
     private readonly EnvCopies _copies;
 
@@ -38,6 +38,12 @@ public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv
 
     /// <inheritdoc />
     public IReadOnlyList<EpisodeStatistics> CompletedEpisodes => _copies.CompletedEpisodes;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> InfoKeys => _copies.InfoKeys;
+
+    /// <inheritdoc />
+    public void GetInfo(int envIndex, Span<double> values) => _copies.GetInfo(envIndex, values);
 
     /// <inheritdoc />
     public void Reset(Span<float> observations, int? seed = null)

@@ -25,7 +25,7 @@ public sealed class VectorNormalizeObservation : VectorWrapper
     public VectorNormalizeObservation(IVectorEnv env, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
+        RunningMeanStd.CheckClipAndEpsilon(clip, epsilon);
         Clip = clip;
         Epsilon = epsilon;
         _observationSize = env.SingleObservationSpace.FlatSize;

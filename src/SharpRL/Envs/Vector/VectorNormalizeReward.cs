@@ -24,7 +24,7 @@ public sealed class VectorNormalizeReward : VectorWrapper
         : base(env)
     {
         NormalizerCommon.CheckGamma(gamma);
-        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
+        RunningMeanStd.CheckClipAndEpsilon(clip, epsilon);
         Gamma = gamma;
         Clip = clip;
         Epsilon = epsilon;

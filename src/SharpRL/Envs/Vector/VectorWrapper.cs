@@ -8,7 +8,7 @@ namespace SharpRL.Envs.Vector;
 /// Snapshots (<see cref="IStatefulEnv"/>) hold the wrapper's own state (see
 /// <see cref="WrapperBase{TEnv}.SaveWrapperState"/>) and the wrapped vector env's under <c>"env"</c>.
 /// </summary>
-public abstract class VectorWrapper : WrapperBase<IVectorEnv>, IVectorEnv
+public abstract class VectorWrapper : WrapperBase<IVectorEnv>, IVectorEnv, IVectorStepInfoEnv
 {
     /// <summary>Wraps <paramref name="env"/>.</summary>
     /// <param name="env">The vector env to wrap; the wrapper takes ownership.</param>
@@ -31,6 +31,24 @@ public abstract class VectorWrapper : WrapperBase<IVectorEnv>, IVectorEnv
 
     /// <inheritdoc />
     public virtual IReadOnlyList<EpisodeStatistics> CompletedEpisodes => Env.CompletedEpisodes;
+
+    /// <summary>The wrapped vector env's info keys (none when its copies report no info).</summary>
+    public IReadOnlyList<string> InfoKeys => Env is IVectorStepInfoEnv info ? info.InfoKeys : [];
+
+    /// <summary>Copy <paramref name="envIndex"/>'s info values of the latest Reset/Step.</summary>
+    /// <param name="envIndex">Copy index.</param>
+    /// <param name="values">Destination of <see cref="InfoKeys"/>.Count values.</param>
+    public void GetInfo(int envIndex, Span<double> values)
+    {
+        if (Env is IVectorStepInfoEnv info)
+        {
+            info.GetInfo(envIndex, values);
+        }
+        else if (values.Length != 0)
+        {
+            throw new ArgumentException($"{this} reports no info values, got a buffer of {values.Length}.", nameof(values));
+        }
+    }
 
     /// <inheritdoc />
     public virtual void Reset(Span<float> observations, int? seed = null) => Env.Reset(observations, seed);

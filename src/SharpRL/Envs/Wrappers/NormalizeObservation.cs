@@ -21,7 +21,7 @@ public sealed class NormalizeObservation : Wrapper
     public NormalizeObservation(IEnv env, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
+        RunningMeanStd.CheckClipAndEpsilon(clip, epsilon);
         Clip = clip;
         Epsilon = epsilon;
         Statistics = new RunningMeanStd(env.ObservationSpace.FlatSize);

@@ -25,7 +25,7 @@ public sealed class NormalizeReward : Wrapper
         : base(env)
     {
         NormalizerCommon.CheckGamma(gamma);
-        NormalizerCommon.CheckClipAndEpsilon(clip, epsilon);
+        RunningMeanStd.CheckClipAndEpsilon(clip, epsilon);
         Gamma = gamma;
         Clip = clip;
         Epsilon = epsilon;

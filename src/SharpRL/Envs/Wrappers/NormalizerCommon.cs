@@ -9,19 +9,6 @@ namespace SharpRL.Envs.Wrappers;
 /// </summary>
 internal static class NormalizerCommon
 {
-    public static void CheckClipAndEpsilon(double clip, double epsilon)
-    {
-        if (!(clip > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(clip), clip, "clip must be positive (double.PositiveInfinity for no clipping).");
-        }
-
-        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
-        {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be non-negative and finite.");
-        }
-    }
-
     public static void CheckGamma(double gamma)
     {
         if (!(gamma >= 0 && gamma <= 1))

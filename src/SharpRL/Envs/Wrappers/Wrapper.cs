@@ -9,7 +9,7 @@ namespace SharpRL.Envs.Wrappers;
 /// <see cref="WrapperBase{TEnv}.SaveWrapperState"/>) and the wrapped env's under <c>"env"</c>; saving throws
 /// <see cref="NotSupportedException"/> when the wrapped env is not an <see cref="IStatefulEnv"/>.
 /// </summary>
-public abstract class Wrapper : WrapperBase<IEnv>, IEnv
+public abstract class Wrapper : WrapperBase<IEnv>, IEnv, IStepInfoEnv
 {
     /// <summary>Wraps <paramref name="env"/>.</summary>
     /// <param name="env">The env to wrap; the wrapper takes ownership.</param>
@@ -36,4 +36,21 @@ public abstract class Wrapper : WrapperBase<IEnv>, IEnv
 
     /// <inheritdoc />
     public virtual StepResult Step(ReadOnlySpan<float> action, Span<float> observation) => Env.Step(action, observation);
+
+    /// <summary>The wrapped env's info keys (none when it reports no info).</summary>
+    public IReadOnlyList<string> InfoKeys => Env is IStepInfoEnv info ? info.InfoKeys : [];
+
+    /// <summary>The wrapped env's info values of the last Reset/Step.</summary>
+    /// <param name="values">Destination of <see cref="InfoKeys"/>.Count values.</param>
+    public void GetInfo(Span<double> values)
+    {
+        if (Env is IStepInfoEnv info)
+        {
+            info.GetInfo(values);
+        }
+        else if (values.Length != 0)
+        {
+            throw new ArgumentException($"{this} reports no info values, got a buffer of {values.Length}.", nameof(values));
+        }
+    }
 }

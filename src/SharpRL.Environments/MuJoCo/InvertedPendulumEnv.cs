@@ -1,0 +1,73 @@
+using SharpRL.Rng;
+
+namespace SharpRL.Environments.MuJoCo;
+
+/// <summary>
+/// Gymnasium's <c>InvertedPendulum-v4</c> / <c>InvertedPendulum-v5</c>: a pole on a cart
+/// (inverted_pendulum.xml, RK4, dt 0.04). Observation (4) = qpos ++ qvel; terminates when the
+/// observation is not finite or |pole angle| &gt; 0.2; reward 1 per step (v5: 0 on the terminating
+/// step). Reset: U(±0.01) on qpos and qvel.
+/// </summary>
+public sealed class InvertedPendulumEnv : MuJoCoEnv
+{
+    private static readonly string[] KeysV4 = [];
+    private static readonly string[] KeysV5 = ["reward_survive"];
+
+    private readonly int _version;
+    private readonly double _resetNoiseScale;
+
+    /// <summary>Creates the env.</summary>
+    /// <param name="version">4 or 5.</param>
+    /// <param name="options">v5's constructor arguments (xml_file, frame_skip, reset_noise_scale); v4 has none.</param>
+    public InvertedPendulumEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
+        : this(version, new MuJoCoOptions($"InvertedPendulum-v{version}", options))
+    {
+    }
+
+    private InvertedPendulumEnv(int version, MuJoCoOptions o)
+        : base(MuJoCoVersions.Id("InvertedPendulum", version), MuJoCoVersions.XmlFile(o, version, "inverted_pendulum.xml"), MuJoCoVersions.FrameSkip(o, version, 2), version == 4 ? KeysV4 : KeysV5)
+    {
+        _version = version;
+        _resetNoiseScale = version == 5 ? o.Double("reset_noise_scale", 0.01) : 0.01;
+        o.EnsureAllUsed();
+        SetObservationSize(Nq + Nv);
+        Settings = Describe(("reset_noise_scale", _resetNoiseScale), ("model", ModelPath));
+    }
+
+    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
+    {
+        AddUniform(random, InitQpos, _resetNoiseScale, qpos);
+        AddUniform(random, InitQvel, _resetNoiseScale, qvel);
+    }
+
+    private protected override unsafe void WriteObservation(Span<double> observation)
+    {
+        int k = MuJoCoObservations.Copy(Data.Qpos, Nq, observation, 0);
+        MuJoCoObservations.Copy(Data.Qvel, Nv, observation, k);
+    }
+
+    private protected override unsafe double StepModel(ReadOnlySpan<float> action, Span<double> info, out bool terminated)
+    {
+        DoSimulation(action);
+        bool finite = true;
+        for (int i = 0; i < Nq; i++)
+        {
+            finite &= double.IsFinite(Data.Qpos[i]);
+        }
+
+        for (int i = 0; i < Nv; i++)
+        {
+            finite &= double.IsFinite(Data.Qvel[i]);
+        }
+
+        terminated = !finite || Math.Abs(Data.Qpos[1]) > 0.2;
+        if (_version == 4)
+        {
+            return 1.0;
+        }
+
+        double reward = terminated ? 0 : 1;
+        info[0] = reward;
+        return reward;
+    }
+}

@@ -1,0 +1,490 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using SharpRL.Environments.MuJoCo.Native;
+using SharpRL.Envs;
+using SharpRL.Rng;
+using SharpRL.Spaces;
+
+namespace SharpRL.Environments.MuJoCo;
+
+/// <summary>
+/// Base of the MuJoCo envs: Gymnasium's <c>MujocoEnv</c> on the native MuJoCo 2.2.2 library.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Same calls in the same order as Gymnasium: <c>reset</c> = <c>mj_resetData</c>, then the env's noise
+/// is drawn from <see cref="NpRandom"/> (NumPy's generator, bit for bit) and written by
+/// <c>set_state</c> (qpos, qvel, <c>mj_forward</c>); <c>step</c> copies the float32 action into the
+/// float64 <c>ctrl</c> (never clipped: MuJoCo clamps it to the control range inside the physics, and the
+/// control cost uses the unclipped action), runs <c>mj_step</c> frame_skip times and then
+/// <c>mj_rnePostConstraint</c> (which fills <c>cfrc_ext</c>). dt = timestep · frame_skip. Reward terms
+/// round as under NumPy 2: a float32 action's <c>np.sum(np.square(a))</c> is a float32 pairwise sum,
+/// scaled in float32.
+/// </para>
+/// <para>
+/// Observations are computed in float64 (<see cref="Observation64"/>, what Gymnasium returns) and
+/// handed out as float32, SharpRL's observation type. Like Gymnasium's, actions outside the action box
+/// are accepted; non-finite actions and actions of the wrong length are refused.
+/// </para>
+/// <para>
+/// Snapshots (<see cref="IStatefulEnv"/>) hold the generator, episode flags, settings, and the simulator
+/// state: qpos, qvel, act, ctrl, qacc_warmstart (the solver's warm start carries over between steps),
+/// time, and the body positions xpos and xipos that the next step reads before stepping (they are those
+/// of the last internal forward pass, not recomputed from qpos).
+/// </para>
+/// </remarks>
+public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
+{
+    private readonly MjModel _model;
+    private readonly MjData _data;
+    private readonly Box _actionSpace;
+    private readonly string[] _infoKeys;
+    private readonly double[] _info;
+    private readonly double[] _qposScratch;
+    private readonly double[] _qvelScratch;
+    private double[] _observation = [];
+    private Box? _observationSpace;
+    private NumpyGenerator? _random;
+    private bool _needsReset = true;
+    private bool _hasReset;
+
+    /// <summary>Loads the model (shared with other envs of the same file) and allocates this env's data.</summary>
+    /// <param name="id">Env id, e.g. "Hopper-v4" (names the env in messages).</param>
+    /// <param name="xmlFile">Model file: a name among the shipped models, or a path starting with "." or "/".</param>
+    /// <param name="frameSkip">mj_step calls per env step.</param>
+    /// <param name="infoKeys">Keys of <see cref="GetInfo"/>.</param>
+    private protected MuJoCoEnv(string id, string xmlFile, int frameSkip, string[] infoKeys)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(frameSkip, 1);
+        Id = id;
+        _model = MjModel.Load(MuJoCoModels.Resolve(xmlFile));
+        _data = new MjData(_model);
+        FrameSkip = frameSkip;
+        Nq = _model.Nq;
+        Nv = _model.Nv;
+        Nu = _model.Nu;
+        Dt = _model.Timestep * frameSkip;
+
+        // Gymnasium's init_qpos/init_qvel: the data right after mj_makeData (qpos0, zeros).
+        InitQpos = new ReadOnlySpan<double>(_data.Qpos, Nq).ToArray();
+        InitQvel = new ReadOnlySpan<double>(_data.Qvel, Nv).ToArray();
+        _qposScratch = new double[Nq];
+        _qvelScratch = new double[Nv];
+        _infoKeys = infoKeys;
+        _info = new double[infoKeys.Length];
+        _info.AsSpan().Fill(double.NaN);
+
+        ReadOnlySpan<double> range = _model.ActuatorControlRange;
+        float[] low = new float[Nu];
+        float[] high = new float[Nu];
+        for (int i = 0; i < Nu; i++)
+        {
+            low[i] = (float)range[2 * i];
+            high[i] = (float)range[(2 * i) + 1];
+        }
+
+        _actionSpace = new Box(low, high);
+    }
+
+    /// <summary>The env id this instance implements, e.g. "Hopper-v4".</summary>
+    public string Id { get; }
+
+    /// <summary>mj_step calls per env step.</summary>
+    public int FrameSkip { get; }
+
+    /// <summary>Seconds per env step: opt.timestep · frame_skip.</summary>
+    public double Dt { get; }
+
+    /// <summary>Box(−inf, inf) of the observation size.</summary>
+    public Space ObservationSpace => _observationSpace ?? throw new InvalidOperationException($"{Id}: the observation size was not set.");
+
+    /// <summary>Box of the actuators' control ranges (float32), as Gymnasium's.</summary>
+    public Space ActionSpace => _actionSpace;
+
+    /// <summary>Always null: registration facts are attached by the registry's wrappers.</summary>
+    public EnvSpec? Spec => null;
+
+    /// <summary>The env's generator (Gymnasium's <c>np_random</c>); seeded from OS entropy on first use without a seed.</summary>
+    public NumpyGenerator NpRandom => _random ??= NumpyGenerator.Create(null);
+
+    /// <summary>Whether the episode is over (or never started).</summary>
+    public bool NeedsReset => _needsReset;
+
+    /// <summary>The latest observation in float64 (what Gymnasium returns).</summary>
+    public ReadOnlySpan<double> Observation64 => _observation;
+
+    /// <summary>Current qpos.</summary>
+    public ReadOnlySpan<double> Qpos => new(_data.Qpos, Nq);
+
+    /// <summary>Current qvel.</summary>
+    public ReadOnlySpan<double> Qvel => new(_data.Qvel, Nv);
+
+    /// <summary>Current act (empty for these models).</summary>
+    public ReadOnlySpan<double> Act => new(_data.Act, _model.Na);
+
+    /// <summary>The solver's warm start for the next step (qacc_warmstart).</summary>
+    public ReadOnlySpan<double> QaccWarmstart => new(_data.QaccWarmstart, Nv);
+
+    /// <summary>Simulation time.</summary>
+    public double Time => *_data.Time;
+
+    /// <summary>The actuators' control ranges (actuator_ctrlrange, nu × 2, float64).</summary>
+    public ReadOnlySpan<double> ControlRange => _model.ActuatorControlRange;
+
+    /// <summary>Full path of the model file.</summary>
+    public string ModelPath => _model.Path;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> InfoKeys => _infoKeys;
+
+    /// <summary>The qpos the last reset handed to set_state (before mj_forward normalised its quaternions).</summary>
+    internal ReadOnlySpan<double> ResetQpos => _qposScratch;
+
+    /// <summary>The qvel the last reset handed to set_state.</summary>
+    internal ReadOnlySpan<double> ResetQvel => _qvelScratch;
+
+    /// <summary>Number of generalized coordinates.</summary>
+    private protected int Nq { get; }
+
+    /// <summary>Number of degrees of freedom.</summary>
+    private protected int Nv { get; }
+
+    /// <summary>Number of actuators.</summary>
+    private protected int Nu { get; }
+
+    /// <summary>Gymnasium's init_qpos (the model's qpos0).</summary>
+    private protected double[] InitQpos { get; }
+
+    /// <summary>Gymnasium's init_qvel (zeros).</summary>
+    private protected double[] InitQvel { get; }
+
+    /// <summary>The native data.</summary>
+    private protected MjData Data => _data;
+
+    /// <summary>The native model.</summary>
+    private protected MjModel Model => _model;
+
+    /// <summary>Settings that must match for a snapshot to load (constructor options, canonical text).</summary>
+    private protected string Settings { get; set; } = string.Empty;
+
+    /// <inheritdoc />
+    public void GetInfo(Span<double> values)
+    {
+        if (values.Length != _info.Length)
+        {
+            throw new ArgumentException($"{Id} reports {_info.Length} info values, got a buffer of {values.Length}.", nameof(values));
+        }
+
+        _info.CopyTo(values);
+    }
+
+    /// <inheritdoc />
+    public void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
+    {
+        CheckObservationLength(observation.Length);
+        if (seed is { } s)
+        {
+            if (s < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(seed), s, "Seed must be non-negative (Gymnasium's seeding rejects negative seeds).");
+            }
+
+            _random = NumpyGenerator.Create(s);
+        }
+
+        _data.Reset();
+        ResetModel(NpRandom, _qposScratch, _qvelScratch);
+        SetStateCore(_qposScratch, _qvelScratch);
+        _info.AsSpan().Fill(double.NaN);
+        WriteResetInfo(_info);
+        WriteObservation(_observation);
+        CopyObservation(observation);
+        _needsReset = false;
+        _hasReset = true;
+    }
+
+    /// <inheritdoc />
+    public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        if (_needsReset || observation.Length != _observation.Length || action.Length != Nu)
+        {
+            ThrowCannotStep(observation.Length, action.Length);
+        }
+
+        for (int i = 0; i < action.Length; i++)
+        {
+            if (!float.IsFinite(action[i]))
+            {
+                ThrowNonFinite(i, action[i]);
+            }
+        }
+
+        double reward = StepModel(action, _info, out bool terminated);
+        WriteObservation(_observation);
+        CopyObservation(observation);
+        if (terminated)
+        {
+            _needsReset = true;
+        }
+
+        return new StepResult(reward, terminated, Truncated: false);
+    }
+
+    /// <summary>
+    /// Gymnasium's <c>set_state</c>: writes qpos and qvel, then mj_forward; recomputes the observation and
+    /// allows stepping from there.
+    /// </summary>
+    /// <param name="qpos">nq values.</param>
+    /// <param name="qvel">nv values.</param>
+    public void SetState(ReadOnlySpan<double> qpos, ReadOnlySpan<double> qvel)
+    {
+        if (qpos.Length != Nq || qvel.Length != Nv)
+        {
+            throw new ArgumentException($"{Id} needs qpos of {Nq} and qvel of {Nv} values, got {qpos.Length} and {qvel.Length}.");
+        }
+
+        SetStateCore(qpos, qvel);
+        WriteObservation(_observation);
+        _needsReset = false;
+        _hasReset = true;
+    }
+
+    /// <summary>The float32 observation of the current state (what the last Reset/Step wrote).</summary>
+    /// <param name="observation">Destination of the observation size.</param>
+    public void GetObservation(Span<float> observation)
+    {
+        CheckObservationLength(observation.Length);
+        CopyObservation(observation);
+    }
+
+    /// <inheritdoc />
+    public JsonNode SaveState()
+    {
+        JsonObject state = EnvState.Create(this);
+        state["id"] = Id;
+        state["settings"] = Settings;
+        state["frame_skip"] = FrameSkip;
+        state["np_random"] = EnvState.Generator(_random);
+        state["needs_reset"] = _needsReset;
+        state["has_reset"] = _hasReset;
+        state["qpos"] = EnvState.Numbers(Qpos);
+        state["qvel"] = EnvState.Numbers(Qvel);
+        state["act"] = EnvState.Numbers(Act);
+        state["ctrl"] = EnvState.Numbers(new ReadOnlySpan<double>(_data.Ctrl, Nu));
+        state["qacc_warmstart"] = EnvState.Numbers(QaccWarmstart);
+        state["time"] = EnvState.Number(Time);
+        state["xpos"] = EnvState.Numbers(new ReadOnlySpan<double>(_data.Xpos, 3 * _model.Nbody));
+        state["xipos"] = EnvState.Numbers(new ReadOnlySpan<double>(_data.Xipos, 3 * _model.Nbody));
+        state["observation"] = EnvState.Numbers(_observation);
+        state["info"] = EnvState.Numbers(_info);
+        return state;
+    }
+
+    /// <inheritdoc />
+    public void LoadState(JsonNode state)
+    {
+        JsonObject snapshot = EnvState.Open(state, this);
+        string id = snapshot["id"] is JsonValue idValue && idValue.TryGetValue(out string? text) ? text : "(none)";
+        string settings = snapshot["settings"] is JsonValue settingsValue && settingsValue.TryGetValue(out string? s) ? s : "(none)";
+        if (id != Id || settings != Settings)
+        {
+            throw new ArgumentException(
+                $"The state was saved from {id} with settings [{settings}], but this env is {Id} with settings [{Settings}]; build the env exactly as the one that was saved.",
+                nameof(state));
+        }
+
+        EnvState.RequireSetting(snapshot, "frame_skip", (long)FrameSkip);
+        NumpyGenerator? random = EnvState.ReadGenerator(snapshot, "np_random");
+        bool needsReset = EnvState.ReadBoolean(snapshot, "needs_reset");
+        bool hasReset = EnvState.ReadBoolean(snapshot, "has_reset");
+        double[] qpos = EnvState.ReadDoubles(snapshot, "qpos", Nq);
+        double[] qvel = EnvState.ReadDoubles(snapshot, "qvel", Nv);
+        double[] act = EnvState.ReadDoubles(snapshot, "act", _model.Na);
+        double[] ctrl = EnvState.ReadDoubles(snapshot, "ctrl", Nu);
+        double[] warmstart = EnvState.ReadDoubles(snapshot, "qacc_warmstart", Nv);
+        double time = EnvState.ReadDouble(snapshot, "time");
+        double[] xpos = EnvState.ReadDoubles(snapshot, "xpos", 3 * _model.Nbody);
+        double[] xipos = EnvState.ReadDoubles(snapshot, "xipos", 3 * _model.Nbody);
+        double[] observation = EnvState.ReadDoubles(snapshot, "observation", _observation.Length);
+        double[] info = EnvState.ReadDoubles(snapshot, "info", _info.Length);
+
+        // Everything is read and checked: overwrite.
+        qpos.CopyTo(new Span<double>(_data.Qpos, Nq));
+        qvel.CopyTo(new Span<double>(_data.Qvel, Nv));
+        act.CopyTo(new Span<double>(_data.Act, _model.Na));
+        ctrl.CopyTo(new Span<double>(_data.Ctrl, Nu));
+        warmstart.CopyTo(new Span<double>(_data.QaccWarmstart, Nv));
+        *_data.Time = time;
+        xpos.CopyTo(new Span<double>(_data.Xpos, xpos.Length));
+        xipos.CopyTo(new Span<double>(_data.Xipos, xipos.Length));
+        observation.CopyTo(_observation, 0);
+        info.CopyTo(_info, 0);
+        _random = random;
+        _needsReset = needsReset;
+        _hasReset = hasReset;
+    }
+
+    /// <summary>Frees the native data.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>e.g. "Hopper-v4".</summary>
+    public override string ToString() => Id;
+
+    /// <summary>Frees the native data.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _data.Dispose();
+        }
+    }
+
+    /// <summary>Sets the observation size (once, from the derived constructor).</summary>
+    /// <param name="size">Number of observation values.</param>
+    private protected void SetObservationSize(int size)
+    {
+        _observation = new double[size];
+        _observationSpace = new Box(float.NegativeInfinity, float.PositiveInfinity, size);
+    }
+
+    /// <summary>Gymnasium's <c>reset_model</c> noise: fills the qpos and qvel that <see cref="SetState"/> then writes.</summary>
+    /// <param name="random">The env's generator.</param>
+    /// <param name="qpos">Receives nq values.</param>
+    /// <param name="qvel">Receives nv values.</param>
+    private protected abstract void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel);
+
+    /// <summary>Gymnasium's <c>_get_obs</c>.</summary>
+    /// <param name="observation">Receives the float64 observation.</param>
+    private protected abstract void WriteObservation(Span<double> observation);
+
+    /// <summary>Gymnasium's <c>step</c> body: simulate (<see cref="DoSimulation"/>), compute reward and info.</summary>
+    /// <param name="action">The action (length nu, finite).</param>
+    /// <param name="info">Receives the values of <see cref="InfoKeys"/>.</param>
+    /// <param name="terminated">Whether the episode terminated.</param>
+    /// <returns>The reward.</returns>
+    private protected abstract double StepModel(ReadOnlySpan<float> action, Span<double> info, out bool terminated);
+
+    /// <summary>Gymnasium's <c>_get_reset_info</c> (nothing by default: the info keys stay NaN).</summary>
+    /// <param name="info">Receives the values of <see cref="InfoKeys"/> it reports.</param>
+    private protected virtual void WriteResetInfo(Span<double> info)
+    {
+    }
+
+    /// <summary>ctrl = action (float32 → float64), frame_skip × mj_step, mj_rnePostConstraint.</summary>
+    /// <param name="action">The action.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected void DoSimulation(ReadOnlySpan<float> action)
+    {
+        double* ctrl = _data.Ctrl;
+        for (int i = 0; i < action.Length; i++)
+        {
+            ctrl[i] = action[i];
+        }
+
+        _data.StepAndRnePost(FrameSkip);
+    }
+
+    /// <summary>Gymnasium's <c>uniform(low, high, size=n)</c> added to a base vector.</summary>
+    /// <param name="random">Generator.</param>
+    /// <param name="baseline">init_qpos or init_qvel.</param>
+    /// <param name="scale">Half-width a of U(−a, a).</param>
+    /// <param name="destination">Receives baseline + noise.</param>
+    private protected static void AddUniform(NumpyGenerator random, ReadOnlySpan<double> baseline, double scale, Span<double> destination)
+    {
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = baseline[i] + random.Uniform(-scale, scale);
+        }
+    }
+
+    /// <summary>Gymnasium's <c>init + scale * standard_normal(n)</c>.</summary>
+    /// <param name="random">Generator.</param>
+    /// <param name="baseline">init_qvel.</param>
+    /// <param name="scale">Scale of the normal draws.</param>
+    /// <param name="destination">Receives baseline + scale · N.</param>
+    private protected static void AddNormal(NumpyGenerator random, ReadOnlySpan<double> baseline, double scale, Span<double> destination)
+    {
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = baseline[i] + (scale * random.StandardNormal());
+        }
+    }
+
+    /// <summary>NumPy's clip.</summary>
+    /// <param name="value">Value.</param>
+    /// <param name="low">Lower bound.</param>
+    /// <param name="high">Upper bound.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected static double Clip(double value, double low, double high) => value < low ? low : value > high ? high : value;
+
+    /// <summary>A canonical text of settings for <see cref="Settings"/>.</summary>
+    /// <param name="values">Name/value pairs.</param>
+    private protected static string Describe(params (string Name, object Value)[] values) =>
+        string.Join(";", values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Name}={FormatSetting(v.Value)}")));
+
+    private static string FormatSetting(object value) => value switch
+    {
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        (double a, double b) => string.Create(CultureInfo.InvariantCulture, $"({a:R},{b:R})"),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+
+    private void SetStateCore(ReadOnlySpan<double> qpos, ReadOnlySpan<double> qvel)
+    {
+        qpos.CopyTo(new Span<double>(_data.Qpos, Nq));
+        qvel.CopyTo(new Span<double>(_data.Qvel, Nv));
+        _data.Forward();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CopyObservation(Span<float> observation)
+    {
+        double[] source = _observation;
+        for (int i = 0; i < source.Length; i++)
+        {
+            observation[i] = (float)source[i];
+        }
+    }
+
+    private void CheckObservationLength(int length)
+    {
+        if (length != _observation.Length)
+        {
+            throw new ArgumentException($"{Id}: expected an observation buffer of {_observation.Length} floats, got {length}.", "observation");
+        }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowCannotStep(int observationLength, int actionLength)
+    {
+        if (!_hasReset)
+        {
+            throw new InvalidOperationException($"{Id}: Step called before Reset. Call Reset to start an episode.");
+        }
+
+        if (_needsReset)
+        {
+            throw new InvalidOperationException($"{Id}: Step called after the episode terminated. Call Reset before stepping again.");
+        }
+
+        if (actionLength != Nu)
+        {
+            throw new ArgumentException($"{Id}: expected an action of {Nu} floats (one per actuator), got {actionLength}.", "action");
+        }
+
+        throw new ArgumentException($"{Id}: expected an observation buffer of {_observation.Length} floats, got {observationLength}.", "observation");
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowNonFinite(int index, float value) =>
+        throw new ArgumentOutOfRangeException("action", value, $"{Id}: action[{index}] is {value.ToString(CultureInfo.InvariantCulture)}; actions must be finite.");
+}

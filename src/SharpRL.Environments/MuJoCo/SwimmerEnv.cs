@@ -1,0 +1,101 @@
+using SharpRL.Rng;
+
+namespace SharpRL.Environments.MuJoCo;
+
+/// <summary>
+/// Gymnasium's <c>Swimmer-v4</c> / <c>Swimmer-v5</c>: a three-link swimmer in a viscous fluid (swimmer.xml).
+/// Observation (8) = qpos[2:] ++ qvel; reward = w_f·x_velocity − 1e-4·Σa²; never terminates. Reset U(±0.1).
+/// </summary>
+public sealed class SwimmerEnv : MuJoCoEnv
+{
+    private static readonly string[] KeysV4 = ["reward_fwd", "reward_ctrl", "x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "forward_reward"];
+    private static readonly string[] KeysV5 = ["x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "reward_forward", "reward_ctrl"];
+
+    private readonly int _version;
+    private readonly double _forwardRewardWeight;
+    private readonly float _ctrlCostWeight;
+    private readonly double _resetNoiseScale;
+    private readonly bool _excludeCurrentPositions;
+
+    /// <summary>Creates the env.</summary>
+    /// <param name="version">4 or 5.</param>
+    /// <param name="options">Gymnasium's constructor arguments (forward_reward_weight, ctrl_cost_weight, reset_noise_scale,
+    /// exclude_current_positions_from_observation; v5 also xml_file, frame_skip).</param>
+    public SwimmerEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
+        : this(version, new MuJoCoOptions($"Swimmer-v{version}", options))
+    {
+    }
+
+    private SwimmerEnv(int version, MuJoCoOptions o)
+        : base(MuJoCoVersions.Id("Swimmer", version), MuJoCoVersions.XmlFile(o, version, "swimmer.xml"), MuJoCoVersions.FrameSkip(o, version, 4), version == 4 ? KeysV4 : KeysV5)
+    {
+        _version = version;
+        _forwardRewardWeight = o.Double("forward_reward_weight", 1.0);
+        _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 1e-4);
+        _resetNoiseScale = o.Double("reset_noise_scale", 0.1);
+        _excludeCurrentPositions = o.Bool("exclude_current_positions_from_observation", true);
+        o.EnsureAllUsed();
+        SetObservationSize(Nq + Nv - (_excludeCurrentPositions ? 2 : 0));
+        Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", (double)_ctrlCostWeight),
+            ("reset_noise_scale", _resetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelPath));
+    }
+
+    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
+    {
+        AddUniform(random, InitQpos, _resetNoiseScale, qpos);
+        AddUniform(random, InitQvel, _resetNoiseScale, qvel);
+    }
+
+    private protected override unsafe void WriteResetInfo(Span<double> info)
+    {
+        if (_version == 5)
+        {
+            double x = Data.Qpos[0];
+            double y = Data.Qpos[1];
+            info[0] = x;
+            info[1] = y;
+            info[2] = Math.Sqrt((x * x) + (y * y));
+        }
+    }
+
+    private protected override unsafe void WriteObservation(Span<double> observation) =>
+        MuJoCoObservations.PositionsAndClippedVelocities(Data.Qpos, Nq, _excludeCurrentPositions ? 2 : 0, Data.Qvel, Nv, double.PositiveInfinity, observation);
+
+    private protected override unsafe double StepModel(ReadOnlySpan<float> action, Span<double> info, out bool terminated)
+    {
+        double xBefore = Data.Qpos[0];
+        double yBefore = Data.Qpos[1];
+        DoSimulation(action);
+        double x = Data.Qpos[0];
+        double y = Data.Qpos[1];
+        double xVelocity = (x - xBefore) / Dt;
+        double yVelocity = (y - yBefore) / Dt;
+        double forwardReward = _forwardRewardWeight * xVelocity;
+        float ctrlCost = _ctrlCostWeight * NumpyMath.SumOfSquares(action);
+        double distance = Math.Sqrt((x * x) + (y * y));
+        terminated = false;
+        if (_version == 4)
+        {
+            info[0] = forwardReward;
+            info[1] = -ctrlCost;
+            info[2] = x;
+            info[3] = y;
+            info[4] = distance;
+            info[5] = xVelocity;
+            info[6] = yVelocity;
+            info[7] = forwardReward;
+        }
+        else
+        {
+            info[0] = x;
+            info[1] = y;
+            info[2] = distance;
+            info[3] = xVelocity;
+            info[4] = yVelocity;
+            info[5] = forwardReward;
+            info[6] = -ctrlCost;
+        }
+
+        return forwardReward - ctrlCost;
+    }
+}

@@ -1,0 +1,301 @@
+using SharpRL.Deploy.Tests;
+using SharpRL.Environments;
+using SharpRL.Nn;
+using SharpRL.Onnx;
+using SharpRL.Policies;
+using SharpRL.Training;
+
+namespace SharpRL.Inference.Tests;
+
+/// <summary>The game-loop runtime against the training-time policy it was exported from.</summary>
+public sealed class AgentTests : IDisposable
+{
+    private const int Batch = 64;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "sharprl-agent-" + Guid.NewGuid().ToString("N"));
+
+    public AgentTests() => Directory.CreateDirectory(_root);
+
+    public static TheoryData<PolicyKind, bool, Activation, bool> Cases => PolicyFixtures.Cases();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Act_Deterministic_SameActionsAsTheTrainingPolicy(PolicyKind kind, bool sharedTrunk, Activation activation, bool normalize)
+    {
+        (ActorCriticPolicy policy, ObservationNormalization? normalization, float[] observations, float[] normalized) = Setup(kind, sharedTrunk, activation, normalize, 41);
+        Agent agent = Agent.FromModel(PolicyModelBuilder.FromPolicy(policy, normalization));
+        float[] expected = PolicyFixtures.TrainingActions(policy, normalized, Batch, deterministic: true);
+
+        float[] batched = new float[expected.Length];
+        agent.Act(observations, batched, Batch);
+        float[] single = new float[expected.Length];
+        for (int row = 0; row < Batch; row++)
+        {
+            agent.Act(observations.AsSpan(row * agent.ObservationSize, agent.ObservationSize), single.AsSpan(row * agent.ActionSize, agent.ActionSize));
+        }
+
+        AssertClose(expected, batched, "batched");
+        AssertClose(expected, single, "single");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Act_SampledWithTheSameSeed_SameDrawsAsTheTrainingPolicy(PolicyKind kind, bool sharedTrunk, Activation activation, bool normalize)
+    {
+        (ActorCriticPolicy policy, ObservationNormalization? normalization, float[] observations, float[] normalized) = Setup(kind, sharedTrunk, activation, normalize, 43);
+        Agent agent = Agent.FromModel(PolicyModelBuilder.FromPolicy(policy, normalization), seed: 99);
+        agent.Deterministic = false;
+        float[] expected = PolicyFixtures.TrainingActions(policy, normalized, Batch, deterministic: false, new Random(99));
+
+        float[] actual = new float[expected.Length];
+        agent.Act(observations, actual, Batch);
+
+        AssertClose(expected, actual, "sampled");
+        Assert.NotEqual(PolicyFixtures.TrainingActions(policy, normalized, Batch, deterministic: true), actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Value_RandomObservations_MatchesTheTrainingCritic(PolicyKind kind, bool sharedTrunk, Activation activation, bool normalize)
+    {
+        (ActorCriticPolicy policy, ObservationNormalization? normalization, float[] observations, float[] normalized) = Setup(kind, sharedTrunk, activation, normalize, 47);
+        Agent agent = Agent.FromModel(PolicyModelBuilder.FromPolicy(policy, normalization));
+        float[] expected = new float[Batch];
+        policy.ForwardValues(normalized, expected, Batch);
+
+        float[] actual = [.. Enumerable.Range(0, Batch).Select(row => agent.Value(observations.AsSpan(row * agent.ObservationSize, agent.ObservationSize)))];
+
+        AssertClose(expected, actual, "value");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void SaveAndLoad_PolicyFile_RoundTripsExactly(PolicyKind kind, bool sharedTrunk, Activation activation, bool normalize)
+    {
+        (ActorCriticPolicy policy, ObservationNormalization? normalization, float[] observations, _) = Setup(kind, sharedTrunk, activation, normalize, 53);
+        PolicyModel model = PolicyModelBuilder.FromPolicy(policy, normalization);
+        string path = Path.Combine(_root, "policy" + PolicyModelFile.Extension);
+        using (FileStream stream = File.Create(path))
+        {
+            PolicyModelFile.Write(model, stream);
+        }
+
+        Agent loaded = Agent.Load(path, seed: 1);
+        Agent inMemory = Agent.FromModel(model, seed: 1);
+        foreach (bool deterministic in new[] { true, false })
+        {
+            loaded.Deterministic = inMemory.Deterministic = deterministic;
+            float[] a = new float[Batch * model.ActionSize], b = new float[a.Length];
+            loaded.Act(observations, a, Batch);
+            inMemory.Act(observations, b, Batch);
+            Assert.Equal(b, a);
+        }
+    }
+
+    [Theory]
+    [InlineData(PolicyKind.Categorical, true)]
+    [InlineData(PolicyKind.MultiCategorical, false)]
+    [InlineData(PolicyKind.GaussianBounded, false)]
+    [InlineData(PolicyKind.GaussianBounded, true)]
+    public void Act_SteadyState_AllocatesNothing(PolicyKind kind, bool deterministic)
+    {
+        (ActorCriticPolicy policy, ObservationNormalization? normalization, float[] observations, _) = Setup(kind, false, Activation.Tanh, true, 59);
+        Agent agent = Agent.FromModel(PolicyModelBuilder.FromPolicy(policy, normalization), seed: 2);
+        agent.Deterministic = deterministic;
+        float[] action = new float[Batch * agent.ActionSize];
+        agent.Act(observations, action, Batch);
+        agent.Act(observations.AsSpan(0, agent.ObservationSize), action.AsSpan(0, agent.ActionSize));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            agent.Act(observations.AsSpan((i % Batch) * agent.ObservationSize, agent.ObservationSize), action.AsSpan(0, agent.ActionSize));
+        }
+
+        agent.Act(observations, action, Batch);
+        _ = agent.Value(observations.AsSpan(0, agent.ObservationSize));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Clone_OnOtherThreads_EachCloneActsAsASeededAgentAlone()
+    {
+        (ActorCriticPolicy policy, ObservationNormalization? normalization, float[] observations, _) = Setup(PolicyKind.MultiCategorical, false, Activation.Tanh, true, 61);
+        Agent original = Agent.FromModel(PolicyModelBuilder.FromPolicy(policy, normalization), seed: 0);
+        original.Deterministic = false;
+        int size = Batch * original.ActionSize;
+        float[][] expected = [.. Enumerable.Range(0, 4).Select(t =>
+        {
+            Agent alone = original.Clone(seed: t);
+            float[] actions = new float[size * 50];
+            for (int step = 0; step < 50; step++)
+            {
+                alone.Act(observations, actions.AsSpan(step * size, size), Batch);
+            }
+
+            return actions;
+        })];
+
+        float[][] actual = new float[4][];
+        Parallel.For(0, 4, t =>
+        {
+            Agent clone = original.Clone(seed: t);
+            float[] actions = new float[size * 50];
+            for (int step = 0; step < 50; step++)
+            {
+                clone.Act(observations, actions.AsSpan(step * size, size), Batch);
+            }
+
+            actual[t] = actions;
+        });
+
+        for (int t = 0; t < 4; t++)
+        {
+            Assert.Equal(expected[t], actual[t]);
+        }
+
+        Assert.NotEqual(expected[0], expected[1]);
+    }
+
+    [Theory]
+    [InlineData(PolicyKind.MultiCategorical)]
+    [InlineData(PolicyKind.GaussianUnbounded)]
+    public void Act_DiscreteObservations_SameActionsAsTheTrainingPolicysOneHotForward(PolicyKind kind)
+    {
+        ActorCriticPolicy policy = PolicyFixtures.DiscreteObservationPolicy(kind, seed: 73);
+        PolicyModel model = PolicyModelBuilder.FromPolicy(policy, null);
+        using var stream = new MemoryStream();
+        PolicyModelFile.Write(model, stream);
+        stream.Position = 0;
+        Agent agent = Agent.FromModel(PolicyModelFile.Read(stream));
+        float[] observations = PolicyFixtures.DiscreteObservationValues(74);
+        int rows = observations.Length;
+
+        float[] actual = new float[rows * agent.ActionSize];
+        agent.Act(observations, actual, rows);
+
+        Assert.Equal(1, agent.ObservationSize);
+        AssertClose(PolicyFixtures.TrainingActions(policy, observations, rows, deterministic: true), actual, "action");
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => agent.Act([9f], actual.AsSpan(0, agent.ActionSize)));
+        Assert.Contains("holds 2 to 7", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NotAPolicyFile_ClearError()
+    {
+        string path = Path.Combine(_root, "bad.srlp");
+        File.WriteAllText(path, "hello");
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => Agent.Load(path));
+
+        Assert.Contains("not a SharpRL policy file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_TruncatedFile_ClearError()
+    {
+        PolicyModel model = PolicyModelBuilder.FromPolicy(PolicyFixtures.Policy(PolicyKind.Categorical, false, Activation.Tanh, 1), null);
+        using var stream = new MemoryStream();
+        PolicyModelFile.Write(model, stream);
+        string path = Path.Combine(_root, "truncated.srlp");
+        File.WriteAllBytes(path, stream.ToArray()[..(int)(stream.Length / 2)]);
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => Agent.Load(path));
+
+        Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NewerVersion_SaysSo()
+    {
+        PolicyModel model = PolicyModelBuilder.FromPolicy(PolicyFixtures.Policy(PolicyKind.Categorical, false, Activation.Tanh, 1), null);
+        using var stream = new MemoryStream();
+        PolicyModelFile.Write(model, stream);
+        byte[] bytes = stream.ToArray();
+        BitConverter.TryWriteBytes(bytes.AsSpan(9), PolicyModelFile.FormatVersion + 1);
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => PolicyModelFile.Read(new MemoryStream(bytes), "future.srlp"));
+
+        Assert.Contains("version 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Act_WrongObservationLength_ClearError()
+    {
+        Agent agent = Agent.FromModel(PolicyModelBuilder.FromPolicy(PolicyFixtures.Policy(PolicyKind.Categorical, false, Activation.Tanh, 1), null));
+        float[] action = new float[1];
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => agent.Act(new float[2], action));
+
+        Assert.Contains($"expected batch 1 × {PolicyFixtures.ObservationSize}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromCheckpoint_RunTrainedWithNormalisation_SameActionsAsTheTrainingPolicy()
+    {
+        var request = new TrainRequest
+        {
+            Algorithm = "ppo",
+            EnvId = "CartPole-v1",
+            Seed = 4,
+            TotalTimesteps = 1024,
+            NumEnvs = 2,
+            Settings = [new("n_steps", "256"), new("batch_size", "64"), new("n_epochs", "2"), new("normalize_observations", "true")],
+            OutputDirectory = Path.Combine(_root, "run"),
+        };
+        using (TrainingRun run = TrainingRun.Start(request, Gym.Registry))
+        {
+            Assert.True(run.Learn());
+        }
+
+        LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(AgentCheckpoint.Resolve(request.OutputDirectory), Gym.Registry);
+        string path = Path.Combine(_root, "cartpole.srlp");
+        using (FileStream stream = File.Create(path))
+        {
+            PolicyModelFile.Write(PolicyModelBuilder.FromCheckpoint(request.OutputDirectory, Gym.Registry), stream);
+        }
+
+        Agent agent = Agent.Load(path);
+        var random = new Random(8);
+        float[] observation = new float[4], expected = new float[1], actual = new float[1];
+        for (int i = 0; i < 500; i++)
+        {
+            for (int j = 0; j < 4; j++)
+            {
+                observation[j] = (float)((random.NextDouble() - 0.5) * (j % 2 == 0 ? 4.0 : 0.4));
+            }
+
+            // The training library's own acting policy: its frozen normaliser, then π's mode.
+            loaded.Policy.Act(observation, expected, deterministic: true, random);
+            agent.Act(observation, actual);
+            Assert.Equal(expected[0], actual[0]);
+        }
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"{what}[{i}]: training policy {expected[i]:R}, agent {actual[i]:R}");
+        }
+    }
+
+    private static (ActorCriticPolicy Policy, ObservationNormalization? Normalization, float[] Observations, float[] Normalized) Setup(
+        PolicyKind kind, bool sharedTrunk, Activation activation, bool normalize, int seed)
+    {
+        ActorCriticPolicy policy = PolicyFixtures.Policy(kind, sharedTrunk, activation, seed);
+        ObservationNormalization? normalization = PolicyFixtures.Normalization(normalize, seed + 100);
+        float[] observations = PolicyFixtures.Observations(Batch, new Random(seed + 200), normalization);
+        return (policy, normalization, observations, PolicyFixtures.NormalizeLikeTraining(observations, normalization));
+    }
+}
