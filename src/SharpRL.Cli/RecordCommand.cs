@@ -48,7 +48,7 @@ internal static class RecordCommand
             int s = parse.GetValue(seed);
             string id = parse.GetValue(datasetId) ?? $"sharprl/{loaded.Run.EnvId}-{loaded.Run.Algorithm}-v0";
             ActionFunction act = DatasetRecorder.FromPolicy(loaded.Policy, isDeterministic, new Random(s));
-            MinariDataset dataset = DatasetRecorder.Record(env, act, count, s, id, loaded.Run.Algorithm);
+            MinariDataset dataset = DatasetRecorder.Record(env, act, count, s, id, loaded.Run.Algorithm, DatasetRecorder.InfoSourceOf(env));
             dataset.Save(target);
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Recorded {count} episode{(count == 1 ? "" : "s")} ({dataset.TotalSteps} steps, mean return {dataset.MeanReturn:F2}) of {loaded.Run.Algorithm} on {loaded.Run.EnvId} ({(isDeterministic ? "deterministic" : "stochastic")}) into {target} as {id}."));

@@ -34,6 +34,10 @@ public static class DatasetRecorder
         return FromPolicy(new ActorCriticActingPolicy(policy, policy.ObservationSpace, null), deterministic, random);
     }
 
+    /// <summary>The info channel of <paramref name="env"/> (<see cref="IStepInfoEnv"/>), or null when it reports no info keys.</summary>
+    public static StepInfoSource? InfoSourceOf(IEnv env) =>
+        env is IStepInfoEnv info && info.InfoKeys.Count > 0 ? new StepInfoSource(info.InfoKeys, info.GetInfo) : null;
+
     /// <summary>
     /// Plays <paramref name="episodes"/> whole episodes in <paramref name="env"/>, resetting episode i
     /// with seed <paramref name="seed"/> + i (stored as the episode's seed, as Minari does), and returns them

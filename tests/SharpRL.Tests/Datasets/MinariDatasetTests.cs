@@ -68,6 +68,24 @@ public sealed class MinariDatasetTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Record_EnvWithInfoChannel_StoresItsScalarsUnderInfos()
+    {
+        using var env = new CartPoleWithInfo();
+        NumpyGenerator random = NumpyGenerator.Create(0);
+        MinariDataset recorded = DatasetRecorder.Record(env, (_, action) => env.ActionSpace.Sample(action, random), 2, 0, "test/info-v0", infos: DatasetRecorder.InfoSourceOf(env));
+        string path = Path.Combine(_root, "info");
+        recorded.Save(path);
+
+        MinariDataset loaded = MinariDataset.Load(path);
+
+        foreach (Episode episode in loaded.Episodes)
+        {
+            // The info "x_position" is the cart position, observation column 0, after reset and after every step.
+            Assert.Equal(Enumerable.Range(0, episode.Length + 1).Select(t => (double)episode.Observations[t * 4]), episode.Infos["x_position"]);
+        }
+    }
+
     [SkippableFact]
     public void H5py_ReadsRecordedDataset_ArraysAndMetadataMatch()
     {
@@ -364,5 +382,37 @@ public sealed class MinariDatasetTests : IDisposable
         {
             Assert.Equal(values, actual.Infos[key]);
         }
+    }
+
+    /// <summary>CartPole reporting its cart position through the info channel.</summary>
+    private sealed class CartPoleWithInfo : IEnv, IStepInfoEnv
+    {
+        private readonly IEnv _inner = Gym.Make("CartPole-v1");
+        private float _x;
+
+        public SharpRL.Spaces.Space ObservationSpace => _inner.ObservationSpace;
+
+        public SharpRL.Spaces.Space ActionSpace => _inner.ActionSpace;
+
+        public EnvSpec? Spec => _inner.Spec;
+
+        public IReadOnlyList<string> InfoKeys { get; } = ["x_position"];
+
+        public void GetInfo(Span<double> values) => values[0] = _x;
+
+        public void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
+        {
+            _inner.Reset(observation, seed, options);
+            _x = observation[0];
+        }
+
+        public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+        {
+            StepResult result = _inner.Step(action, observation);
+            _x = observation[0];
+            return result;
+        }
+
+        public void Dispose() => _inner.Dispose();
     }
 }
