@@ -41,6 +41,8 @@ public static class Program
         root.Add(BenchCommand.Build());
         root.Add(CompareCommand.Build());
         root.Add(ExportCommand.Build());
+        root.Add(RecordCommand.Build());
+        root.Add(DatasetCommand.Build());
         return root;
     }
 

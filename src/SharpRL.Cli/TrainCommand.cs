@@ -31,11 +31,12 @@ internal static class TrainCommand
         var parallel = new Option<bool>("--parallel") { Description = "Step env copies on worker threads (pays off for expensive envs)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
         var noReplay = new Option<bool>("--no-save-replay-buffer") { Description = "Off-policy algorithms: leave the replay buffer out of checkpoints (smaller; a resume is then not exact). Same as --set save_replay_buffer=false." };
+        var dataset = new Option<string?>("--dataset") { Description = "Dataset folder for algorithms that learn from data (bc), the same as --set dataset=<dir>." };
         var envKwargs = new Option<string[]>("--env-kwargs") { Description = "Env constructor option, key=value (repeatable), e.g. --env-kwargs ctrl_cost_weight=0.01; written into the env id as Id[key=value,...].", AllowMultipleArgumentsPerToken = true };
 
         var command = new Command("train", "Train an agent. Example: sharprl train ppo CartPole-v1")
         {
-            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, force, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, noReplay, envKwargs,
+            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, force, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, noReplay, envKwargs, dataset,
         };
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
@@ -47,7 +48,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 TotalTimesteps = parse.GetValue(timesteps) ?? configFile?.TotalTimesteps,
                 NumEnvs = parse.GetValue(numEnvs),
-                Settings = [.. (parse.GetValue(set) ?? []).Select(OptionsBinder.ParseAssignment), .. parse.GetValue(noReplay) ? [new KeyValuePair<string, string>("save_replay_buffer", "false")] : Array.Empty<KeyValuePair<string, string>>()],
+                Settings = [.. parse.GetValue(dataset) is { } data ? [new KeyValuePair<string, string>("dataset", Path.GetFullPath(data))] : Array.Empty<KeyValuePair<string, string>>(), .. (parse.GetValue(set) ?? []).Select(OptionsBinder.ParseAssignment), .. parse.GetValue(noReplay) ? [new KeyValuePair<string, string>("save_replay_buffer", "false")] : Array.Empty<KeyValuePair<string, string>>()],
                 ConfigSettings = configFile?.Settings ?? [],
                 PresetEnvId = parse.GetValue(preset) ?? (parse.GetValue(envKwargs) is { Length: > 0 } ? parse.GetValue(env) : null),
                 OutputDirectory = parse.GetValue(output),

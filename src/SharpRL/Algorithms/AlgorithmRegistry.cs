@@ -30,6 +30,8 @@ public static class AlgorithmRegistry
         Ddpg.Ddpg.Descriptor,
         Td3.Td3.Descriptor,
         Sac.Sac.Descriptor,
+        Imitation.BehaviorCloningLearner.Descriptor,
+        Awr.Awr.Descriptor,
     ];
 
     /// <summary>Known algorithm names, in registration order.</summary>

@@ -1,0 +1,192 @@
+using System.Text.Json.Nodes;
+using SharpRL.Algorithms.Common;
+using SharpRL.Envs;
+using SharpRL.Nn;
+using SharpRL.Policies;
+using SharpRL.Serialization;
+
+namespace SharpRL.Algorithms.Awr;
+
+/// <summary>
+/// AWR's side of the run layer (<c>sharprl train awr &lt;env&gt;</c>): a checkpoint holds the weights, both
+/// optimizers' moments, the sample buffer, the counters, the generator, the env's state and the
+/// observation the next step starts from, so a resumed run continues exactly.
+/// </summary>
+public sealed partial class Awr : ILearner
+{
+    private const string PolicyPrefix = "policy.";
+
+    /// <summary>The run-layer descriptor of "awr".</summary>
+    public static AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<AwrOptions>(
+        "awr",
+        "Advantage-weighted regression (Peng et al. 2019)",
+        AlgorithmFamily.OffPolicy,
+        new AwrOptions(),
+        factory: (context, options) => new Awr(context.Own(context.MakeEnv()), options, context.Seed, context.Logger),
+        policyLoader: (checkpoint, options, makeEnv) => LoadActingPolicy(checkpoint, options, makeEnv))
+    {
+        ValidateOptions = options => options.Validate(),
+        Presets = envId => envId is "CartPole-v1" or "Pendulum-v1" && AwrPresets.For(envId) is var p ? new Preset<AwrOptions>(p.Options, p.TotalTimesteps, p.Source) : null,
+        DefaultBudget = 1_000_000,
+    };
+
+    /// <inheritdoc />
+    double ILearner.RecentMeanReturn => _recentReturns.Count > 0 ? _recentReturns.Average() : double.NaN;
+
+    /// <inheritdoc />
+    IReadOnlyList<KeyValuePair<string, TimeSpan>> ILearner.TimeByPhase => [new("rollout", _rolloutTime), new("update", _updateTime)];
+
+    /// <summary>Rebuilds an awr run's policy from its checkpoint, for <c>sharprl eval</c>.</summary>
+    public static IActingPolicy LoadActingPolicy(CheckpointData checkpoint, AwrOptions options, Func<IEnv> makeEnv)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(makeEnv);
+        using IEnv env = makeEnv();
+        var policy = new ActorCriticPolicy(env.ObservationSpace, env.ActionSpace, options.Policy, new Random(0));
+        RequireSpaces(checkpoint, policy);
+        checkpoint.LoadParameters(policy.Parameters, PolicyPrefix);
+        return new ActorCriticActingPolicy(policy, env.ObservationSpace, null);
+    }
+
+    /// <inheritdoc />
+    bool ILearner.Learn(long totalTimesteps, Action<ILearner>? afterIteration, CancellationToken cancellationToken) =>
+        Learn(totalTimesteps, afterIteration is null ? null : awr => afterIteration(awr), cancellationToken);
+
+    /// <inheritdoc />
+    IActingPolicy ILearner.CreateEvaluationPolicy() => new ActorCriticActingPolicy(Policy, _env.ObservationSpace, null);
+
+    /// <inheritdoc />
+    void ILearner.SaveState(LearnerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        List<SafeTensor> tensors = state.Tensors;
+        tensors.AddRange(Policy.Parameters.Select(p => SafeTensor.FromParameter(p, PolicyPrefix)));
+        foreach ((string name, Adam<float> optimizer) in Optimizers())
+        {
+            OptimizerState<float> optimizerState = optimizer.SaveState();
+            state.Counters[$"optimizer.{name}.steps"] = optimizerState.StepCount;
+            foreach ((string buffer, float[][] perParameter) in optimizerState.Buffers)
+            {
+                for (int i = 0; i < perParameter.Length; i++)
+                {
+                    tensors.Add(SafeTensor.Create<float>($"optimizer.{name}.{buffer}.{i}", perParameter[i], perParameter[i].Length));
+                }
+            }
+        }
+
+        tensors.Add(SafeTensor.Create<float>("buffer.observations", _observations, _capacity, _observationSize));
+        tensors.Add(SafeTensor.Create<float>("buffer.next_observations", _nextObservations, _capacity, _observationSize));
+        tensors.Add(SafeTensor.Create<float>("buffer.actions", _actions, _capacity, _actionSize));
+        tensors.Add(SafeTensor.Create<float>("buffer.rewards", _rewards, _capacity));
+        tensors.Add(SafeTensor.Create<float>("buffer.terminated", [.. _terminated.Select(b => b ? 1f : 0f)], _capacity));
+        tensors.Add(SafeTensor.Create<float>("buffer.done", [.. _done.Select(b => b ? 1f : 0f)], _capacity));
+        tensors.Add(SafeTensor.Create<float>("rollout.current_observation", _observation, _observationSize));
+        state.Counters["num_timesteps"] = NumTimesteps;
+        state.Counters["iterations"] = Iterations;
+        state.Counters["buffer.head"] = _head;
+        state.Counters["buffer.count"] = _count;
+        state.Counters["needs_reset"] = _needsReset ? 1 : 0;
+        state.Extra["rng_state"] = _random.SaveState();
+        state.Extra["episode_return"] = _episodeReturn;
+        state.Extra["recent_returns"] = new JsonArray([.. _recentReturns.Select(r => (JsonNode)JsonValue.Create(r))]);
+        if (_env is IStatefulEnv stateful)
+        {
+            try
+            {
+                state.Extra["env_state"] = stateful.SaveState();
+            }
+            catch (NotSupportedException e)
+            {
+                state.Extra["env_state_unavailable"] = e.Message;
+            }
+        }
+        else
+        {
+            state.Extra["env_state_unavailable"] = $"{_env.GetType().FullName} does not implement IStatefulEnv.";
+        }
+
+        state.ObservationSpace = Policy.ObservationSpace.ToString();
+        state.ActionSpace = Policy.ActionSpace.ToString();
+    }
+
+    /// <inheritdoc />
+    bool ILearner.LoadState(CheckpointData checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        RequireSpaces(checkpoint, Policy);
+        checkpoint.LoadParameters(Policy.Parameters, PolicyPrefix);
+        foreach ((string name, Adam<float> optimizer) in Optimizers())
+        {
+            OptimizerState<float> current = optimizer.SaveState();
+            var buffers = new Dictionary<string, float[][]>(StringComparer.Ordinal);
+            foreach ((string buffer, float[][] perParameter) in current.Buffers)
+            {
+                buffers[buffer] = [.. perParameter.Select((p, i) =>
+                {
+                    float[] values = new float[p.Length];
+                    checkpoint.CopyTensorTo<float>($"optimizer.{name}.{buffer}.{i}", values, [p.Length]);
+                    return values;
+                })];
+            }
+
+            optimizer.LoadState(new OptimizerState<float>(checkpoint.GetCounter($"optimizer.{name}.steps"), buffers));
+        }
+
+        checkpoint.CopyTensorTo<float>("buffer.observations", _observations, [_capacity, _observationSize]);
+        checkpoint.CopyTensorTo<float>("buffer.next_observations", _nextObservations, [_capacity, _observationSize]);
+        checkpoint.CopyTensorTo<float>("buffer.actions", _actions, [_capacity, _actionSize]);
+        checkpoint.CopyTensorTo<float>("buffer.rewards", _rewards, [_capacity]);
+        float[] flags = new float[_capacity];
+        checkpoint.CopyTensorTo<float>("buffer.terminated", flags, [_capacity]);
+        for (int i = 0; i < _capacity; i++)
+        {
+            _terminated[i] = flags[i] != 0;
+        }
+
+        checkpoint.CopyTensorTo<float>("buffer.done", flags, [_capacity]);
+        for (int i = 0; i < _capacity; i++)
+        {
+            _done[i] = flags[i] != 0;
+        }
+
+        checkpoint.CopyTensorTo<float>("rollout.current_observation", _observation, [_observationSize]);
+        NumTimesteps = checkpoint.GetCounter("num_timesteps");
+        Iterations = (int)checkpoint.GetCounter("iterations");
+        _head = (int)checkpoint.GetCounter("buffer.head");
+        _count = (int)checkpoint.GetCounter("buffer.count");
+        _needsReset = checkpoint.GetCounter("needs_reset") != 0;
+        _random.RestoreState(checkpoint.Extra["rng_state"] is JsonValue r && r.TryGetValue(out string? rng) ? rng : throw new CheckpointException($"Checkpoint {checkpoint.SourcePath} lacks the string 'rng_state' of an awr run."));
+        _episodeReturn = checkpoint.Extra["episode_return"] is JsonValue e && e.TryGetValue(out double episodeReturn) ? episodeReturn : throw new CheckpointException($"Checkpoint {checkpoint.SourcePath} lacks the number 'episode_return' of an awr run.");
+        _recentReturns.Clear();
+        if (checkpoint.Extra["recent_returns"] is JsonArray returns)
+        {
+            _recentReturns.AddRange(returns.Select(n => n is JsonValue v && v.TryGetValue(out double x) ? x : throw new CheckpointException($"Checkpoint {checkpoint.SourcePath}: recent_returns holds a non-number.")));
+        }
+
+        if (checkpoint.Extra["env_state"] is JsonNode envState && _env is IStatefulEnv stateful)
+        {
+            stateful.LoadState(envState);
+            return true;
+        }
+
+        // Without the env's state the next step starts a fresh episode: training goes on, not bit-exactly.
+        _needsReset = true;
+        return false;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    private static void RequireSpaces(CheckpointData checkpoint, ActorCriticPolicy policy)
+    {
+        if (checkpoint.ObservationSpace != policy.ObservationSpace.ToString() || checkpoint.ActionSpace != policy.ActionSpace.ToString())
+        {
+            throw new CheckpointException($"Checkpoint {checkpoint.SourcePath} was saved for observations {checkpoint.ObservationSpace} and actions {checkpoint.ActionSpace}; this env has {policy.ObservationSpace} and {policy.ActionSpace}.");
+        }
+    }
+
+    private IEnumerable<(string Name, Adam<float> Optimizer)> Optimizers() => [("policy", _policyOptimizer), ("value", _valueOptimizer)];
+}
