@@ -76,27 +76,35 @@ public class ActionMaskingTests
         return kl;
     }
 
+    // A Categorical over all 9 logits (the batched softmax path) or a MultiCategorical [3, 2, 4] (per component).
+    private static int[] ComponentsOf(bool single) => single ? [Width] : Components;
+
+    private static IDistribution<double> Create(bool single) => single ? new Categorical<double>(Width) : new MultiCategorical<double>(Components);
+
+    private static double[] ActionsOf(bool single) => single ? [2, 7] : Actions;
+
     /// <summary>Σ over rows and components of a per-component reference, on raw (unmasked) logits.</summary>
-    private static double SumOverComponents(double[] logits, Func<int, int, int, int, double> perComponent)
+    private static double SumOverComponents(bool single, double[] logits, Func<int, int, int, int, double> perComponent)
     {
+        int[] components = ComponentsOf(single);
         double total = 0;
         for (int row = 0; row < Rows; row++)
         {
             int offset = row * Width;
-            for (int c = 0; c < Components.Length; c++)
+            for (int c = 0; c < components.Length; c++)
             {
-                total += perComponent(row, c, offset, Components[c]);
-                offset += Components[c];
+                total += perComponent(row, c, offset, components[c]);
+                offset += components[c];
             }
         }
 
         return total;
     }
 
-    private static double[] Masked(double[] raw)
+    private static double[] Masked(bool single, double[] raw)
     {
         double[] masked = (double[])raw.Clone();
-        ActionMasking.Apply<double>(masked, Mask, Rows, Components);
+        ActionMasking.Apply<double>(masked, Mask, Rows, ComponentsOf(single));
         return masked;
     }
 
@@ -117,20 +125,24 @@ public class ActionMaskingTests
     // An allowed action per row and component.
     private static readonly double[] Actions = [2, 1, 3, 2, 0, 2];
 
-    [Fact]
-    public void LogProbAndGradient_MatchSoftmaxOverAllowedActions()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void LogProbAndGradient_MatchSoftmaxOverAllowedActions(bool single)
     {
-        var d = new MultiCategorical<double>(Components);
+        IDistribution<double> d = Create(single);
+        int components = ComponentsOf(single).Length;
+        double[] actions = ActionsOf(single);
         double[] raw = RawLogits(1);
         double[] logProb = new double[Rows];
-        d.LogProb(Masked(raw), Actions, logProb, Rows);
+        d.LogProb(Masked(single, raw), actions, logProb, Rows);
 
-        double Reference(double[] z) => SumOverComponents(z, (row, c, offset, size) =>
-            ReferenceLogProb(z.AsSpan(offset, size), Mask.AsSpan(offset, size), (int)Actions[(row * 3) + c]));
+        double Reference(double[] z) => SumOverComponents(single, z, (row, c, offset, size) =>
+            ReferenceLogProb(z.AsSpan(offset, size), Mask.AsSpan(offset, size), (int)actions[(row * components) + c]));
         Assert.Equal(Reference(raw), logProb[0] + logProb[1], 12);
 
         double[] grad = new double[Rows * Width];
-        d.LogProbBackward(Masked(raw), Actions, [1.0, 1.0], grad, Rows);
+        d.LogProbBackward(Masked(single, raw), actions, [1.0, 1.0], grad, Rows);
         AssertClose(Gradient(raw, Reference), grad, absolute: 1e-8);
         for (int k = 0; k < Mask.Length; k++)
         {
@@ -138,43 +150,46 @@ public class ActionMaskingTests
         }
     }
 
-    [Fact]
-    public void EntropyAndGradient_SumOverAllowedActionsOnly()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EntropyAndGradient_SumOverAllowedActionsOnly(bool single)
     {
-        var d = new MultiCategorical<double>(Components);
+        IDistribution<double> d = Create(single);
         double[] raw = RawLogits(2);
         double[] entropy = new double[Rows];
-        d.Entropy(Masked(raw), entropy, Rows);
+        d.Entropy(Masked(single, raw), entropy, Rows);
 
-        double Reference(double[] z) => SumOverComponents(z, (_, _, offset, size) => ReferenceEntropy(z.AsSpan(offset, size), Mask.AsSpan(offset, size)));
+        double Reference(double[] z) => SumOverComponents(single, z, (_, _, offset, size) => ReferenceEntropy(z.AsSpan(offset, size), Mask.AsSpan(offset, size)));
         Assert.Equal(Reference(raw), entropy[0] + entropy[1], 12);
 
-        // Row 1's middle component allows both actions; its first allows one (entropy 0): the total is below the unmasked one.
-        double[] unmasked = new double[Rows];
-        d.Entropy(raw, unmasked, Rows);
-        Assert.True(entropy[0] + entropy[1] < unmasked[0] + unmasked[1]);
+        // At most the entropy of the uniform distribution over the allowed actions: Σ_c ln |A_c| per row.
+        double bound = SumOverComponents(single, raw, (_, _, offset, size) => Math.Log(Mask.AsSpan(offset, size).Count(true)));
+        Assert.True(entropy[0] + entropy[1] <= bound + 1e-12, $"Entropy {entropy[0] + entropy[1]} exceeds the allowed-set bound {bound}.");
 
         double[] grad = new double[Rows * Width];
-        d.EntropyBackward(Masked(raw), [1.0, 1.0], grad, Rows);
+        d.EntropyBackward(Masked(single, raw), [1.0, 1.0], grad, Rows);
         AssertClose(Gradient(raw, Reference), grad, absolute: 1e-8);
     }
 
-    [Fact]
-    public void KlAndGradient_SumOverAllowedActionsOnly()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void KlAndGradient_SumOverAllowedActionsOnly(bool single)
     {
-        var d = new MultiCategorical<double>(Components);
+        IDistribution<double> d = Create(single);
         double[] rawP = RawLogits(3);
         double[] rawQ = RawLogits(4);
         double[] kl = new double[Rows];
-        d.Kl(Masked(rawP), Masked(rawQ), kl, Rows);
+        d.Kl(Masked(single, rawP), Masked(single, rawQ), kl, Rows);
 
-        double Reference(double[] zq) => SumOverComponents(zq, (_, _, offset, size) =>
+        double Reference(double[] zq) => SumOverComponents(single, zq, (_, _, offset, size) =>
             ReferenceKl(rawP.AsSpan(offset, size), zq.AsSpan(offset, size), Mask.AsSpan(offset, size)));
         Assert.Equal(Reference(rawQ), kl[0] + kl[1], 12);
         Assert.True(kl[0] + kl[1] > 1e-3, "The two policies should differ on the allowed actions.");
 
         double[] grad = new double[Rows * Width];
-        d.KlBackward(Masked(rawP), Masked(rawQ), [1.0, 1.0], grad, Rows);
+        d.KlBackward(Masked(single, rawP), Masked(single, rawQ), [1.0, 1.0], grad, Rows);
         AssertClose(Gradient(rawQ, Reference), grad, absolute: 1e-8);
     }
 
