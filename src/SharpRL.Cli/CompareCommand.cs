@@ -19,10 +19,11 @@ internal static class CompareCommand
         var timesteps = new Option<long?>("--timesteps") { Description = "Env steps per run, the same for every algorithm (default: the largest of their presets' budgets)." };
         var outDir = new Option<string?>("--out") { Description = "Folder for returns.csv, returns.svg, runs.csv and summary.csv (default: runs/compare_<env>)." };
         var evalEvery = new Option<long?>("--eval-every") { Description = "Also evaluate deterministically every K env steps (eval_returns.csv / .svg)." };
+        var force = new Option<bool>("--force") { Description = "Replace the result files of an earlier comparison in --out." };
         var evalEpisodes = new Option<int>("--eval-episodes") { Description = "Episodes per deterministic evaluation (periodic and final).", DefaultValueFactory = _ => 10 };
         var command = new Command("compare", "Compare algorithms on one env over several seeds. Example: sharprl compare CartPole-v1 --algos ppo,trpo,a2c --seeds 3 --timesteps 100000")
         {
-            env, algos, seeds, timesteps, outDir, evalEvery, evalEpisodes,
+            env, algos, seeds, timesteps, outDir, evalEvery, evalEpisodes, force,
         };
         command.SetAction(parse => CliRunner.Run(parse, output =>
         {
@@ -39,17 +40,37 @@ internal static class CompareCommand
                 EvalEpisodes = parse.GetValue(evalEpisodes),
             };
             string directory = parse.GetValue(outDir) ?? Path.Combine("runs", $"compare_{envId}");
-            return Compare(request, directory, output);
+            return Compare(request, directory, parse.GetValue(force), output);
         }));
         return command;
     }
 
-    private static int Compare(ComparisonRequest request, string directory, TextWriter output)
+    private static int Compare(ComparisonRequest request, string directory, bool force, TextWriter output)
     {
         Comparison.Validate(request, Gym.Registry);
         if (File.Exists(directory))
         {
             throw new CliError($"--out '{directory}' is a file; expected a folder.");
+        }
+
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            // Stale files of an earlier comparison (an eval curve this run does not write) would mix with the new ones.
+            string[] foreign = [.. Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).Where(n => !ResultFiles.Contains(n!))!];
+            if (!force)
+            {
+                throw new CliError($"--out '{directory}' is not empty; pass --force to replace an earlier comparison's files, or choose another --out.");
+            }
+
+            if (foreign.Length > 0)
+            {
+                throw new CliError($"--force replaces only a comparison's result files, but '{directory}' also holds {string.Join(", ", foreign.Take(3))}{(foreign.Length > 3 ? ", …" : "")}; choose another --out.");
+            }
+
+            foreach (string file in ResultFiles)
+            {
+                File.Delete(Path.Combine(directory, file));
+            }
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -63,6 +84,12 @@ internal static class CompareCommand
         output.WriteLine($"Wrote {string.Join(", ", files)}");
         return 0;
     }
+
+    private static readonly string[] ResultFiles =
+    [
+        ComparisonReport.TrainingCurvesFile, ComparisonReport.TrainingPlotFile, ComparisonReport.EvaluationCurvesFile,
+        ComparisonReport.EvaluationPlotFile, ComparisonReport.RunsFile, ComparisonReport.SummaryFile,
+    ];
 
     // Every run gets the same budget so the curves share an x axis; the largest tuned budget lets each preset finish.
     private static long DefaultBudget(IEnumerable<string> algorithms, string envId) =>

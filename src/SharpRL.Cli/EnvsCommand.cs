@@ -81,7 +81,7 @@ internal static class EnvsCommand
         }
 
         using IEnv env = Gym.Registry.Make(envId);
-        LoadedPolicy? trained = policySource == "random" ? null : AgentCheckpoint.LoadPolicy(AgentCheckpoint.Resolve(policySource), Gym.Registry);
+        LoadedPolicy? trained = policySource == "random" ? null : AgentCheckpoint.LoadPolicy(policySource, Gym.Registry);
         if (trained is not null && trained.Run.EnvId != envId)
         {
             throw new CliError($"The policy at '{policySource}' was trained on {trained.Run.EnvId}, not {envId}.");

@@ -18,7 +18,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate a trained agent. Example: sharprl eval runs/ppo_CartPole-v1_s0") { path, episodes, seed, stochastic };
         command.SetAction(parse => CliRunner.Run(parse, output =>
         {
-            LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(AgentCheckpoint.Resolve(parse.GetValue(path)!), Gym.Registry);
+            LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(parse.GetValue(path)!, Gym.Registry);
             int count = parse.GetValue(episodes);
             if (count <= 0)
             {

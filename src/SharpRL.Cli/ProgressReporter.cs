@@ -5,9 +5,17 @@ using Spectre.Console;
 
 namespace SharpRL.Cli;
 
-/// <summary>A progress bar with steps/s and the recent mean return on a terminal; silent otherwise (or when output goes elsewhere than the console).</summary>
+/// <summary>
+/// A progress line on a terminal: steps done / total, steps/s, elapsed time, ETA and the recent mean return,
+/// with a bar when the terminal is wide enough; nothing when the output is not a terminal (the command prints
+/// its final summary either way).
+/// </summary>
 internal static class ProgressReporter
 {
+    // Below this width the bar is dropped and the text shortened; below NarrowWidth only the essentials remain.
+    private const int BarWidth = 100;
+    private const int NarrowWidth = 60;
+
     /// <summary>Trains <paramref name="run"/>; returns false when <paramref name="cancellationToken"/> stopped it.</summary>
     public static bool Run(TrainingRun run, bool quiet, TextWriter output, CancellationToken cancellationToken)
     {
@@ -17,22 +25,23 @@ internal static class ProgressReporter
             return run.Learn(cancellationToken: cancellationToken);
         }
 
+        int width = AnsiConsole.Profile.Width;
+        ProgressColumn[] columns = width >= BarWidth
+            ? [new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn()]
+            : [new TaskDescriptionColumn { Alignment = Justify.Left }];
         bool completed = false;
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .HideCompleted(false)
+            .Columns(columns)
             .Start(context =>
             {
-                ProgressTask task = context.AddTask("training", maxValue: run.TotalTimesteps);
+                ProgressTask task = context.AddTask(Describe(run, run.Agent, TimeSpan.Zero, width), maxValue: run.TotalTimesteps);
                 task.Value = run.Agent.NumTimesteps;
-                var started = DateTime.UtcNow;
-                long startSteps = run.Agent.NumTimesteps;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 void Report(ILearner agent)
                 {
-                    double seconds = (DateTime.UtcNow - started).TotalSeconds;
-                    double fps = seconds > 0 ? (agent.NumTimesteps - startSteps) / seconds : 0;
-                    double meanReturn = agent.RecentMeanReturn;
-                    task.Description = string.Create(CultureInfo.InvariantCulture, $"{fps,9:N0} steps/s  return {(double.IsNaN(meanReturn) ? "-" : meanReturn.ToString("F1", CultureInfo.InvariantCulture)),8}");
+                    task.Description = Describe(run, agent, clock.Elapsed, width);
                     task.Value = Math.Min(agent.NumTimesteps, run.TotalTimesteps);
                 }
 
@@ -44,4 +53,31 @@ internal static class ProgressReporter
             });
         return completed;
     }
+
+    /// <summary>The progress text for a terminal <paramref name="width"/> columns wide (markup-escaped).</summary>
+    internal static string Describe(TrainingRun run, ILearner agent, TimeSpan elapsed, int width)
+    {
+        long done = agent.NumTimesteps, total = run.TotalTimesteps;
+        long ranNow = done - run.StartTimesteps;
+        double rate = elapsed.TotalSeconds > 0 ? ranNow / elapsed.TotalSeconds : 0;
+        string eta = rate > 0 ? Clock(TimeSpan.FromSeconds(Math.Max(0, total - done) / rate)) : "?";
+        double meanReturn = agent.RecentMeanReturn;
+        string recent = double.IsNaN(meanReturn) ? "-" : meanReturn.ToString("F1", CultureInfo.InvariantCulture);
+        string text = width >= NarrowWidth
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{done:N0}/{total:N0} steps  {rate:N0}/s  elapsed {Clock(elapsed)}  ETA {eta}  return {recent}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{Short(done)}/{Short(total)} {100.0 * Math.Min(done, total) / total:F0}% ETA {eta} R {recent}");
+        return Markup.Escape(text.Length < width ? text : text[..Math.Max(1, width - 1)]);
+    }
+
+    private static string Clock(TimeSpan time) =>
+        time.TotalHours >= 1 ? time.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : time.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+
+    private static string Short(long steps) => steps switch
+    {
+        >= 1_000_000 => (steps / 1e6).ToString("0.#", CultureInfo.InvariantCulture) + "M",
+        >= 1_000 => (steps / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + "k",
+        _ => steps.ToString(CultureInfo.InvariantCulture),
+    };
 }

@@ -84,6 +84,10 @@ internal static partial class YamlConfig
                     settings.Add(new("normalize_observations", observations ? "true" : "false"));
                     settings.Add(new("normalize_rewards", rewards ? "true" : "false"));
                     break;
+                case "use_sde" or "sde_sample_freq" or "use_sde_at_warmup":
+                    throw new CliError($"Config file '{path}': {name} is an rl-zoo option SharpRL does not implement yet (generalized state-dependent exploration, gSDE); remove it (SharpRL's Gaussian policies explore with a state-independent σ, as rl-zoo without gSDE).");
+                case "frame_stack" or "env_wrapper" or "vec_env_wrapper" or "callback" or "normalize_kwargs" or "monitor_kwargs" or "env_kwargs" or "replay_buffer_class" or "replay_buffer_kwargs":
+                    throw new CliError($"Config file '{path}': {name} is an rl-zoo option SharpRL does not implement yet; remove it.");
                 case "policy_kwargs":
                     throw new CliError($"Config file '{path}': policy_kwargs is Python and is not read; write its parts as policy.pi_hidden, policy.vf_hidden, policy.activation, policy.orthogonal_init and policy.log_std_init.");
                 default:

@@ -101,7 +101,7 @@ public static class ComparisonReport
         void Write(string name, string content)
         {
             string path = Path.Combine(directory, name);
-            File.WriteAllText(path, content);
+            SharpRL.IO.AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(content));
             written.Add(path);
         }
 

@@ -137,13 +137,17 @@ public sealed class Agent
             throw new ArgumentException($"actions has {actions.Length} floats; expected batch {batchSize} × {actionSize}.", nameof(actions));
         }
 
-        if (_model.IsDiscrete)
+        switch (_model.Head)
         {
-            SelectDiscrete(output, actions, batchSize);
-        }
-        else
-        {
-            SelectGaussian(output, actions, batchSize);
+            case ActionHead.Categorical or ActionHead.MultiCategorical:
+                SelectDiscrete(output, actions, batchSize);
+                break;
+            case ActionHead.DiagGaussian:
+                SelectGaussian(output, actions, batchSize);
+                break;
+            default:
+                SelectSquashed(output, actions, batchSize);
+                break;
         }
     }
 
@@ -407,6 +411,42 @@ public sealed class Agent
             actions[i] = Math.Min(Math.Max(actions[i], low[j]), high[j]);
         }
     }
+
+    // Off-policy actors: tanh(x) in [−1, 1], then low + (a + 1)(high − low)/2. A squashed Gaussian
+    // draws x = μ + σ·ε row by row, ε from Box–Muller pairs within the row (as SAC's acting policy does).
+    private void SelectSquashed(ReadOnlySpan<float> output, Span<float> actions, int batchSize)
+    {
+        int d = _model.ActionSize;
+        bool squashedGaussian = _model.Head == ActionHead.SquashedGaussian;
+        int rowWidth = squashedGaussian ? 2 * d : d;
+        float[] low = _model.ActionLow, high = _model.ActionHigh;
+        for (int row = 0; row < batchSize; row++)
+        {
+            ReadOnlySpan<float> x = output.Slice(row * rowWidth, rowWidth);
+            Span<float> a = actions.Slice(row * d, d);
+            x.Slice(0, d).CopyTo(a);
+            if (squashedGaussian && !Deterministic)
+            {
+                for (int j = 0; j < d; j += 2)
+                {
+                    double radius = Math.Sqrt(-2.0 * Math.Log(1.0 - _random.NextDouble()));
+                    double angle = 2.0 * Math.PI * _random.NextDouble();
+                    a[j] += MathF.Exp(ClampLogStd(x[d + j])) * (float)(radius * Math.Cos(angle));
+                    if (j + 1 < d)
+                    {
+                        a[j + 1] += MathF.Exp(ClampLogStd(x[d + j + 1])) * (float)(radius * Math.Sin(angle));
+                    }
+                }
+            }
+
+            for (int j = 0; j < d; j++)
+            {
+                a[j] = low[j] + (0.5f * (MathF.Tanh(a[j]) + 1f) * (high[j] - low[j]));
+            }
+        }
+    }
+
+    private static float ClampLogStd(float rawLogStd) => Math.Min(Math.Max(rawLogStd, -20f), 2f);
 
     private static int ArgMax(ReadOnlySpan<float> z)
     {

@@ -26,6 +26,18 @@ public enum ActionHead
     /// the mean (deterministic) or a draw, clipped to the Box bounds as the training loop does.
     /// </summary>
     DiagGaussian = 2,
+
+    /// <summary>
+    /// A deterministic actor (DDPG, TD3): the network outputs d pre-tanh values; the action is
+    /// <c>low + (tanh(x) + 1)(high − low)/2</c> (sampling has nothing to add).
+    /// </summary>
+    DeterministicTanh = 3,
+
+    /// <summary>
+    /// A squashed Gaussian (SAC): the network outputs [μ(d), raw log σ(d)], log σ clamped to [−20, 2];
+    /// the action is tanh(μ) (deterministic) or tanh(μ + σ·ε), rescaled from [−1, 1] to [low, high].
+    /// </summary>
+    SquashedGaussian = 4,
 }
 
 /// <summary>One affine layer y = x·W + b, W stored row-major <c>[InputSize × OutputSize]</c> (as SharpRL's Linear).</summary>
@@ -268,6 +280,23 @@ public sealed class PolicyModel
 
                 ActionSize = categoryCounts.Length;
                 break;
+            case ActionHead.DeterministicTanh or ActionHead.SquashedGaussian:
+                int width = head == ActionHead.DeterministicTanh ? policy.OutputSize : policy.OutputSize / 2;
+                if ((head == ActionHead.SquashedGaussian && policy.OutputSize % 2 != 0) || actionLow.Length != width || actionHigh.Length != width || logStd.Length != 0 || categoryCounts.Length != 0)
+                {
+                    throw new ArgumentException($"{head} needs a network of {(head == ActionHead.DeterministicTanh ? "d" : "2d")} outputs (got {policy.OutputSize}), d low and high bounds (got {actionLow.Length}, {actionHigh.Length}), no log σ and no category counts.", nameof(policy));
+                }
+
+                for (int j = 0; j < width; j++)
+                {
+                    if (!IsFinite(actionLow[j]) || !IsFinite(actionHigh[j]) || !(actionHigh[j] > actionLow[j]))
+                    {
+                        throw new ArgumentException($"{head} rescales tanh outputs to the Box, so every bound must be finite with low < high; dimension {j} has [{actionLow[j]}, {actionHigh[j]}].", nameof(actionLow));
+                    }
+                }
+
+                ActionSize = width;
+                break;
             case ActionHead.DiagGaussian:
                 int d = policy.OutputSize;
                 if (logStd.Length != d || actionLow.Length != d || actionHigh.Length != d || categoryCounts.Length != 0)
@@ -278,7 +307,7 @@ public sealed class PolicyModel
                 ActionSize = d;
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(head), head, "expected Categorical, MultiCategorical or DiagGaussian.");
+                throw new ArgumentOutOfRangeException(nameof(head), head, "expected Categorical, MultiCategorical, DiagGaussian, DeterministicTanh or SquashedGaussian.");
         }
 
         ObservationSize = observationSize;
@@ -321,12 +350,15 @@ public sealed class PolicyModel
     /// <summary>Gaussian log σ per dimension.</summary>
     public float[] LogStd { get; }
 
-    /// <summary>Gaussian lower bound per dimension.</summary>
+    /// <summary>Lower action bound per dimension (clip for DiagGaussian, rescale target for the tanh heads).</summary>
     public float[] ActionLow { get; }
 
-    /// <summary>Gaussian upper bound per dimension.</summary>
+    /// <summary>Upper action bound per dimension (clip for DiagGaussian, rescale target for the tanh heads).</summary>
     public float[] ActionHigh { get; }
 
     /// <summary>True for Categorical and MultiCategorical heads.</summary>
-    public bool IsDiscrete => Head != ActionHead.DiagGaussian;
+    public bool IsDiscrete => Head is ActionHead.Categorical or ActionHead.MultiCategorical;
+
+    // float.IsFinite is not in netstandard2.1.
+    private static bool IsFinite(float value) => !float.IsNaN(value) && !float.IsInfinity(value);
 }

@@ -16,9 +16,10 @@ namespace SharpRL.Inference;
 /// isDiscreteObservation (byte 0/1) [count start]
 /// hasNormalizer (byte 0/1) [clip(double) mean(double × obs) scale(double × obs)]
 /// network policy   hasValue (byte 0/1) [network value]
-/// head (0 Categorical, 1 MultiCategorical, 2 DiagGaussian)
+/// head (0 Categorical, 1 MultiCategorical, 2 DiagGaussian, 3 DeterministicTanh, 4 SquashedGaussian)
 /// discrete: components  categoryCounts(int × components)  actionStart(float × components)
 /// gaussian: d  logStd(float × d)  low(float × d)  high(float × d)
+/// tanh heads: d  low(float × d)  high(float × d)
 /// network = activation (0 tanh, 1 relu)  layers  then per layer: in  out  W(float × in·out, row-major [in × out])  b(float × out)
 /// </code>
 /// </remarks>
@@ -88,7 +89,11 @@ public static class PolicyModelFile
         else
         {
             writer.Write(model.ActionSize);
-            WriteFloats(writer, model.LogStd);
+            if (model.Head == ActionHead.DiagGaussian)
+            {
+                WriteFloats(writer, model.LogStd);
+            }
+
             WriteFloats(writer, model.ActionLow);
             WriteFloats(writer, model.ActionHigh);
         }
@@ -147,16 +152,16 @@ public static class PolicyModelFile
 
                 start = ReadFloats(reader, components);
             }
-            else if (head == ActionHead.DiagGaussian)
+            else if (head is ActionHead.DiagGaussian or ActionHead.DeterministicTanh or ActionHead.SquashedGaussian)
             {
                 int d = ReadCount(reader, sourceName, "action dimension");
-                logStd = ReadFloats(reader, d);
+                logStd = head == ActionHead.DiagGaussian ? ReadFloats(reader, d) : [];
                 low = ReadFloats(reader, d);
                 high = ReadFloats(reader, d);
             }
             else
             {
-                throw new InvalidDataException($"'{sourceName}' names action head {(int)head}; this build knows 0 (Categorical), 1 (MultiCategorical) and 2 (DiagGaussian).");
+                throw new InvalidDataException($"'{sourceName}' names action head {(int)head}; this build knows 0 (Categorical), 1 (MultiCategorical), 2 (DiagGaussian), 3 (DeterministicTanh) and 4 (SquashedGaussian).");
             }
 
             return new PolicyModel(observationSize, normalizer, policy, value, head, counts, start, logStd, low, high, discreteObservation);

@@ -13,8 +13,8 @@ public enum OnnxFlavour
 {
     /// <summary>
     /// SharpRL's own: input <c>obs</c>; outputs <c>action</c> (deterministic, as the env accepts it),
-    /// <c>sampled_action</c>, the distribution parameters (<c>logits</c>, or <c>mean</c> and <c>log_std</c>)
-    /// and <c>value</c> when the critic is kept.
+    /// <c>sampled_action</c>, the distribution parameters (<c>logits</c>, or <c>mean</c> and <c>log_std</c>;
+    /// none for a deterministic actor) and <c>value</c> when the critic is kept.
     /// </summary>
     SharpRL,
 
@@ -80,9 +80,13 @@ public static class OnnxExporter
             bool masked = mlAgents || options.ActionMaskInput;
             DiscreteHead(g, model, netOutput, masked, mlAgents);
         }
-        else
+        else if (model.Head == ActionHead.DiagGaussian)
         {
             GaussianHead(g, model, netOutput, mlAgents);
+        }
+        else
+        {
+            SquashedHead(g, model, netOutput, mlAgents);
         }
 
         if (mlAgents)
@@ -266,6 +270,43 @@ public static class OnnxExporter
             g.Output("mean", DataType.Float, BatchDimension, d);
             g.Output("log_std", DataType.Float, BatchDimension, d);
         }
+    }
+
+    // DDPG/TD3: tanh(x); SAC: tanh(μ) or tanh(μ + σ·ε) with log σ clamped to [−20, 2]; then [−1, 1] → [low, high].
+    private static void SquashedHead(OnnxGraphBuilder g, PolicyModel model, string output, bool mlAgents)
+    {
+        int d = model.ActionSize;
+        string deterministicName = mlAgents ? "deterministic_continuous_actions" : "action";
+        string sampledName = mlAgents ? "continuous_actions" : "sampled_action";
+        string halfRange = g.Initializer("action_half_range", [.. model.ActionHigh.Select((h, j) => 0.5f * (h - model.ActionLow[j]))], d);
+        string low = g.Initializer("action_low", model.ActionLow, d);
+        string one = g.Initializer("one", [1f]);
+        string Rescale(string x, string name) =>
+            g.Node("Add", [g.Node("Mul", [g.Node("Add", [g.Node("Tanh", [x]), one]), halfRange]), low], name);
+
+        if (model.Head == ActionHead.DeterministicTanh)
+        {
+            Rescale(output, deterministicName);
+            g.Node("Identity", [deterministicName], sampledName);
+        }
+        else
+        {
+            string axes = g.InitializerInt64("half_axes", [1], 1);
+            string mean = g.Node("Slice", [output, g.InitializerInt64("mean_start", [0], 1), g.InitializerInt64("mean_end", [d], 1), axes], mlAgents ? null : "mean");
+            string raw = g.Node("Slice", [output, g.InitializerInt64("log_std_start", [d], 1), g.InitializerInt64("log_std_end", [2 * d], 1), axes]);
+            string logStd = g.Node("Clip", [raw, g.Initializer("log_std_min", [-20f]), g.Initializer("log_std_max", [2f])], mlAgents ? null : "log_std");
+            string epsilon = g.Node("RandomNormalLike", [mean], null, IntAttribute("dtype", (long)DataType.Float));
+            Rescale(mean, deterministicName);
+            Rescale(g.Node("Add", [mean, g.Node("Mul", [g.Node("Exp", [logStd]), epsilon])]), sampledName);
+            if (!mlAgents)
+            {
+                g.Output("mean", DataType.Float, BatchDimension, d);
+                g.Output("log_std", DataType.Float, BatchDimension, d);
+            }
+        }
+
+        g.Output(deterministicName, DataType.Float, BatchDimension, d);
+        g.Output(sampledName, DataType.Float, BatchDimension, d);
     }
 
     // The training loop clips Gaussian actions to the Box before the env sees them; so does the graph.

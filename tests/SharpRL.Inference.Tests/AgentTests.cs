@@ -190,6 +190,15 @@ public sealed class AgentTests : IDisposable
     }
 
     [Fact]
+    public void InferenceAssembly_References_OnlyTheBaseClassLibrary()
+    {
+        // What a game loads: no SharpRL core, no protobuf, no ONNX, no package at all.
+        string[] references = [.. typeof(Agent).Assembly.GetReferencedAssemblies().Select(a => a.Name!)];
+
+        Assert.All(references, name => Assert.True(name.StartsWith("System", StringComparison.Ordinal) || name is "netstandard" or "mscorlib", $"SharpRL.Inference references {name}"));
+    }
+
+    [Fact]
     public void Load_NotAPolicyFile_ClearError()
     {
         string path = Path.Combine(_root, "bad.srlp");

@@ -67,7 +67,7 @@ public sealed class AntEnv : MuJoCoEnv
         Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", (double)_ctrlCostWeight), ("contact_forces", _useContactForces),
             ("contact_cost_weight", _contactCostWeight), ("healthy_reward", _healthyReward), ("terminate_when_unhealthy", _terminateWhenUnhealthy),
             ("healthy_z_range", _healthyZRange), ("contact_force_range", _contactForceRange), ("reset_noise_scale", _resetNoiseScale),
-            ("exclude", _excludeCurrentPositions), ("main_body", _mainBody), ("model", ModelPath));
+            ("exclude", _excludeCurrentPositions), ("main_body", _mainBody), ("model", ModelName));
     }
 
     /// <summary>Gymnasium's <c>is_healthy</c>: a finite state and z = qpos[2] within the (inclusive) range.</summary>

@@ -38,7 +38,7 @@ public sealed class HalfCheetahEnv : MuJoCoEnv
         o.EnsureAllUsed();
         SetObservationSize(Nq + Nv - (_excludeCurrentPositions ? 1 : 0));
         Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", (double)_ctrlCostWeight),
-            ("reset_noise_scale", _resetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelPath));
+            ("reset_noise_scale", _resetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelName));
     }
 
     private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)

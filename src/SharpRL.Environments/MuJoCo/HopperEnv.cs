@@ -51,7 +51,7 @@ public sealed class HopperEnv : MuJoCoEnv
         SetObservationSize(Nq + Nv - (_excludeCurrentPositions ? 1 : 0));
         Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", (double)_ctrlCostWeight), ("healthy_reward", _healthyReward),
             ("terminate_when_unhealthy", _terminateWhenUnhealthy), ("healthy_state_range", _healthyStateRange), ("healthy_z_range", _healthyZRange),
-            ("healthy_angle_range", _healthyAngleRange), ("reset_noise_scale", _resetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelPath));
+            ("healthy_angle_range", _healthyAngleRange), ("reset_noise_scale", _resetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelName));
     }
 
     /// <summary>Gymnasium's <c>is_healthy</c>.</summary>

@@ -55,7 +55,7 @@ public sealed class HumanoidEnv : MuJoCoEnv
         SetObservationSize(_layout.Size(Nq, Nv, Model.Nbody));
         Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", _ctrlCostWeight), ("contact_cost_weight", _contactCostWeight),
             ("contact_cost_range", _contactCostRange), ("healthy_reward", _healthyReward), ("terminate_when_unhealthy", _terminateWhenUnhealthy),
-            ("healthy_z_range", _healthyZRange), ("reset_noise_scale", _resetNoiseScale), ("layout", _layout.ToString()), ("model", ModelPath));
+            ("healthy_z_range", _healthyZRange), ("reset_noise_scale", _resetNoiseScale), ("layout", _layout.ToString()), ("model", ModelName));
     }
 
     /// <summary>Gymnasium's <c>is_healthy</c>: min_z &lt; qpos[2] &lt; max_z.</summary>

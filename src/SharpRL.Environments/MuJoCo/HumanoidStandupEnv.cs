@@ -54,7 +54,7 @@ public sealed class HumanoidStandupEnv : MuJoCoEnv
         o.EnsureAllUsed();
         SetObservationSize(_layout.Size(Nq, Nv, Model.Nbody));
         Settings = Describe(("ctrl_cost_weight", _ctrlCostWeight), ("impact_cost_weight", _impactCostWeight), ("impact_cost_range", _impactCostRange),
-            ("reset_noise_scale", _resetNoiseScale), ("layout", _layout.ToString()), ("model", ModelPath));
+            ("reset_noise_scale", _resetNoiseScale), ("layout", _layout.ToString()), ("model", ModelName));
     }
 
     private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)

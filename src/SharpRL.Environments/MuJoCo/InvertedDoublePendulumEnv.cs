@@ -35,7 +35,7 @@ public sealed class InvertedDoublePendulumEnv : MuJoCoEnv
         _resetNoiseScale = version == 5 ? o.Double("reset_noise_scale", 0.1) : 0.1;
         o.EnsureAllUsed();
         SetObservationSize(1 + (2 * (Nq - 1)) + Nv + (version == 4 ? Nv : 1));
-        Settings = Describe(("healthy_reward", _healthyReward), ("reset_noise_scale", _resetNoiseScale), ("model", ModelPath));
+        Settings = Describe(("healthy_reward", _healthyReward), ("reset_noise_scale", _resetNoiseScale), ("model", ModelName));
     }
 
     private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)

@@ -31,7 +31,7 @@ public sealed class InvertedPendulumEnv : MuJoCoEnv
         _resetNoiseScale = version == 5 ? o.Double("reset_noise_scale", 0.01) : 0.01;
         o.EnsureAllUsed();
         SetObservationSize(Nq + Nv);
-        Settings = Describe(("reset_noise_scale", _resetNoiseScale), ("model", ModelPath));
+        Settings = Describe(("reset_noise_scale", _resetNoiseScale), ("model", ModelName));
     }
 
     private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)

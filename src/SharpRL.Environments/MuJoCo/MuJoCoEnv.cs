@@ -139,6 +139,10 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <inheritdoc />
     public IReadOnlyList<string> InfoKeys => _infoKeys;
 
+    /// <summary>The model in snapshots' settings: a shipped model's file name (so a checkpoint loads wherever SharpRL is installed), else its full path.</summary>
+    private protected string ModelName =>
+        string.Equals(Path.GetDirectoryName(_model.Path), Path.GetFullPath(MuJoCoModels.Directory), StringComparison.Ordinal) ? Path.GetFileName(_model.Path) : _model.Path;
+
     /// <summary>The qpos the last reset handed to set_state (before mj_forward normalised its quaternions).</summary>
     internal ReadOnlySpan<double> ResetQpos => _qposScratch;
 

@@ -42,7 +42,7 @@ public sealed class PusherEnv : MuJoCoEnv
         _object = Model.BodyId("object");
         _goal = Model.BodyId("goal");
         SetObservationSize(23);
-        Settings = Describe(("reward_near_weight", _nearWeight), ("reward_dist_weight", _distWeight), ("reward_control_weight", (double)_controlWeight), ("model", ModelPath));
+        Settings = Describe(("reward_near_weight", _nearWeight), ("reward_dist_weight", _distWeight), ("reward_control_weight", (double)_controlWeight), ("model", ModelName));
     }
 
     private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)

@@ -38,7 +38,7 @@ public sealed class ReacherEnv : MuJoCoEnv
         _fingertip = Model.BodyId("fingertip");
         _target = Model.BodyId("target");
         SetObservationSize(version == 4 ? 11 : 10);
-        Settings = Describe(("reward_dist_weight", _rewardDistWeight), ("reward_control_weight", (double)_rewardControlWeight), ("model", ModelPath));
+        Settings = Describe(("reward_dist_weight", _rewardDistWeight), ("reward_control_weight", (double)_rewardControlWeight), ("model", ModelName));
     }
 
     private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)

@@ -49,6 +49,9 @@ public abstract class AlgorithmDescriptor
     /// <summary>Throws an <see cref="ArgumentException"/> naming the setting when an option is out of range.</summary>
     public abstract void Validate(object options);
 
+    /// <summary>Settings that are valid but probably not what was meant (printed as warnings before training).</summary>
+    public virtual IReadOnlyList<string> GetWarnings(object options) => [];
+
     /// <summary>Builds a learner; resources it needs beyond itself (its env) are registered with <see cref="LearnerContext.Own{T}"/>.</summary>
     public abstract ILearner Create(LearnerContext context, object options);
 
@@ -130,6 +133,9 @@ public class AlgorithmDescriptor<TOptions> : AlgorithmDescriptor
     /// <summary>The preset for an env id (null: none, the defaults with <see cref="DefaultBudget"/> are used).</summary>
     public Func<string, Preset<TOptions>?> Presets { get; init; } = _ => null;
 
+    /// <summary>Warnings about valid but doubtful settings (see <see cref="AlgorithmDescriptor.GetWarnings"/>).</summary>
+    public Func<TOptions, IEnumerable<string>> Warnings { get; init; } = _ => [];
+
     /// <summary>Budget when no preset applies.</summary>
     public long DefaultBudget { get; init; } = 1_000_000;
 
@@ -155,6 +161,13 @@ public class AlgorithmDescriptor<TOptions> : AlgorithmDescriptor
     {
         RequireOptionsType(options);
         ValidateOptions((TOptions)options);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> GetWarnings(object options)
+    {
+        RequireOptionsType(options);
+        return [.. Warnings((TOptions)options)];
     }
 
     /// <inheritdoc />

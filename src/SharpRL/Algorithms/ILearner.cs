@@ -65,4 +65,12 @@ public interface ILearner : IDisposable
     /// it must not touch the learner's generators or statistics.
     /// </summary>
     IActingPolicy CreateEvaluationPolicy();
+
+    /// <summary>
+    /// Called after every iteration and when training throws: a cheap scan of this iteration's data
+    /// (observations, rewards) and of the parameters for NaN or infinity. Returns null when all are
+    /// finite, else what went non-finite and its likely cause (the env's output, or divergence: lower the
+    /// learning rate). The run then stops without saving the bad state, keeping the last good checkpoint.
+    /// </summary>
+    string? DescribeNonFinite() => null;
 }

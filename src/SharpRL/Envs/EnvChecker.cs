@@ -264,7 +264,7 @@ public static class EnvChecker
         }
         else if (TryReset(c, observation, c.Seed, "Reset"))
         {
-            ExpectRefused(c, outside, observation, $"the action {Format(outside)}, which lies outside {c.ActionSpace},");
+            ExpectRefused(c, outside, observation, $"the action {Format(outside)}, which lies outside {c.ActionSpace}");
         }
 
         float[] tooLong = new float[c.ActionSpace.FlatSize + 1];

@@ -31,6 +31,9 @@ public sealed class TensorBoardSink : IMetricsSink
     private const byte EventStepKey = (2 << 3) | 0;
     private const byte EventFileVersionKey = (3 << 3) | 2;
     private const byte EventSummaryKey = (5 << 3) | 2;
+    private const byte EventSessionLogKey = (7 << 3) | 2;
+    private const byte SessionLogStatusKey = (1 << 3) | 0;
+    private const byte SessionLogStart = 1;
     private const byte SummaryValueKey = (1 << 3) | 2;
     private const byte ValueTagKey = (1 << 3) | 2;
     private const byte ValueSimpleValueKey = (2 << 3) | 5;
@@ -38,15 +41,16 @@ public sealed class TensorBoardSink : IMetricsSink
     private const int RecordHeaderLength = 12;
     private const int RecordFooterLength = 4;
 
-    private readonly FileStream _stream;
     private readonly TimeProvider _timeProvider;
+    private FileStream? _stream;
     private byte[] _buffer = new byte[4096];
 
     /// <summary>Creates the event file in <paramref name="logDirectory"/> (created if missing) and writes its version record.</summary>
     /// <param name="logDirectory">The run's directory; point TensorBoard's <c>--logdir</c> at it or its parent.</param>
     /// <param name="timeProvider">Source of wall-clock time for the file name and events; the system clock when null.</param>
     /// <param name="hostName">Host name in the file name; <see cref="Environment.MachineName"/> when null.</param>
-    public TensorBoardSink(string logDirectory, TimeProvider? timeProvider = null, string? hostName = null)
+    /// <param name="deferCreation">Create the file only when the first step is written, so a run that writes none leaves none.</param>
+    public TensorBoardSink(string logDirectory, TimeProvider? timeProvider = null, string? hostName = null, bool deferCreation = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(logDirectory);
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -64,13 +68,21 @@ public sealed class TensorBoardSink : IMetricsSink
         }
 
         FilePath = Path.GetFullPath(path);
-        _stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
-        WriteFileVersionEvent();
-        _stream.Flush();
+        if (!deferCreation)
+        {
+            Open();
+        }
     }
 
-    /// <summary>Full path of the event file.</summary>
+    /// <summary>Full path of the event file (it may not exist yet when creation is deferred).</summary>
     public string FilePath { get; }
+
+    /// <summary>
+    /// For a resumed run: steps after this one, logged by the interrupted run, are logged again. The file
+    /// then starts with a SessionLog START event at the next step, which tells TensorBoard to drop the
+    /// earlier files' events from that step on (TensorBoard's purge of orphaned data after a restart).
+    /// </summary>
+    public long? PurgeAfterStep { get; init; }
 
     /// <inheritdoc />
     public void Write(long step, IReadOnlyList<KeyValuePair<string, double>> metrics)
@@ -86,6 +98,11 @@ public sealed class TensorBoardSink : IMetricsSink
         {
             int valueLength = ValueMessageLength(metrics[i].Key);
             summaryLength += 1 + VarintLength((ulong)valueLength) + valueLength;
+        }
+
+        if (_stream is null)
+        {
+            Open();
         }
 
         int eventLength = 9 + 1 + VarintLength(unchecked((ulong)step)) + 1 + VarintLength((ulong)summaryLength) + summaryLength;
@@ -106,10 +123,38 @@ public sealed class TensorBoardSink : IMetricsSink
     }
 
     /// <inheritdoc />
-    public void Flush() => _stream.Flush();
+    public void Flush() => _stream?.Flush();
 
     /// <inheritdoc />
-    public void Dispose() => _stream.Dispose();
+    public void Dispose() => _stream?.Dispose();
+
+    private void Open()
+    {
+        _stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        WriteFileVersionEvent();
+        if (PurgeAfterStep is long step)
+        {
+            WriteSessionStartEvent(step + 1);
+        }
+
+        _stream.Flush();
+    }
+
+    private void WriteSessionStartEvent(long step)
+    {
+        // Event { wall_time, step, session_log: SessionLog { status: START } }.
+        const int sessionLogLength = 2;
+        int eventLength = 9 + 1 + VarintLength(unchecked((ulong)step)) + 1 + 1 + sessionLogLength;
+        Span<byte> data = BeginRecord(eventLength);
+        int at = WriteFixed64Field(data, 0, EventWallTimeKey, WallTime());
+        data[at++] = EventStepKey;
+        at += WriteVarint(data[at..], unchecked((ulong)step));
+        data[at++] = EventSessionLogKey;
+        data[at++] = sessionLogLength;
+        data[at++] = SessionLogStatusKey;
+        data[at] = SessionLogStart;
+        EndRecord(eventLength);
+    }
 
     private void WriteFileVersionEvent()
     {
@@ -145,7 +190,7 @@ public sealed class TensorBoardSink : IMetricsSink
         BinaryPrimitives.WriteUInt32LittleEndian(record[8..], Crc32C.Mask(Crc32C.Compute(record[..8])));
         uint dataCrc = Crc32C.Mask(Crc32C.Compute(record.Slice(RecordHeaderLength, dataLength)));
         BinaryPrimitives.WriteUInt32LittleEndian(record[(RecordHeaderLength + dataLength)..], dataCrc);
-        _stream.Write(record);
+        _stream!.Write(record);
     }
 
     private static int ValueMessageLength(string tag)

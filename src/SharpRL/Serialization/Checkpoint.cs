@@ -24,6 +24,14 @@ namespace SharpRL.Serialization;
 /// <para>
 /// The SHA-256 detects a weights file that is not the one the JSON was written with (a partial
 /// copy, files mixed from two runs); the size check catches truncation with a clearer message.
+/// The JSON's own fields are covered too: <c>metadata_sha256</c> holds one SHA-256 per field (per
+/// key of <c>extra</c>), so an edited counter, generator state or env state is refused by name
+/// instead of silently changing a resumed run. (This guards against accidents, not against someone
+/// who recomputes the digests.)
+/// </para>
+/// <para>
+/// A reader racing a writer (evaluating a run while it trains) may read a JSON whose weights file
+/// the writer deletes a moment later; <see cref="Load"/> then reads the new JSON and tries again.
 /// </para>
 /// </remarks>
 public static class Checkpoint
@@ -81,6 +89,7 @@ public static class Checkpoint
         string weightsFile = string.Create(CultureInfo.InvariantCulture, $"{name}.{generation:D6}{WeightsExtension}");
         string weightsPath = Path.Combine(fullDirectory, weightsFile);
         AtomicFile.WriteAllBytes(weightsPath, weights);
+        FaultInjection?.Invoke(SaveStage.WeightsWritten);
 
         var sidecar = new JsonObject
         {
@@ -97,6 +106,7 @@ public static class Checkpoint
             ["options"] = data.Options.DeepClone(),
             ["extra"] = data.Extra.DeepClone(),
         };
+        sidecar[DigestField] = Digests(sidecar);
 
         try
         {
@@ -110,6 +120,7 @@ public static class Checkpoint
             throw;
         }
 
+        FaultInjection?.Invoke(SaveStage.MetadataReplaced);
         foreach ((string path, long oldGeneration) in ExistingGenerations(fullDirectory, name))
         {
             if (oldGeneration != generation)
@@ -118,6 +129,7 @@ public static class Checkpoint
             }
         }
 
+        FaultInjection?.Invoke(SaveStage.Completed);
         return metadataPath;
     }
 
@@ -149,6 +161,123 @@ public static class Checkpoint
     public static CheckpointData Load(string directory, string? expectedAlgorithm = null, string name = DefaultName)
     {
         string metadataPath = Path.GetFullPath(MetadataPath(directory, name));
+        for (int attempt = 1; ; attempt++)
+        {
+            byte[]? sidecarBytes = null;
+            try
+            {
+                return LoadOnce(metadataPath, name, expectedAlgorithm, out sidecarBytes);
+            }
+            catch (CheckpointException) when (attempt < MaxLoadAttempts && sidecarBytes is not null && SidecarChanged(metadataPath, sidecarBytes))
+            {
+                // A save replaced the JSON (and deleted the weights it named) while we read: read the new pair.
+            }
+        }
+    }
+
+    /// <summary>Stages of <see cref="Save"/>, for tests that inject a crash there (<see cref="FaultInjection"/>).</summary>
+    internal enum SaveStage
+    {
+        /// <summary>The new weights file is complete; the JSON still names the previous one.</summary>
+        WeightsWritten,
+
+        /// <summary>The JSON names the new weights; older generations are not deleted yet.</summary>
+        MetadataReplaced,
+
+        /// <summary>The save is complete.</summary>
+        Completed,
+    }
+
+    /// <summary>Called at each <see cref="SaveStage"/> of every save (tests throw from it to simulate a crash there); null in production.</summary>
+    internal static Action<SaveStage>? FaultInjection { get; set; }
+
+    private const int MaxLoadAttempts = 3;
+
+    private const string DigestField = "metadata_sha256";
+
+    private static bool SidecarChanged(string metadataPath, byte[] read)
+    {
+        try
+        {
+            return !File.ReadAllBytes(metadataPath).AsSpan().SequenceEqual(read);
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The per-field digests of a sidecar (tests use it to make an edited file pass the digest check).</summary>
+    internal static JsonObject ComputeDigests(JsonObject sidecar) => Digests(sidecar);
+
+    // One digest per field (per key of "extra"), of its JSON text as this class writes it.
+    private static JsonObject Digests(JsonObject sidecar)
+    {
+        var digests = new JsonObject();
+        foreach ((string field, JsonNode? value) in sidecar)
+        {
+            if (field == DigestField)
+            {
+                continue;
+            }
+
+            if (field == "extra" && value is JsonObject extra)
+            {
+                foreach ((string key, JsonNode? item) in extra)
+                {
+                    digests["extra." + key] = Digest(item);
+                }
+            }
+            else
+            {
+                digests[field] = Digest(value);
+            }
+        }
+
+        return digests;
+    }
+
+    private static string Digest(JsonNode? node) =>
+        Convert.ToHexStringLower(SHA256.HashData(node is null ? "null"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(node, SidecarOptions)));
+
+    private static void VerifyDigests(JsonObject sidecar, string metadataPath)
+    {
+        JsonNode? stored = sidecar[DigestField];
+        if (stored is null)
+        {
+            // Written before digests existed: the fields are still type- and range-checked by their readers.
+            return;
+        }
+
+        if (stored is not JsonObject expected)
+        {
+            throw new CheckpointException($"'{metadataPath}': \"{DigestField}\" must be an object of per-field SHA-256 digests, but is {Shorten(stored.ToJsonString())}.");
+        }
+
+        JsonObject actual = Digests(sidecar);
+        var changed = new List<string>();
+        foreach ((string field, JsonNode? digest) in actual)
+        {
+            if (expected[field] is not JsonValue value || !value.TryGetValue(out string? text) || !string.Equals(text, digest!.GetValue<string>(), StringComparison.Ordinal))
+            {
+                changed.Add(expected.ContainsKey(field) ? field : field + " (added)");
+            }
+        }
+
+        changed.AddRange(expected.Select(p => p.Key).Where(field => !actual.ContainsKey(field)).Select(field => field + " (removed)"));
+        if (changed.Count > 0)
+        {
+            throw new CheckpointException(
+                $"'{metadataPath}' was modified after it was saved: {string.Join(", ", changed.Take(8))}{(changed.Count > 8 ? ", …" : "")} no longer match(es) the digests in \"{DigestField}\". " +
+                "A resumed run would silently continue from other values; restore the file (or the run folder) from a copy, or start a new run.");
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
+
+    private static CheckpointData LoadOnce(string metadataPath, string name, string? expectedAlgorithm, out byte[]? sidecarBytes)
+    {
+        sidecarBytes = null;
         if (!File.Exists(metadataPath))
         {
             throw new CheckpointException(Directory.Exists(Path.GetDirectoryName(metadataPath))
@@ -156,7 +285,7 @@ public static class Checkpoint
                 : $"No checkpoint: the directory '{Path.GetDirectoryName(metadataPath)}' does not exist.");
         }
 
-        JsonObject sidecar = ReadSidecar(metadataPath);
+        JsonObject sidecar = ReadSidecar(metadataPath, out sidecarBytes);
         string format = RequiredString(sidecar, "format", metadataPath);
         if (format != FormatName)
         {
@@ -176,6 +305,7 @@ public static class Checkpoint
         }
 
         SafeTensorsFile weights = ReadWeights(sidecar, metadataPath);
+        VerifyDigests(sidecar, metadataPath);
         return new CheckpointData
         {
             Algorithm = algorithm,
@@ -190,18 +320,20 @@ public static class Checkpoint
         };
     }
 
-    private static JsonObject ReadSidecar(string metadataPath)
+    private static JsonObject ReadSidecar(string metadataPath, out byte[]? bytes)
     {
         JsonNode? root;
+        bytes = null;
         try
         {
-            root = JsonNode.Parse(File.ReadAllBytes(metadataPath));
+            bytes = File.ReadAllBytes(metadataPath);
+            root = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException ex)
         {
             throw new CheckpointException($"'{metadataPath}' is not valid JSON (truncated or corrupt): {ex.Message}", ex);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new CheckpointException($"'{metadataPath}' could not be read: {ex.Message}", ex);
         }

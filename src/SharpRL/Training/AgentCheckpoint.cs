@@ -104,6 +104,25 @@ public static class AgentCheckpoint
         return (directory, stem);
     }
 
+    /// <summary>
+    /// Rebuilds the trained policy from what a user pointed at (a run folder or a checkpoint path, see
+    /// <see cref="Resolve"/>). Safe against a run that is training into the folder meanwhile: if its
+    /// periodic checkpoint disappears (the run just completed), the folder is resolved again.
+    /// </summary>
+    public static LoadedPolicy LoadPolicy(string path, EnvRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        (string Directory, string Name) checkpoint = Resolve(path);
+        try
+        {
+            return LoadPolicy(checkpoint, registry);
+        }
+        catch (CheckpointException) when (Directory.Exists(path) && !File.Exists(Checkpoint.MetadataPath(checkpoint.Directory, checkpoint.Name)))
+        {
+            return LoadPolicy(Resolve(path), registry);
+        }
+    }
+
     /// <summary>Rebuilds the trained policy from a checkpoint, for evaluation, through its algorithm's descriptor.</summary>
     public static LoadedPolicy LoadPolicy((string Directory, string Name) checkpoint, EnvRegistry registry)
     {
@@ -111,9 +130,34 @@ public static class AgentCheckpoint
         CheckpointData data = Checkpoint.Load(checkpoint.Directory, expectedAlgorithm: null, checkpoint.Name);
         string source = Checkpoint.MetadataPath(checkpoint.Directory, checkpoint.Name);
         JsonNode runNode = data.Extra[RunKey] ?? throw new CheckpointException($"Checkpoint {source} lacks '{RunKey}'; it was not written by a training run of this version.");
-        RunConfig run = RunConfig.FromJson(runNode.ToJsonString(), source);
+        RunConfig run = RunConfig.FromJson(runNode.ToJsonString(), source + " (extra.run)");
+        if (!string.Equals(run.Algorithm, data.Algorithm, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CheckpointException($"Checkpoint {source} is of algorithm '{data.Algorithm}', but its extra.run says '{run.Algorithm}'; the file was edited or mixed from two runs.");
+        }
+
+        if (!AlgorithmRegistry.Contains(run.Algorithm))
+        {
+            throw new CheckpointException($"Checkpoint {source} is of algorithm '{run.Algorithm}', which this build does not know; expected one of: {string.Join(", ", AlgorithmRegistry.Names)}.");
+        }
+
+        if (!registry.Contains(run.EnvId))
+        {
+            throw new CheckpointException($"Checkpoint {source}: extra.run.env_id '{run.EnvId}' is not a registered env (register it before evaluating; registered: {string.Join(", ", registry.Ids)}).");
+        }
+
         AlgorithmDescriptor descriptor = AlgorithmRegistry.Get(run.Algorithm);
-        object options = OptionsBinder.FromJson(descriptor.DefaultOptions, run.Options);
+        object options;
+        try
+        {
+            options = OptionsBinder.FromJson(descriptor.DefaultOptions, run.Options);
+            descriptor.Validate(options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointException($"Checkpoint {source}: extra.run.options: {e.Message}", e);
+        }
+
         IActingPolicy policy = descriptor.LoadPolicy(data, options, () => registry.Make(run.EnvId));
         return new LoadedPolicy(policy, run);
     }

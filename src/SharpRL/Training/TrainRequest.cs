@@ -36,6 +36,9 @@ public sealed record TrainRequest
     /// <summary>Checkpoint every this many steps (null: at the end only, or the run's when resuming).</summary>
     public long? SaveFrequency { get; init; }
 
+    /// <summary>Replace <see cref="OutputDirectory"/> when it holds a run that stopped before its first checkpoint (nothing else is ever replaced).</summary>
+    public bool Force { get; init; }
+
     /// <summary>Step env copies on worker threads.</summary>
     public bool Parallel { get; init; }
 

@@ -104,11 +104,17 @@ public sealed class TrainingRun : IDisposable
     /// </summary>
     public string? ResumeWarning { get; private init; }
 
+    /// <summary>Valid but doubtful settings of a new run (e.g. a batch size that does not divide the rollout), each as a line to print.</summary>
+    public IReadOnlyList<string> Warnings { get; private init; } = [];
+
     /// <summary>Settings of a resumed run that the request changed (e.g. a new --save-freq), each as a line to print.</summary>
     public IReadOnlyList<string> ResumeNotices { get; private init; } = [];
 
     /// <summary>Why a callback stopped training before the budget (null when it did not).</summary>
     public string? StopReason { get; private set; }
+
+    /// <summary>Whether there is nothing left to train: the budget is reached, or a callback ended the run.</summary>
+    public bool IsComplete => Agent.NumTimesteps >= TotalTimesteps || StopReason is not null;
 
     /// <summary>Path of the final model's JSON sidecar.</summary>
     public string ModelPath => Checkpoint.MetadataPath(Directory, ModelName);
@@ -124,6 +130,11 @@ public sealed class TrainingRun : IDisposable
         if (request.ResumeDirectory is not null)
         {
             return Resume(request, registry);
+        }
+
+        if (request.Seed < 0)
+        {
+            throw new ArgumentException($"--seed = {request.Seed} is invalid; expected a non-negative integer (env seeds are unsigned, as NumPy's).", nameof(request));
         }
 
         string algorithm = request.Algorithm ?? throw new ArgumentException("No algorithm given; expected e.g. `sharprl train ppo CartPole-v1`.", nameof(request));
@@ -144,7 +155,16 @@ public sealed class TrainingRun : IDisposable
         }
 
         options = OptionsBinder.Apply(options, request.Settings);
-        descriptor.Validate(options);
+        try
+        {
+            descriptor.Validate(options);
+        }
+        catch (ArgumentException e) when (request.NumEnvs is int changed && !request.Settings.Any(s => s.Key == "n_envs"))
+        {
+            // The preset's other settings were tuned for its own n_envs; say which flag changed what.
+            throw new ArgumentException($"{MessageOf(e)} (--n-envs {changed} replaced the preset's n_envs = {OptionsBinder.Describe(preset.Options).FirstOrDefault(p => p.Key == "n_envs").Value}; also pass --set for the setting named, e.g. n_steps or batch_size.)", e);
+        }
+
         long totalTimesteps = request.TotalTimesteps ?? preset.TotalTimesteps;
         RequirePositive(totalTimesteps, "--timesteps", $"a positive number of {descriptor.ProgressUnit}");
         var config = new RunConfig(descriptor.Name, spec.Id, request.Seed, totalTimesteps, preset.Source, request.Parallel, OptionsBinder.ToJson(options))
@@ -157,10 +177,7 @@ public sealed class TrainingRun : IDisposable
         ValidateRunSettings(config);
 
         string directory = request.OutputDirectory ?? FreeRunDirectory(Path.Combine("runs", $"{descriptor.Name}_{spec.Id}_s{request.Seed}"));
-        if (System.IO.Directory.Exists(directory) && System.IO.Directory.EnumerateFileSystemEntries(directory).Any())
-        {
-            throw new ArgumentException($"Run folder '{directory}' already exists and is not empty; pass --resume {directory} to continue it, or another --out.", nameof(request));
-        }
+        bool replace = CheckOutputDirectory(directory, request.Force);
 
         // Build the learner (and so check the spaces fit the options and the networks fit in memory)
         // before the folder exists: a refused setting leaves nothing behind.
@@ -170,10 +187,15 @@ public sealed class TrainingRun : IDisposable
         try
         {
             agent = descriptor.Create(context, options);
+            if (replace)
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+
             System.IO.Directory.CreateDirectory(directory);
             AddSinks(logger, directory, append: false);
             AtomicFile.WriteAllBytes(Path.Combine(directory, ConfigFileName), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
-            var run = new TrainingRun(descriptor, config, options, directory, agent, logger, context, registry);
+            var run = new TrainingRun(descriptor, config, options, directory, agent, logger, context, registry) { Warnings = descriptor.GetWarnings(options) };
             run.AddConfiguredCallbacks();
             return run;
         }
@@ -194,8 +216,15 @@ public sealed class TrainingRun : IDisposable
     /// exactly; the final model is not written.
     /// </param>
     /// <returns>True when the budget was reached or a callback ended training (<see cref="StopReason"/>); false when stopped by <paramref name="cancellationToken"/>.</returns>
+    /// <exception cref="TrainingDivergedException">A value went non-finite (<see cref="ILearner.DescribeNonFinite"/>); the last good checkpoint is kept and nothing is saved.</exception>
     public bool Learn(Action<ILearner>? afterIteration = null, CancellationToken cancellationToken = default)
     {
+        if (IsComplete)
+        {
+            // A finished run (resumed without a larger budget): nothing to train, nothing to rewrite.
+            return true;
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         long? saveFrequency = Config.SaveFrequency;
         long nextSave = saveFrequency is long f ? ((Agent.NumTimesteps / f) + 1) * f : long.MaxValue;
@@ -207,6 +236,12 @@ public sealed class TrainingRun : IDisposable
                 TotalTimesteps,
                 agent =>
                 {
+                    // Before anything is saved or evaluated: a NaN must never reach a checkpoint.
+                    if (agent.DescribeNonFinite() is { } nonFinite)
+                    {
+                        throw Diverged(nonFinite, agent.NumTimesteps, inner: null);
+                    }
+
                     _callbackTime.Start();
                     foreach (ITrainingCallback callback in _callbacks)
                     {
@@ -228,6 +263,11 @@ public sealed class TrainingRun : IDisposable
                 },
                 stop.Token);
         }
+        catch (Exception e) when (e is not TrainingDivergedException && e is not OperationCanceledException && Agent.DescribeNonFinite() is { } nonFinite)
+        {
+            // The math refused a NaN mid-iteration (e.g. a distribution's parameters): report its origin instead.
+            throw Diverged(nonFinite, Agent.NumTimesteps, e);
+        }
         finally
         {
             _stopwatch.Stop();
@@ -245,6 +285,14 @@ public sealed class TrainingRun : IDisposable
 
         SaveCheckpoint(LatestCheckpointName);
         return false;
+    }
+
+    private TrainingDivergedException Diverged(string what, long steps, Exception? inner)
+    {
+        string kept = File.Exists(Checkpoint.MetadataPath(Directory, LatestCheckpointName))
+            ? $"the last good checkpoint ({Checkpoint.MetadataPath(Directory, LatestCheckpointName)}) is kept"
+            : "no checkpoint was written before it (pass --save-freq to keep periodic ones)";
+        return new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture, $"Training stopped at {steps:N0} steps: {what}. Nothing was saved from this point; {kept}."), inner);
     }
 
     /// <summary>Figures for the end-of-run line.</summary>
@@ -328,7 +376,7 @@ public sealed class TrainingRun : IDisposable
             throw new ArgumentException($"'{directory}' is not a run folder: {ConfigFileName} is missing.", nameof(request));
         }
 
-        RunConfig config = RunConfig.FromJson(File.ReadAllText(configPath), configPath);
+        RunConfig config = RunConfig.FromJson(ReadText(configPath), configPath);
         if ((request.Algorithm is not null && !request.Algorithm.Equals(config.Algorithm, StringComparison.OrdinalIgnoreCase))
             || (request.EnvId is not null && request.EnvId != config.EnvId))
         {
@@ -340,9 +388,26 @@ public sealed class TrainingRun : IDisposable
             throw new ArgumentException("A resumed run keeps its settings; drop --set, --config and --n-envs (start a new run to change them).", nameof(request));
         }
 
-        AlgorithmDescriptor descriptor = AlgorithmRegistry.Get(config.Algorithm);
-        object options = OptionsBinder.FromJson(descriptor.DefaultOptions, config.Options);
-        descriptor.Validate(options);
+        AlgorithmDescriptor descriptor = AlgorithmRegistry.Contains(config.Algorithm)
+            ? AlgorithmRegistry.Get(config.Algorithm)
+            : throw new InvalidDataException($"{configPath}: algorithm '{config.Algorithm}' is unknown; expected one of: {string.Join(", ", AlgorithmRegistry.Names)}.");
+        object options;
+        try
+        {
+            options = OptionsBinder.FromJson(descriptor.DefaultOptions, config.Options);
+            descriptor.Validate(options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{configPath}: {MessageOf(e)}", e);
+        }
+
+        string latest = File.Exists(Checkpoint.MetadataPath(directory, LatestCheckpointName)) ? LatestCheckpointName
+            : File.Exists(Checkpoint.MetadataPath(directory, ModelName)) ? ModelName
+            : throw new ArgumentException(
+                $"'{directory}' holds no checkpoint to resume from: the run stopped before its first save (pass --save-freq to save periodically). " +
+                $"Start it over with: sharprl train {config.Algorithm} {config.EnvId} --seed {config.Seed} --out {directory} --force",
+                nameof(request));
 
         // Run settings live in the run folder and are reused; a flag given again overrides with a notice.
         var notices = new List<string>();
@@ -371,39 +436,78 @@ public sealed class TrainingRun : IDisposable
             notices.Add(string.Create(CultureInfo.InvariantCulture, $"--eval-episodes {episodes} replaces the run's {config.EvalEpisodes}."));
         }
 
+        if (request.Parallel && !config.Parallel)
+        {
+            resumed = resumed with { Parallel = true };
+            notices.Add("--parallel: env copies now step on worker threads (the results are the same).");
+        }
+
         if (request.StopAtReward is double threshold && threshold != config.StopAtReward)
         {
             resumed = resumed with { StopAtReward = threshold };
             notices.Add(string.Create(CultureInfo.InvariantCulture, $"--stop-at-reward {threshold} replaces the run's {(config.StopAtReward is double old ? old.ToString(CultureInfo.InvariantCulture) : "none")}."));
         }
 
-        ValidateRunSettings(resumed);
+        try
+        {
+            ValidateRunSettings(resumed);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{configPath} (with the flags given): {MessageOf(e)}", e);
+        }
+
+        if (!registry.Contains(config.EnvId))
+        {
+            throw new InvalidDataException($"{configPath}: env_id '{config.EnvId}' is not a registered env; registered: {string.Join(", ", registry.Ids)}.");
+        }
+
         EnvSpec spec = registry.GetSpec(config.EnvId);
         var logger = new MetricsLogger();
-        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), config.Seed, logger, config.Parallel);
+        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), config.Seed, logger, resumed.Parallel);
         ILearner? agent = null;
         try
         {
-            agent = descriptor.Create(context, options);
+            try
+            {
+                agent = descriptor.Create(context, options);
+            }
+            catch (ArgumentException e)
+            {
+                // The options came from config.json: a learner they cannot build is that file's fault.
+                throw new InvalidDataException($"{configPath}: {MessageOf(e)}", e);
+            }
 
             // A periodic or interrupted checkpoint exists only while the run is unfinished (completion
             // deletes it); otherwise the final model is the latest state.
-            string latest = File.Exists(Checkpoint.MetadataPath(directory, LatestCheckpointName)) ? LatestCheckpointName : ModelName;
             CheckpointData data = Checkpoint.Load(directory, config.Algorithm, latest);
+            RequireSameRun(config, configPath, data);
             bool exact = AgentCheckpoint.Load(agent, data);
+            string? unavailable = (data.Extra["env_state_unavailable"] as JsonValue)?.TryGetValue(out string? why) == true ? why : null;
+            if (agent.NumTimesteps >= resumed.TotalTimesteps)
+            {
+                // Nothing to train: leave the folder exactly as it is.
+                notices.RemoveAll(n => n.StartsWith("--timesteps", StringComparison.Ordinal));
+                resumed = resumed with { TotalTimesteps = config.TotalTimesteps };
+            }
             var run = new TrainingRun(descriptor, resumed, options, directory, agent, logger, context, registry)
             {
                 IsResumed = true,
                 ResumeNotices = notices,
                 ResumeWarning = exact ? null
-                    : $"The checkpoint in '{directory}' holds no env state (the env does not implement IStatefulEnv): the env restarts its episodes, so this run will not continue exactly as an uninterrupted one would.",
+                    : $"The checkpoint in '{directory}' holds no env state ({unavailable ?? "the env cannot save its state"}): the env restarts its episodes, so this run will not continue exactly as an uninterrupted one would.",
+                StopReason = (data.Extra[StopReasonKey] as JsonValue)?.TryGetValue(out string? stopped) == true && agent.NumTimesteps < resumed.TotalTimesteps && resumed.TotalTimesteps == config.TotalTimesteps ? stopped : null,
             };
             run.AddConfiguredCallbacks();
             run.LoadCallbackStates(data);
+            if (run.IsComplete)
+            {
+                return run;
+            }
 
             // Everything is loaded: only now touch the folder. Rows logged after the checkpoint (a crash
             // between checkpoints) are about to be logged again.
-            CsvMetricsSink progress = AddSinks(logger, directory, append: true);
+            CsvMetricsSink progress = AddSinks(logger, directory, append: true, purgeAfter: agent.NumTimesteps);
             progress.DiscardRowsAfter(MetricKeys.TotalTimesteps, agent.NumTimesteps);
             foreach (EvaluationCallback evaluation in run._callbacks.OfType<EvaluationCallback>())
             {
@@ -442,12 +546,104 @@ public sealed class TrainingRun : IDisposable
         }
     }
 
-    private static CsvMetricsSink AddSinks(MetricsLogger logger, string directory, bool append)
+    private static string MessageOf(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
+
+    private static CsvMetricsSink AddSinks(MetricsLogger logger, string directory, bool append, long? purgeAfter = null)
     {
         var progress = new CsvMetricsSink(Path.Combine(directory, ProgressFileName), append);
         logger.AddSink(progress);
-        logger.AddSink(new TensorBoardSink(directory));
+
+        // The event file is created when the first step is written (a run that writes none leaves none);
+        // a resumed run first tells TensorBoard to drop the steps past its checkpoint, which it logs again.
+        logger.AddSink(new TensorBoardSink(directory, deferCreation: true) { PurgeAfterStep = purgeAfter });
         return progress;
+    }
+
+    private static string ReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path} could not be read: {e.Message}", e);
+        }
+    }
+
+    // Returns whether the folder must be emptied (--force on a stale run folder); throws if it may not be used.
+    private static bool CheckOutputDirectory(string directory, bool force)
+    {
+        if (File.Exists(directory))
+        {
+            throw new ArgumentException($"--out '{directory}' is a file; expected a folder (new or empty).");
+        }
+
+        if (!System.IO.Directory.Exists(directory) || !System.IO.Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            return false;
+        }
+
+        if (File.Exists(Checkpoint.MetadataPath(directory, LatestCheckpointName)) || File.Exists(Checkpoint.MetadataPath(directory, ModelName)))
+        {
+            throw new ArgumentException($"Run folder '{directory}' already holds a run with a checkpoint; continue it with --resume {directory}, or choose another --out.");
+        }
+
+        string[] foreign = [.. System.IO.Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).Where(name => !IsRunFile(name!))!];
+        if (!force)
+        {
+            throw new ArgumentException(foreign.Length == 0
+                ? $"Run folder '{directory}' holds a run that stopped before its first checkpoint (nothing to resume); pass --force to replace it, or choose another --out."
+                : $"Folder '{directory}' already exists and is not empty, and holds no run; choose another --out (a new or empty folder).");
+        }
+
+        if (foreign.Length > 0)
+        {
+            throw new ArgumentException($"--force replaces only a run folder without checkpoints, but '{directory}' also holds {string.Join(", ", foreign.Take(3))}{(foreign.Length > 3 ? ", …" : "")}; remove them yourself or choose another --out.");
+        }
+
+        return true;
+    }
+
+    private static bool IsRunFile(string name) =>
+        name is ConfigFileName or ProgressFileName or EvaluationCallback.FileName
+        || name.StartsWith("events.out.tfevents.", StringComparison.Ordinal)
+
+        // Weights of a first save that was cut short (its JSON was never written).
+        || (name.EndsWith(".safetensors", StringComparison.Ordinal) && (name.StartsWith(LatestCheckpointName + ".", StringComparison.Ordinal) || name.StartsWith(ModelName + ".", StringComparison.Ordinal) || name.StartsWith(EvaluationCallback.BestModelName + ".", StringComparison.Ordinal)))
+        || name.EndsWith(".tmp", StringComparison.Ordinal);
+
+    // config.json is the user-visible copy of the settings; the checkpoint keeps its own. They must agree,
+    // or a hand edit would silently change the resumed run.
+    private static void RequireSameRun(RunConfig config, string configPath, CheckpointData data)
+    {
+        string checkpointPath = data.SourcePath ?? "the checkpoint";
+        JsonNode runNode = data.Extra[AgentCheckpoint.RunKey] ?? throw new CheckpointException($"Checkpoint {checkpointPath} lacks extra.{AgentCheckpoint.RunKey}; it was not written by a training run of this version.");
+        RunConfig saved = RunConfig.FromJson(runNode.ToJsonString(), checkpointPath + " (extra.run)");
+        var differences = new List<string>();
+        void Compare(string field, string? inConfig, string? inCheckpoint)
+        {
+            if (inConfig != inCheckpoint)
+            {
+                differences.Add($"{field} is {inConfig ?? "missing"} in {ConfigFileName} but {inCheckpoint ?? "missing"} in the checkpoint");
+            }
+        }
+
+        Compare("algorithm", config.Algorithm, saved.Algorithm);
+        Compare("env_id", config.EnvId, saved.EnvId);
+        Compare("seed", config.Seed.ToString(CultureInfo.InvariantCulture), saved.Seed.ToString(CultureInfo.InvariantCulture));
+        foreach (string key in config.Options.Select(p => p.Key).Union(saved.Options.Select(p => p.Key)))
+        {
+            Compare("options." + key, config.Options[key]?.ToJsonString(), saved.Options[key]?.ToJsonString());
+        }
+
+        if (differences.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"{configPath} does not match checkpoint {checkpointPath}: {string.Join("; ", differences.Take(5))}{(differences.Count > 5 ? "; …" : "")}. " +
+                "A resumed run keeps its settings: restore config.json, or start a new run to change them.");
+        }
     }
 
     private static void ValidateRunSettings(RunConfig config)
@@ -563,30 +759,95 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, long To
         ["options"] = Options.DeepClone(),
     };
 
-    /// <summary>Parses <see cref="ToJson"/>'s output; <paramref name="source"/> names the file in errors.</summary>
+    /// <summary>Parses <see cref="ToJson"/>'s output; <paramref name="source"/> names the file in errors, and each field is type- and range-checked.</summary>
+    /// <exception cref="InvalidDataException">The text is not JSON, or a field is missing, ill-typed or out of range (the message names the file and field).</exception>
     public static RunConfig FromJson(string json, string source)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonObject o;
         try
         {
-            JsonObject o = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidDataException("empty document");
-            return new RunConfig(
-                o["algorithm"]!.GetValue<string>(),
-                o["env_id"]!.GetValue<string>(),
-                o["seed"]!.GetValue<int>(),
-                o["total_timesteps"]!.GetValue<long>(),
-                o["preset"]?.GetValue<string>() ?? "",
-                o["parallel"]?.GetValue<bool>() ?? false,
-                o["options"]!.AsObject().DeepClone().AsObject())
-            {
-                SaveFrequency = o["save_freq"]?.GetValue<long>(),
-                EvalFrequency = o["eval_freq"]?.GetValue<long>(),
-                EvalEpisodes = o["eval_episodes"]?.GetValue<int>() ?? DefaultEvalEpisodes,
-                StopAtReward = o["stop_at_reward"]?.GetValue<double>(),
-            };
+            o = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
+                ?? throw new InvalidDataException($"{source} is not a valid run configuration: expected a JSON object.");
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or InvalidDataException or FormatException)
+        catch (JsonException e)
         {
-            throw new InvalidDataException($"{source} is not a valid run configuration: {e.Message}", e);
+            throw new InvalidDataException($"{source} is not valid JSON: {e.Message}", e);
         }
+
+        string algorithm = Required<string>(o, "algorithm", source, "a string");
+        string envId = Required<string>(o, "env_id", source, "a string");
+        int seed = Required<int>(o, "seed", source, "an integer ≥ 0");
+        long total = Required<long>(o, "total_timesteps", source, "an integer ≥ 1");
+        Require(seed >= 0, source, "seed", seed, "an integer ≥ 0");
+        Require(total >= 1, source, "total_timesteps", total, "an integer ≥ 1");
+        long? save = Optional<long>(o, "save_freq", source, "an integer ≥ 1 or null");
+        long? eval = Optional<long>(o, "eval_freq", source, "an integer ≥ 1 or null");
+        int episodes = Optional<int>(o, "eval_episodes", source, "an integer ≥ 1") ?? DefaultEvalEpisodes;
+        double? stop = Optional<double>(o, "stop_at_reward", source, "a number or null");
+        Require(save is null or >= 1, source, "save_freq", save, "an integer ≥ 1 or null");
+        Require(eval is null or >= 1, source, "eval_freq", eval, "an integer ≥ 1 or null");
+        Require(episodes >= 1, source, "eval_episodes", episodes, "an integer ≥ 1");
+        Require(stop is null || double.IsFinite(stop.Value), source, "stop_at_reward", stop, "a finite number or null");
+        if (o["options"] is not JsonObject options)
+        {
+            throw new InvalidDataException($"{source}: field \"options\" must be an object of settings, but is {o["options"]?.ToJsonString() ?? "missing"}.");
+        }
+
+        return new RunConfig(
+            algorithm,
+            envId,
+            seed,
+            total,
+            OptionalString(o, "preset", source, "a string") ?? "",
+            Optional<bool>(o, "parallel", source, "true or false") ?? false,
+            (JsonObject)options.DeepClone())
+        {
+            SaveFrequency = save,
+            EvalFrequency = eval,
+            EvalEpisodes = episodes,
+            StopAtReward = stop,
+        };
+    }
+
+    private static T Required<T>(JsonObject o, string field, string source, string expected) =>
+        o[field] is JsonValue value && value.TryGetValue(out T? result) && result is not null
+            ? result
+            : throw new InvalidDataException($"{source}: field \"{field}\" must be {expected}, but is {Describe(o[field])}.");
+
+    private static T? Optional<T>(JsonObject o, string field, string source, string expected)
+        where T : struct =>
+        o[field] switch
+        {
+            null => null,
+            JsonValue value when value.TryGetValue(out T result) => result,
+            JsonNode other => throw new InvalidDataException($"{source}: field \"{field}\" must be {expected}, but is {Describe(other)}."),
+        };
+
+    private static string? OptionalString(JsonObject o, string field, string source, string expected) =>
+        o[field] switch
+        {
+            null => null,
+            JsonValue value when value.TryGetValue(out string? result) => result,
+            JsonNode other => throw new InvalidDataException($"{source}: field \"{field}\" must be {expected}, but is {Describe(other)}."),
+        };
+
+    private static void Require(bool condition, string source, string field, object? value, string expected)
+    {
+        if (!condition)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source}: field \"{field}\" = {value} is invalid; expected {expected}."));
+        }
+    }
+
+    private static string Describe(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return "missing";
+        }
+
+        string text = node.ToJsonString();
+        return text.Length <= 60 ? text : text[..57] + "...";
     }
 }

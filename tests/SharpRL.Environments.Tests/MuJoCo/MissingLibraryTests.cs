@@ -48,3 +48,37 @@ public class MissingLibraryTests
         return (process.ExitCode, output.Result, error.Result);
     }
 }
+
+/// <summary><c>sharprl envs play</c> on a MuJoCo env prints the simulator state in round-trip precision.</summary>
+public class EnvsPlayMuJoCoTests
+{
+    [SkippableFact]
+    public void Cli_EnvsPlayHopper_PrintsQposQvelAndWarmStartThatRoundTrip()
+    {
+        MuJoCoRequirement.Require();
+        string cli = Path.Combine(AppContext.BaseDirectory, "SharpRL.Cli.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in (string[])[cli, "envs", "play", "Hopper-v4", "--seed", "3", "--steps", "1"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(output.Trim());
+        double[] qpos = [.. json.RootElement.GetProperty("qpos").EnumerateArray().Select(e => e.GetDouble())];
+        double[] warm = [.. json.RootElement.GetProperty("qacc_warmstart").EnumerateArray().Select(e => e.GetDouble())];
+        float[] action = [.. json.RootElement.GetProperty("action").EnumerateArray().Select(e => e.GetSingle())];
+
+        // The same seeded reset and action here must land on exactly the printed state.
+        using var env = new SharpRL.Environments.MuJoCo.HopperEnv();
+        var observation = new float[11];
+        env.Reset(observation, seed: 3);
+        env.Step(action, observation);
+        Assert.Equal(env.Qpos.ToArray(), qpos);
+        Assert.Equal(env.QaccWarmstart.ToArray(), warm);
+        Assert.Equal(6, json.RootElement.GetProperty("qvel").GetArrayLength());
+    }
+}

@@ -186,6 +186,28 @@ public class MuJoCoEnvTests
     }
 
     [SkippableFact]
+    public void Make_OptionsWrittenIntoTheId_BuildTheSameEnvAsExplicitOptions()
+    {
+        MuJoCoRequirement.Require();
+        using IEnv env = Gym.Make("Hopper-v5[frame_skip=2,healthy_z_range=(0.5,inf),exclude_current_positions_from_observation=false]");
+        Assert.Equal("Hopper-v5[frame_skip=2,healthy_z_range=(0.5,inf),exclude_current_positions_from_observation=false]", env.Spec?.Id);
+        Assert.Equal(1000, env.Spec?.MaxEpisodeSteps);
+        Assert.Equal(12, env.ObservationSpace.FlatSize);
+        Assert.Equal(0.004, ((HopperEnv)((Wrapper)env).Unwrapped).Dt);
+    }
+
+    [Fact]
+    public void SplitId_CommasInsideValues_StayInTheValue()
+    {
+        (string id, IReadOnlyDictionary<string, object>? options) = EnvRegistry.SplitId("Ant-v5[healthy_z_range=0.2,1.5,main_body=torso]");
+        Assert.Equal("Ant-v5", id);
+        Assert.Equal("0.2,1.5", options!["healthy_z_range"]);
+        Assert.Equal("torso", options["main_body"]);
+        Assert.Null(EnvRegistry.SplitId("CartPole-v1").Options);
+        Assert.Throws<ArgumentException>(() => EnvRegistry.SplitId("CartPole-v1[oops"));
+    }
+
+    [SkippableFact]
     public void Step_InvalidActions_AreRefusedWithTheReason()
     {
         MuJoCoRequirement.Require();

@@ -13,7 +13,7 @@ internal static class CliHarness
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int exitCode = Program.BuildRootCommand().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exitCode = Program.Run(args, output, error);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 

@@ -8,7 +8,7 @@ public class TrainCommandTests
     [InlineData("train foo CartPole-v1", "Unknown algorithm 'foo'; expected one of: ppo")]
     [InlineData("train ppo CartPol-v1", "Did you mean 'CartPole-v1'?")]
     [InlineData("train ppo CartPole-v1 --set nsteps=3", "Unknown setting 'nsteps' for PpoOptions; known settings: batch_size")]
-    [InlineData("train ppo CartPole-v1 --set n_steps=abc", "Setting 'n_steps' = 'abc' is ill-typed: expected an integer")]
+    [InlineData("train ppo CartPole-v1 --set n_steps=abc", "Setting 'n_steps' = 'abc' is invalid: expected an integer")]
     [InlineData("train ppo CartPole-v1 --set n_steps=0", "Setting n_steps = 0 is invalid; expected a positive integer")]
     [InlineData("train ppo CartPole-v1 --set n_steps", "'n_steps' is not a setting; expected key=value")]
     [InlineData("train ppo CartPole-v1 --preset Pendulum-v1", "The preset of Pendulum-v1 is for a Box action space, but CartPole-v1 has Discrete(2)")]
@@ -105,9 +105,9 @@ public class TrainCommandTests
 
         CliResult result = CliHarness.TrainQuick(dir["run"], timesteps: 512, seed: 1);
 
-        Assert.Contains($"ppo on CartPole-v1, seed 1, 512 steps → {dir["run"]}", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"ppo on CartPole-v1, seed 1, 512 env steps → {dir["run"]}", result.Output, StringComparison.Ordinal);
         Assert.Contains("  n_steps = 32", result.Output, StringComparison.Ordinal);
-        Assert.Contains("Done: 512 steps", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Done: 512 env steps", result.Output, StringComparison.Ordinal);
         string[] files = [.. Directory.EnumerateFiles(dir["run"]).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         Assert.Equal(["config.json", "model.000001.safetensors", "model.json", "progress.csv"], files.Where(f => !f!.StartsWith("events.out.tfevents.", StringComparison.Ordinal)));
         Assert.Single(files, f => f!.StartsWith("events.out.tfevents.", StringComparison.Ordinal));

@@ -38,6 +38,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
     private const string EnvStateKey = "env_state";
     private const string AlgorithmStateKey = "algorithm_state";
     private const string EnvStateUnavailableKey = "env_state_unavailable";
+    private const string CurrentObservationsTensor = "rollout.current_observations";
 
     /// <inheritdoc />
     IReadOnlyList<KeyValuePair<string, TimeSpan>> ILearner.TimeByPhase
@@ -105,7 +106,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
             AddStatistics(tensors, RewardStatisticsPrefix, rewardNormalizer.RewardStatistics);
         }
 
-        tensors.Add(SafeTensor.Create<float>("rollout.current_observations", CurrentObservations, CurrentObservations.Length));
+        tensors.Add(SafeTensor.Create<float>(CurrentObservationsTensor, CurrentObservations, Env.NumEnvs, CurrentObservations.Length / Env.NumEnvs));
         var episodes = new JsonArray();
         foreach (EpisodeStatistics e in RecentEpisodes)
         {
@@ -154,7 +155,18 @@ public abstract partial class OnPolicyAlgorithm : ILearner
             optimizer.LoadState(new OptimizerState<float>(data.GetCounter($"optimizer.{optimizerName}.steps"), buffers));
         }
 
-        JsonObject? envState = data.Extra[EnvStateKey] as JsonObject;
+        JsonNode? envStateNode = data.Extra[EnvStateKey];
+        if (envStateNode is not null and not JsonObject)
+        {
+            throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.{EnvStateKey} must be an object, but is {Shorten(envStateNode.ToJsonString())}.");
+        }
+
+        if (envStateNode is null && data.Extra[EnvStateUnavailableKey] is not JsonValue)
+        {
+            throw new CheckpointException($"Checkpoint {data.SourcePath} lacks extra.{EnvStateKey} (and gives no extra.{EnvStateUnavailableKey} reason): the env cannot be restored, so the run cannot continue exactly. Restore the file, or start a new run.");
+        }
+
+        var envState = envStateNode as JsonObject;
         bool exact = envState is not null;
         if (envState is not null)
         {
@@ -173,25 +185,157 @@ public abstract partial class OnPolicyAlgorithm : ILearner
             }
         }
 
-        data.CopyTensorTo<float>("rollout.current_observations", CurrentObservations, [CurrentObservations.Length]);
-        RestoreCounters(data.GetCounter("num_timesteps"), (int)data.GetCounter("iterations"), data.GetCounter("num_updates"));
-        Random.RestoreState(ReadExtra(data, "rng_state").GetValue<string>());
+        // Written flat ([n·obs]) before the shape [n_envs, obs] was recorded; both hold the same values.
+        SafeTensor observations = data.GetTensor(CurrentObservationsTensor);
+        data.CopyTensorTo<float>(CurrentObservationsTensor, CurrentObservations, observations.Shape.Count == 1 ? [CurrentObservations.Length] : [Env.NumEnvs, CurrentObservations.Length / Env.NumEnvs]);
+        (long timesteps, long iterations, long updates) = ReadCounters(data);
+        string rngState = ReadString(data, "rng_state");
+        bool needsReset = ReadBool(data, "needs_reset");
+        EpisodeStatistics[] episodes = ReadEpisodes(data);
+        try
+        {
+            Random.RestoreState(rngState);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.rng_state is not a generator state ({e.Message}).", e);
+        }
+
+        RestoreCounters(timesteps, (int)iterations, updates);
         if (data.Extra[AlgorithmStateKey] is JsonObject algorithmState)
         {
-            LoadAlgorithmState(algorithmState);
+            try
+            {
+                LoadAlgorithmState(algorithmState);
+            }
+            catch (Exception e) when (IsStateError(e))
+            {
+                throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.{AlgorithmStateKey} does not fit this algorithm ({e.Message}).", e);
+            }
         }
 
         // Without the env's state the saved observations belong to episodes this env is not in: restart them.
-        NeedsReset = !exact || ReadExtra(data, "needs_reset").GetValue<bool>();
+        NeedsReset = !exact || needsReset;
         RecentEpisodes.Clear();
-        foreach (JsonNode? e in ReadExtra(data, "recent_episodes").AsArray())
+        foreach (EpisodeStatistics episode in episodes)
         {
-            JsonArray row = e!.AsArray();
-            RecentEpisodes.Enqueue(new EpisodeStatistics(row[0]!.GetValue<int>(), row[1]!.GetValue<double>(), row[2]!.GetValue<int>()));
+            RecentEpisodes.Enqueue(episode);
         }
 
         return exact;
     }
+
+    /// <inheritdoc />
+    string? ILearner.DescribeNonFinite()
+    {
+        // Env output first (the likely cause of a NaN loss), then the networks (divergence).
+        int observationSize = Buffer.ObservationSize;
+        if (FirstNonFinite(CurrentObservations) is int o)
+        {
+            return $"the env returned a non-finite observation ({CurrentObservations[o]} in env copy {o / observationSize}, component {o % observationSize}); check the env's step and reset (likely cause: the env's output)";
+        }
+
+        if (FirstNonFinite(Buffer.Observations) is int bo)
+        {
+            return $"the env returned a non-finite observation ({Buffer.Observations[bo]} at rollout step {bo / observationSize / Env.NumEnvs}, env copy {bo / observationSize % Env.NumEnvs}); check the env's step and reset (likely cause: the env's output)";
+        }
+
+        if (FirstNonFinite(Buffer.Rewards) is int r)
+        {
+            return $"the env returned a non-finite reward ({Buffer.Rewards[r]} at rollout step {r / Env.NumEnvs}, env copy {r % Env.NumEnvs}); check the env's reward (likely cause: the env's output)";
+        }
+
+        foreach (Parameter<float> parameter in Policy.Parameters)
+        {
+            if (FirstNonFinite(parameter.Value) is int p)
+            {
+                return $"parameter {parameter.Name} became non-finite ({parameter.Value[p]} at index {p}) in an update: training diverged; lower the learning rate (learning_rate) or clip gradients harder (max_grad_norm)";
+            }
+        }
+
+        return null;
+    }
+
+    private static int? FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        int at = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(values);
+        if (at >= 0 && float.IsFinite(values[at]))
+        {
+            return null;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    private (long Timesteps, long Iterations, long Updates) ReadCounters(CheckpointData data)
+    {
+        long timesteps = data.GetCounter("num_timesteps");
+        long iterations = data.GetCounter("iterations");
+        long updates = data.GetCounter("num_updates");
+        long rollout = (long)Env.NumEnvs * Buffer.Steps;
+
+        // Every iteration collects exactly one rollout, so the counters must agree with each other.
+        if (iterations < 0 || iterations > int.MaxValue || timesteps != iterations * rollout)
+        {
+            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture,
+                $"Checkpoint {data.SourcePath}: counters num_timesteps = {timesteps} and iterations = {iterations} do not fit n_envs × n_steps = {rollout} steps per iteration (num_timesteps must be iterations × {rollout}, both ≥ 0)."));
+        }
+
+        if (updates < 0)
+        {
+            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"Checkpoint {data.SourcePath}: counter num_updates = {updates} is invalid; expected ≥ 0."));
+        }
+
+        return (timesteps, iterations, updates);
+    }
+
+    private static string ReadString(CheckpointData data, string key) =>
+        ReadExtra(data, key) is JsonValue value && value.TryGetValue(out string? text)
+            ? text
+            : throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.{key} must be a string, but is {Shorten(ReadExtra(data, key).ToJsonString())}.");
+
+    private static bool ReadBool(CheckpointData data, string key) =>
+        ReadExtra(data, key) is JsonValue value && value.TryGetValue(out bool flag)
+            ? flag
+            : throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.{key} must be true or false, but is {Shorten(ReadExtra(data, key).ToJsonString())}.");
+
+    private EpisodeStatistics[] ReadEpisodes(CheckpointData data)
+    {
+        const string key = "recent_episodes";
+        if (ReadExtra(data, key) is not JsonArray rows)
+        {
+            throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.{key} must be an array of [env index, return, length] rows, but is {Shorten(ReadExtra(data, key).ToJsonString())}.");
+        }
+
+        var episodes = new EpisodeStatistics[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i] is JsonArray { Count: 3 } row
+                && row[0] is JsonValue a && a.TryGetValue(out int envIndex) && envIndex >= 0 && envIndex < Env.NumEnvs
+                && row[1] is JsonValue b && b.TryGetValue(out double episodeReturn) && double.IsFinite(episodeReturn)
+                && row[2] is JsonValue c && c.TryGetValue(out int length) && length > 0)
+            {
+                episodes[i] = new EpisodeStatistics(envIndex, episodeReturn, length);
+            }
+            else
+            {
+                throw new CheckpointException(string.Create(CultureInfo.InvariantCulture,
+                    $"Checkpoint {data.SourcePath}: extra.{key}[{i}] = {Shorten(rows[i]?.ToJsonString() ?? "null")} is invalid; expected [env index in [0, {Env.NumEnvs}), finite return, length ≥ 1]."));
+            }
+        }
+
+        return episodes;
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 
     /// <summary>Rebuilds a trained actor-critic policy (and its frozen observation normaliser) from a checkpoint, for evaluation.</summary>
     internal static IActingPolicy LoadActingPolicy(CheckpointData data, OnPolicyOptions options, Func<IEnv> makeEnv)
@@ -253,11 +397,17 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         {
             stateful.LoadState(state);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        catch (Exception e) when (IsStateError(e))
         {
-            throw new CheckpointException($"Checkpoint {data.SourcePath}: its env state does not fit this agent's env ({env}): {e.Message}", e);
+            throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.{EnvStateKey} does not fit this agent's env ({env}): {e.Message}", e);
         }
     }
+
+    // What a state reader throws on JSON of the wrong shape or type (the env and algorithm readers are
+    // written for their own output); anything else is a bug and propagates.
+    private static bool IsStateError(Exception e) =>
+        e is ArgumentException or NotSupportedException or InvalidOperationException or FormatException or KeyNotFoundException
+            or NullReferenceException or InvalidCastException or OverflowException or IndexOutOfRangeException or System.Text.Json.JsonException;
 
     private static void AddStatistics(List<SafeTensor> tensors, string prefix, RunningMeanStd statistics)
     {

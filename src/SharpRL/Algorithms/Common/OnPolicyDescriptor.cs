@@ -45,7 +45,12 @@ public sealed class OnPolicyDescriptor<TOptions> : AlgorithmDescriptor<TOptions>
             Preset preset = SharpRL.Algorithms.Presets.For(name, envId);
             return new Preset<TOptions>((TOptions)preset.Options, preset.TotalTimesteps, preset.Source);
         };
-        ValidateOptions = options => options.Validate();
+        ValidateOptions = options =>
+        {
+            OnPolicySizes.CheckCounts(options);
+            options.Validate();
+        };
+        Warnings = OnPolicySizes.Warnings;
     }
 
     /// <inheritdoc />
@@ -59,6 +64,9 @@ public sealed class OnPolicyDescriptor<TOptions> : AlgorithmDescriptor<TOptions>
     private static OnPolicyAlgorithm Create(LearnerContext context, TOptions options, Func<IVectorEnv, TOptions, int, MetricsLogger?, OnPolicyAlgorithm> create)
     {
         IVectorEnv env = context.Own(VectorEnvBuilder.Build(context.MakeEnv, options, context.Parallel));
+
+        // Refuse what would not fit in memory before allocating it, with the size it would take.
+        OnPolicySizes.CheckMemory(options, env.SingleObservationSpace, env.SingleActionSpace);
         return create(env, options, context.Seed, context.Logger);
     }
 }

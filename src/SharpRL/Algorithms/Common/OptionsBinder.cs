@@ -21,7 +21,7 @@ public static class OptionsBinder
         TOptions copy = CloneRecord(options);
         foreach ((string key, string text) in settings)
         {
-            SetValue(copy, key, text);
+            SetValue(copy, key, text, key);
         }
 
         return copy;
@@ -66,7 +66,13 @@ public static class OptionsBinder
         where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Apply(defaults, json.Select(p => new KeyValuePair<string, string>(p.Key, p.Value?.GetValue<string>() ?? "")));
+        return Apply(defaults, json.Select(p => new KeyValuePair<string, string>(p.Key, p.Value switch
+        {
+            null => "null",
+            JsonValue value when value.TryGetValue(out string? text) => text,
+            JsonValue value => value.ToJsonString(),
+            _ => throw new ArgumentException($"Setting '{p.Key}' must be a text value, but is {Shorten(p.Value.ToJsonString())}.", nameof(json)),
+        })));
     }
 
     /// <summary>snake_case of a PascalCase property name (NumSteps → n_steps has an explicit alias table).</summary>
@@ -128,22 +134,28 @@ public static class OptionsBinder
     private static bool IsNested(Type type) =>
         type.IsClass && type != typeof(string) && type != typeof(Schedule) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
 
-    private static void SetValue(object target, string key, string text)
+    private static void SetValue(object target, string key, string text, string fullKey)
     {
         int dot = key.IndexOf('.', StringComparison.Ordinal);
         string head = dot < 0 ? key : key[..dot];
         PropertyInfo? property = SettableProperties(target.GetType()).FirstOrDefault(p => KeyOf(p) == head);
         if (property is null)
         {
-            string known = string.Join(", ", Describe(target).Select(p => p.Key));
-            throw new ArgumentException($"Unknown setting '{key}' for {target.GetType().Name}; known settings: {known}.", nameof(key));
+            string prefix = fullKey[..^key.Length];
+            string known = string.Join(", ", Describe(target).Select(p => prefix + p.Key));
+            throw new ArgumentException($"Unknown setting '{fullKey}' for {target.GetType().Name}; known settings: {known}.", nameof(key));
         }
 
         if (dot >= 0)
         {
-            object nested = property.GetValue(target) ?? throw new ArgumentException($"Setting '{head}' has no value to set '{key}' in.", nameof(key));
+            if (!IsNested(property.PropertyType))
+            {
+                throw new ArgumentException($"Unknown setting '{fullKey}': '{fullKey[..(fullKey.Length - key.Length + dot)]}' is a value, not a group of settings.", nameof(key));
+            }
+
+            object nested = property.GetValue(target) ?? throw new ArgumentException($"Setting '{head}' has no value to set '{fullKey}' in.", nameof(key));
             object nestedCopy = CloneRecord(nested);
-            SetValue(nestedCopy, key[(dot + 1)..], text);
+            SetValue(nestedCopy, key[(dot + 1)..], text, fullKey);
             property.SetValue(target, nestedCopy);
             return;
         }
@@ -155,7 +167,12 @@ public static class OptionsBinder
         }
         catch (FormatException e)
         {
-            throw new ArgumentException($"Setting '{key}' = '{text}' is ill-typed: {e.Message}", nameof(key), e);
+            throw new ArgumentException($"Setting '{fullKey}' = '{Shorten(text)}' is invalid: {e.Message}", nameof(key), e);
+        }
+
+        if (parsed is null && new NullabilityInfoContext().Create(property).WriteState != NullabilityState.Nullable)
+        {
+            throw new ArgumentException($"Setting '{fullKey}' = '{Shorten(text)}' is invalid: it needs a value (it cannot be empty or null).", nameof(key));
         }
 
         property.SetValue(target, parsed);
@@ -176,22 +193,23 @@ public static class OptionsBinder
 
         if (type == typeof(int))
         {
-            return (int)ParseNumber(text, "an integer", integer: true);
+            return (int)ParseInteger(text, int.MinValue, int.MaxValue);
         }
 
         if (type == typeof(long))
         {
-            return (long)ParseNumber(text, "an integer", integer: true);
+            return ParseInteger(text, long.MinValue, long.MaxValue);
         }
 
         if (type == typeof(double))
         {
-            return ParseNumber(text, "a number", integer: false);
+            return ParseNumber(text, "a number");
         }
 
         if (type == typeof(float))
         {
-            return (float)ParseNumber(text, "a number", integer: false);
+            double value = ParseNumber(text, "a number");
+            return Math.Abs(value) <= float.MaxValue ? (float)value : throw new FormatException($"expected a number within ±{float.MaxValue:G3} (float32); {text} is out of range.");
         }
 
         if (type == typeof(bool))
@@ -216,7 +234,8 @@ public static class OptionsBinder
 
         if (type.IsEnum)
         {
-            return Enum.TryParse(type, text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out object? value)
+            // By name only: Enum.TryParse also takes numbers, even ones that name no member.
+            return !text.Any(char.IsAsciiDigit) && Enum.TryParse(type, text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out object? value) && Enum.IsDefined(type, value!)
                 ? value
                 : throw new FormatException($"expected one of {string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))}.");
         }
@@ -226,22 +245,57 @@ public static class OptionsBinder
             string inner = text.Trim().TrimStart('[').TrimEnd(']');
             return inner.Length == 0
                 ? Array.Empty<int>()
-                : inner.Split(',').Select(s => (int)ParseNumber(s.Trim(), "a list of integers like 64,64", integer: true)).ToArray();
+                : inner.Split(',').Select(s => (int)ParseInteger(s.Trim(), int.MinValue, int.MaxValue, "a list of integers like 64,64")).ToArray();
         }
 
         throw new FormatException($"settings of type {type.Name} cannot be set from text.");
     }
 
-    private static double ParseNumber(string text, string expected, bool integer)
+    private static double ParseNumber(string text, string expected)
     {
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value)
-            || (integer && (value != Math.Floor(value) || Math.Abs(value) > long.MaxValue)))
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
         {
             throw new FormatException($"expected {expected}.");
         }
 
         return value;
     }
+
+    /// <summary>
+    /// An integer, parsed exactly (never through double, which rounds above 2^53): plain digits, or
+    /// the exponent form rl-zoo files use for budgets (1e5), as long as the value is a whole number in range.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="min">Smallest accepted value.</param>
+    /// <param name="max">Largest accepted value.</param>
+    /// <param name="expected">What is expected, for the message.</param>
+    /// <exception cref="FormatException">Not a whole number in [min, max]; the message says which.</exception>
+    public static long ParseInteger(string text, long min, long max, string expected = "an integer")
+    {
+        string range = string.Create(CultureInfo.InvariantCulture, $"{expected} in [{min}, {max}]");
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long plain))
+        {
+            return plain >= min && plain <= max ? plain : throw new FormatException($"expected {range}; {text} is out of range.");
+        }
+
+        // decimal holds 28 significant digits: exact for every long, and for 1e5-style text.
+        if (text.Length <= 64 && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal exact))
+        {
+            if (exact != decimal.Truncate(exact))
+            {
+                throw new FormatException($"expected {range}; {text} is not a whole number.");
+            }
+
+            return exact >= min && exact <= max ? (long)exact : throw new FormatException($"expected {range}; {text} is out of range.");
+        }
+
+        throw new FormatException(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double huge) && double.IsFinite(huge)
+            ? $"expected {range}; {text} is out of range."
+            : $"expected {range}.");
+    }
+
+    // A fuzzed or pasted value can be megabytes long; the message needs only its start.
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 
     private static string Format(object? value) => value switch
     {
