@@ -52,6 +52,9 @@ public static class Gym
         TryRegister(registry, "ChainMdp-v0", () => new ChainMdp(ToyChainStates, ToyChainHorizon, ChainStart.Fixed), null, 1.0);
         TryRegister(registry, "ChainMdpUniformStart-v0", () => new ChainMdp(ToyChainStates, ToyChainHorizon, ChainStart.Uniform), null, 1.0);
         TryRegister(registry, "TwoArmedBandit-v0", () => new TwoArmedBandit(), null, 100.0);
+
+        // Invalid-action masking's test bed (IActionMaskEnv); the maze truncates itself at its horizon.
+        TryRegister(registry, "WallMaze-v0", () => new WallMaze(), null, 1.0);
         RegisterMuJoCo(registry);
         return registry;
     }

@@ -94,6 +94,19 @@ public sealed class PolicyFisher<T>
     /// <param name="result">(F + λI) v, <see cref="ParameterCount"/> numbers; must not overlap <paramref name="vector"/>.</param>
     /// <param name="batchSize">Number of observation rows N; must be positive.</param>
     public void Multiply(ReadOnlySpan<T> observations, ReadOnlySpan<T> vector, Span<T> result, int batchSize)
+        => Multiply(observations, vector, result, batchSize, []);
+
+    /// <summary>
+    /// As <see cref="Multiply(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int)"/> for a masked categorical policy: where
+    /// <paramref name="actionMasks"/> ([batchSize × ParameterSize], true = allowed; empty = none) is false the logit is the
+    /// constant <see cref="ActionMasking.MaskedLogit"/>, so its tangent is 0 and M_i acts on the allowed actions only.
+    /// </summary>
+    /// <param name="observations">[batchSize × network.InputSize] states.</param>
+    /// <param name="vector">v, <see cref="ParameterCount"/> numbers.</param>
+    /// <param name="result">(F + λI) v.</param>
+    /// <param name="batchSize">Number of observation rows N.</param>
+    /// <param name="actionMasks">The masks the actions were drawn under, or empty.</param>
+    public void Multiply(ReadOnlySpan<T> observations, ReadOnlySpan<T> vector, Span<T> result, int batchSize, ReadOnlySpan<bool> actionMasks)
     {
         CheckArguments(observations.Length, vector.Length, result.Length, batchSize);
         int outputSize = _network.OutputSize;
@@ -128,6 +141,17 @@ public sealed class PolicyFisher<T>
                 _sharedParameter.Value.CopyTo(distributionParameters.Slice((i * rowSize) + outputSize, tailLength));
                 vectorTail.CopyTo(distributionTangent.Slice((i * rowSize) + outputSize, tailLength));
             }
+        }
+
+        if (!actionMasks.IsEmpty)
+        {
+            if (_sharedParameter is not null || actionMasks.Length != batchSize * rowSize)
+            {
+                throw new ArgumentException($"actionMasks has {actionMasks.Length} flags; expected {batchSize} rows × {rowSize} logits of a categorical policy.", nameof(actionMasks));
+            }
+
+            ActionMasking.Apply(distributionParameters, actionMasks, batchSize, [rowSize]);
+            ActionMasking.ZeroMasked(distributionTangent, actionMasks);
         }
 
         // u_i = (1/N) M_i (J v)_i: the 1/N makes F the Hessian of the MEAN KL, as TRPO's constraint is.

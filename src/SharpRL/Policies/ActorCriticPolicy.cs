@@ -27,6 +27,7 @@ public sealed class ActorCriticPolicy
     private float[] _netOutput = [];
     private float[] _gradNetOutput = [];
     private float[] _distributionParameters = [];
+    private readonly int[] _maskComponents;
 
     /// <summary>Builds the networks for the given spaces.</summary>
     /// <param name="observationSpace">Box (flattened) or Discrete (one-hot encoded).</param>
@@ -51,17 +52,20 @@ public sealed class ActorCriticPolicy
                 _discreteActions = discrete;
                 Distribution = new Categorical<float>(discrete.N);
                 _netOutputSize = discrete.N;
+                _maskComponents = [discrete.N];
                 break;
             case MultiDiscrete multiDiscrete:
                 _multiDiscreteActions = multiDiscrete;
                 Distribution = new MultiCategorical<float>(multiDiscrete.Nvec.ToArray());
                 _netOutputSize = multiDiscrete.Nvec.Sum();
+                _maskComponents = [.. multiDiscrete.Nvec];
                 break;
             case Box box:
                 _boxActions = box;
                 Distribution = new DiagGaussian<float>(box.FlatSize);
                 _netOutputSize = box.FlatSize;
                 _logStd = new Parameter<float>("log_std", box.FlatSize);
+                _maskComponents = [];
                 Array.Fill(_logStd.Value, options.LogStdInit);
                 break;
             default:
@@ -110,6 +114,12 @@ public sealed class ActorCriticPolicy
     /// <summary>Floats per stored action.</summary>
     public int ActionSize => Distribution.ActionSize;
 
+    /// <summary>Flags per action mask (n, or Σ nvec); 0 for Box actions, which cannot be masked.</summary>
+    public int ActionMaskSize => _logStd is null ? _netOutputSize : 0;
+
+    /// <summary>Categories per component of a mask row: [n] for Discrete, nvec for MultiDiscrete, empty for Box.</summary>
+    public ReadOnlySpan<int> ActionMaskComponents => _maskComponents;
+
     /// <summary>Parameters of π (network, then log-std for Box actions).</summary>
     public IReadOnlyList<Parameter<float>> PolicyParameters { get; }
 
@@ -131,6 +141,15 @@ public sealed class ActorCriticPolicy
     /// Caches what <see cref="BackwardDistribution"/> needs.
     /// </summary>
     public ReadOnlySpan<float> ForwardDistribution(ReadOnlySpan<float> observations, int batchSize)
+        => ForwardDistribution(observations, batchSize, []);
+
+    /// <summary>
+    /// As <see cref="ForwardDistribution(ReadOnlySpan{float}, int)"/>, with invalid-action masking: where
+    /// <paramref name="actionMasks"/> ([batch × <see cref="ActionMaskSize"/>], true = allowed) is false the logit
+    /// is replaced by <see cref="ActionMasking.MaskedLogit"/>, so the action has probability exactly 0 and
+    /// ln π, H and KL are those over the allowed actions. An empty mask changes nothing.
+    /// </summary>
+    public ReadOnlySpan<float> ForwardDistribution(ReadOnlySpan<float> observations, int batchSize, ReadOnlySpan<bool> actionMasks)
     {
         ReadOnlySpan<float> input = Encode(observations, batchSize, ref _encodedPolicyObservations);
         EnsureCapacity(batchSize);
@@ -138,7 +157,17 @@ public sealed class ActorCriticPolicy
         _policyNet.Forward(input, netOutput, batchSize);
         if (_logStd is null)
         {
+            if (!actionMasks.IsEmpty)
+            {
+                ActionMasking.Apply(netOutput, actionMasks[..(batchSize * _netOutputSize)], batchSize, _maskComponents);
+            }
+
             return netOutput;
+        }
+
+        if (!actionMasks.IsEmpty)
+        {
+            throw new ArgumentException($"Box actions ({ActionSpace}) cannot be masked; action masks need Discrete or MultiDiscrete actions.", nameof(actionMasks));
         }
 
         // DiagGaussian rows are [mean(d), logStd(d)]; log σ is the same for every state.
@@ -154,7 +183,7 @@ public sealed class ActorCriticPolicy
     }
 
     /// <summary>
-    /// Back-propagates ∂L/∂(distribution parameters) of the last <see cref="ForwardDistribution"/>
+    /// Back-propagates ∂L/∂(distribution parameters) of the last ForwardDistribution
     /// into the policy parameters' gradients.
     /// </summary>
     public void BackwardDistribution(ReadOnlySpan<float> gradDistributionParameters, int batchSize)
@@ -205,8 +234,25 @@ public sealed class ActorCriticPolicy
         Span<float> values,
         Span<float> logProbs,
         Span<float> distributionParameters)
+        => Act(observations, [], batchSize, random, deterministic, actions, values, logProbs, distributionParameters);
+
+    /// <summary>
+    /// As <see cref="Act(ReadOnlySpan{float}, int, Random, bool, Span{float}, Span{float}, Span{float}, Span{float})"/>, under
+    /// action masks ([batch × <see cref="ActionMaskSize"/>], true = allowed; empty = none): a disallowed action is never
+    /// chosen, and the reported parameters are the masked logits.
+    /// </summary>
+    public void Act(
+        ReadOnlySpan<float> observations,
+        ReadOnlySpan<bool> actionMasks,
+        int batchSize,
+        Random random,
+        bool deterministic,
+        Span<float> actions,
+        Span<float> values,
+        Span<float> logProbs,
+        Span<float> distributionParameters)
     {
-        ReadOnlySpan<float> parameters = ForwardDistribution(observations, batchSize);
+        ReadOnlySpan<float> parameters = ForwardDistribution(observations, batchSize, actionMasks);
         if (deterministic)
         {
             Distribution.Mode(parameters, actions, batchSize);
@@ -223,8 +269,12 @@ public sealed class ActorCriticPolicy
 
     /// <summary>Deterministic (mode) or sampled actions only, for evaluation and deployment.</summary>
     public void Predict(ReadOnlySpan<float> observations, int batchSize, Span<float> actions, bool deterministic, Random? random = null)
+        => Predict(observations, [], batchSize, actions, deterministic, random);
+
+    /// <summary>As <see cref="Predict(ReadOnlySpan{float}, int, Span{float}, bool, Random?)"/>, never choosing an action its mask disallows (empty mask = none).</summary>
+    public void Predict(ReadOnlySpan<float> observations, ReadOnlySpan<bool> actionMasks, int batchSize, Span<float> actions, bool deterministic, Random? random = null)
     {
-        ReadOnlySpan<float> parameters = ForwardDistribution(observations, batchSize);
+        ReadOnlySpan<float> parameters = ForwardDistribution(observations, batchSize, actionMasks);
         if (deterministic)
         {
             Distribution.Mode(parameters, actions, batchSize);

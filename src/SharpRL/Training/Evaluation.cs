@@ -47,6 +47,10 @@ public static class Evaluation
         random ??= new Random(seed);
         var observation = new float[env.ObservationSpace.FlatSize];
         var envAction = new float[env.ActionSpace.FlatSize];
+
+        // Masked envs: the policy sees each state's mask, so evaluation never takes an illegal action.
+        IActionMaskEnv? maskEnv = policy is IMaskedActingPolicy && env is IActionMaskEnv { HasActionMask: true } masked ? masked : null;
+        bool[] actionMask = maskEnv is null ? [] : new bool[ActionMasks.SizeOf(env.ActionSpace)];
         var returns = new List<double>(episodes);
         var lengths = new List<int>(episodes);
         for (int episode = 0; episode < episodes; episode++)
@@ -56,7 +60,16 @@ public static class Evaluation
             int length = 0;
             while (true)
             {
-                policy.Act(observation, envAction, deterministic, random);
+                if (maskEnv is null)
+                {
+                    policy.Act(observation, envAction, deterministic, random);
+                }
+                else
+                {
+                    maskEnv.GetActionMask(actionMask);
+                    ((IMaskedActingPolicy)policy).Act(observation, actionMask, envAction, deterministic, random);
+                }
+
                 StepResult step = env.Step(envAction, observation);
                 episodeReturn += step.Reward;
                 length++;

@@ -6,9 +6,9 @@ namespace SharpRL.Algorithms.Common;
 /// <summary>
 /// An <see cref="ActorCriticPolicy"/> acting in one raw env: observations pass through the frozen
 /// normaliser of training first (when it had one), then π's mode or a sample becomes the env action.
-/// Buffers are allocated once; <see cref="Act"/> allocates nothing.
+/// Buffers are allocated once; acting allocates nothing.
 /// </summary>
-public sealed class ActorCriticActingPolicy : IActingPolicy
+public sealed class ActorCriticActingPolicy : IMaskedActingPolicy
 {
     private readonly ObservationTransform? _normalize;
     private readonly float[] _policyInput;
@@ -51,6 +51,10 @@ public sealed class ActorCriticActingPolicy : IActingPolicy
 
     /// <inheritdoc />
     public void Act(ReadOnlySpan<float> observation, Span<float> action, bool deterministic, Random random)
+        => Act(observation, [], action, deterministic, random);
+
+    /// <inheritdoc />
+    public void Act(ReadOnlySpan<float> observation, ReadOnlySpan<bool> actionMask, Span<float> action, bool deterministic, Random random)
     {
         if (_normalize is null)
         {
@@ -61,7 +65,7 @@ public sealed class ActorCriticActingPolicy : IActingPolicy
             _normalize(observation, _policyInput);
         }
 
-        Policy.Predict(_policyInput, 1, _policyAction, deterministic, random);
+        Policy.Predict(_policyInput, actionMask, 1, _policyAction, deterministic, random);
         Policy.ToEnvActions(_policyAction, action, 1);
     }
 }

@@ -74,7 +74,7 @@ public sealed class LossTerms
         ArgumentNullException.ThrowIfNull(batch);
         int m = CheckRows(batch.Size);
         _policyRows = m;
-        ReadOnlySpan<float> parameters = _policy.ForwardDistribution(batch.Observations, m);
+        ReadOnlySpan<float> parameters = _policy.ForwardDistribution(batch.Observations, m, batch.ActionMasks);
         _policy.Distribution.LogProb(parameters, batch.Actions, _logProb, m);
         _policy.Distribution.Entropy(parameters, _entropy, m);
         if (withKl)

@@ -15,6 +15,7 @@ public sealed class Minibatch
     private readonly float[] _advantages;
     private readonly float[] _returns;
     private readonly float[] _valuesOld;
+    private readonly bool[] _actionMasks;
 
     /// <summary>Allocates room for <paramref name="capacity"/> transitions shaped like <paramref name="buffer"/>'s.</summary>
     public Minibatch(RolloutBuffer buffer, int capacity)
@@ -32,7 +33,15 @@ public sealed class Minibatch
         _oldDistributionParameters = new float[capacity * DistributionParameterSize];
         (_logProbOld, _advantages) = (new float[capacity], new float[capacity]);
         (_returns, _valuesOld) = (new float[capacity], new float[capacity]);
+        ActionMaskSize = buffer.ActionMaskSize;
+        _actionMasks = new bool[capacity * ActionMaskSize];
     }
+
+    /// <summary>Action-mask flags per transition (0 when the rollout has no masks).</summary>
+    public int ActionMaskSize { get; }
+
+    /// <summary>The masks the actions were drawn under, [m × actionMaskSize]; empty when the rollout has none.</summary>
+    public ReadOnlySpan<bool> ActionMasks => _actionMasks.AsSpan(0, Size * ActionMaskSize);
 
     /// <summary>The most transitions a gather may hold.</summary>
     public int Capacity { get; }
@@ -96,6 +105,12 @@ public sealed class Minibatch
             _valuesOld[j] = buffer.Values[i];
         }
 
+        int k = ActionMaskSize;
+        for (int j = 0; j < indices.Length && k > 0; j++)
+        {
+            buffer.ActionMasks.AsSpan(indices[j] * k, k).CopyTo(_actionMasks.AsSpan(j * k, k));
+        }
+
         Normalize(normalizeAdvantage);
     }
 
@@ -118,6 +133,7 @@ public sealed class Minibatch
         buffer.Advantages.CopyTo(_advantages, 0);
         buffer.Returns.CopyTo(_returns, 0);
         buffer.Values.CopyTo(_valuesOld, 0);
+        buffer.ActionMasks.CopyTo(_actionMasks, 0);
         Normalize(normalizeAdvantage);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SharpRL.Distributions;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Nn;
@@ -27,6 +28,8 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     private readonly double[] _rewards;
     private readonly bool[] _terminated;
     private readonly bool[] _truncated;
+    private readonly bool[] _actionMasks;
+    private readonly IVectorActionMaskEnv? _maskEnv;
     private readonly float[] _finalValue = new float[1];
     private readonly Queue<EpisodeStatistics> _recentEpisodes = new(EpisodeWindow);
     private readonly Stopwatch _rolloutTime = new();
@@ -54,7 +57,24 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
         Policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, options.Policy, Random);
         int n = env.NumEnvs;
         int observationSize = env.SingleObservationSpace.FlatSize;
-        Buffer = new RolloutBuffer(options.NumSteps, n, observationSize, Policy.ActionSize, Policy.Distribution.ParameterSize);
+
+        // Invalid-action masking when every copy supplies masks; otherwise nothing about the run changes.
+        int maskSize = 0;
+        if (env is IVectorActionMaskEnv { HasActionMasks: true } maskEnv)
+        {
+            maskSize = Policy.ActionMaskSize;
+            if (maskSize == 0 || maskEnv.ActionMaskSize != maskSize)
+            {
+                throw new ArgumentException(
+                    $"env supplies action masks of {maskEnv.ActionMaskSize} flags, but the policy for {env.SingleActionSpace} takes {(maskSize == 0 ? "none (continuous actions cannot be masked)" : $"{maskSize}")}.",
+                    nameof(env));
+            }
+
+            _maskEnv = maskEnv;
+        }
+
+        Buffer = new RolloutBuffer(options.NumSteps, n, observationSize, Policy.ActionSize, Policy.Distribution.ParameterSize, maskSize);
+        _actionMasks = new bool[n * maskSize];
         _observations = new float[n * observationSize];
         _nextObservations = new float[n * observationSize];
         _actions = new float[n * Policy.ActionSize];
@@ -270,6 +290,26 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
         return sum / _recentEpisodes.Count;
     }
 
+    /// <summary>Reads every copy's current action mask and rejects one that allows nothing, naming the copy and the step.</summary>
+    private void ReadActionMasks()
+    {
+        _maskEnv!.GetActionMasks(_actionMasks);
+        int size = Policy.ActionMaskSize;
+        for (int i = 0; i < Env.NumEnvs; i++)
+        {
+            try
+            {
+                ActionMasking.Check(_actionMasks.AsSpan(i * size, size), 1, Policy.ActionMaskComponents);
+            }
+            catch (ArgumentException error)
+            {
+                throw new InvalidOperationException(
+                    $"Env copy {i} supplied an invalid action mask for the observation it returned after {NumTimesteps} env steps in all (step {NumTimesteps / Env.NumEnvs} of that copy): {error.Message}",
+                    error);
+            }
+        }
+    }
+
     /// <summary>Fills <see cref="Buffer"/> with NumSteps steps of every env copy under the current policy.</summary>
     internal void CollectRollout()
     {
@@ -286,7 +326,13 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
         for (int t = 0; t < Buffer.Steps; t++)
         {
             int row = t * n;
-            Policy.Act(_observations, n, Random, deterministic: false, _actions, _values, _logProbs, _distributionParameters);
+            if (_maskEnv is not null)
+            {
+                ReadActionMasks();
+                _actionMasks.CopyTo(Buffer.ActionMasks.AsSpan(row * Buffer.ActionMaskSize, _actionMasks.Length));
+            }
+
+            Policy.Act(_observations, _actionMasks, n, Random, deterministic: false, _actions, _values, _logProbs, _distributionParameters);
             _observations.CopyTo(Buffer.Observations.AsSpan(row * observationSize, n * observationSize));
             _actions.CopyTo(Buffer.Actions.AsSpan(row * actionSize, n * actionSize));
             _distributionParameters.CopyTo(Buffer.OldDistributionParameters.AsSpan(row * parameterSize, n * parameterSize));

@@ -9,8 +9,15 @@ namespace SharpRL.Algorithms.Common;
 public sealed class RolloutBuffer
 {
     /// <summary>Allocates a buffer for <paramref name="steps"/> steps of <paramref name="envs"/> envs.</summary>
-    public RolloutBuffer(int steps, int envs, int observationSize, int actionSize, int distributionParameterSize)
+    /// <param name="steps">Steps per env.</param>
+    /// <param name="envs">Parallel envs.</param>
+    /// <param name="observationSize">Floats per observation.</param>
+    /// <param name="actionSize">Floats per stored action.</param>
+    /// <param name="distributionParameterSize">Distribution parameters per transition.</param>
+    /// <param name="actionMaskSize">Action-mask flags per transition; 0 (the default) when the env supplies no masks.</param>
+    public RolloutBuffer(int steps, int envs, int observationSize, int actionSize, int distributionParameterSize, int actionMaskSize = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(actionMaskSize);
         Steps = Positive(steps);
         Envs = Positive(envs);
         ObservationSize = Positive(observationSize);
@@ -23,7 +30,15 @@ public sealed class RolloutBuffer
         (Rewards, Values, NextValues, LogProbs) = (new float[size], new float[size], new float[size], new float[size]);
         (Terminated, Truncated) = (new float[size], new float[size]);
         (Advantages, Returns) = (new float[size], new float[size]);
+        ActionMaskSize = actionMaskSize;
+        ActionMasks = new bool[size * actionMaskSize];
     }
+
+    /// <summary>Action-mask flags per transition (0 when the env supplies no masks).</summary>
+    public int ActionMaskSize { get; }
+
+    /// <summary>The mask a_t was drawn under, [size × actionMaskSize] (true = allowed); empty without masks.</summary>
+    public bool[] ActionMasks { get; }
 
     /// <summary>Steps per env per rollout (n_steps).</summary>
     public int Steps { get; }

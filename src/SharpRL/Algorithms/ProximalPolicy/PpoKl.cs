@@ -156,7 +156,7 @@ public sealed class PpoKl : OnPolicyAlgorithm<PpoKlOptions>
     internal double RolloutMeanKl()
     {
         int n = Buffer.Size;
-        ReadOnlySpan<float> distributionParameters = Policy.ForwardDistribution(Buffer.Observations, n);
+        ReadOnlySpan<float> distributionParameters = Policy.ForwardDistribution(Buffer.Observations, n, Buffer.ActionMasks);
         Policy.Distribution.Kl(Buffer.OldDistributionParameters, distributionParameters, _rolloutKl, n);
         double sum = 0;
         foreach (float kl in _rolloutKl)

@@ -40,7 +40,7 @@ internal sealed class NaturalGradient
         }
 
         _conjugateGradient = new ConjugateGradient<float>(PolicyVector.Count);
-        _fisherProduct = (vector, result) => _fisher.Multiply(FisherInput, vector, result, Rollout.Size);
+        _fisherProduct = (vector, result) => _fisher.Multiply(FisherInput, vector, result, Rollout.Size, Rollout.ActionMasks);
 
         // Discrete observations reach the network one-hot encoded; Box observations as they are.
         bool encoded = policy.ObservationSpace is Discrete;

@@ -21,6 +21,7 @@ internal sealed class EnvCopies : IDisposable
     private readonly List<EpisodeStatistics> _completed;
     private readonly IStepInfoEnv[]? _infoEnvs;
     private readonly double[] _info;
+    private readonly IActionMaskEnv[]? _maskEnvs;
     private bool _disposed;
 
     public EnvCopies(IReadOnlyList<IEnv> envs)
@@ -85,6 +86,38 @@ internal sealed class EnvCopies : IDisposable
 
         _info = new double[Count * InfoKeys.Count];
         _info.AsSpan().Fill(double.NaN);
+
+        // Action masks (IActionMaskEnv): read live from the copies, so after an autoreset a copy's mask
+        // is the new episode's, and a restored snapshot needs no cached masks.
+        if (_envs.All(ActionMasks.Supplies))
+        {
+            _maskEnvs = [.. _envs.Cast<IActionMaskEnv>()];
+            ActionMaskSize = ActionMasks.SizeOf(ActionSpace);
+        }
+    }
+
+    public bool HasActionMasks => _maskEnvs is not null;
+
+    public int ActionMaskSize { get; }
+
+    public void GetActionMasks(Span<bool> masks)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_maskEnvs is null)
+        {
+            throw new InvalidOperationException("The copies supply no action masks: they do not all implement IActionMaskEnv.");
+        }
+
+        if (!Started)
+        {
+            throw new InvalidOperationException("Reset must be called before the action masks are read.");
+        }
+
+        CheckLength(masks.Length, Count, ActionMaskSize, "masks", "mask flags");
+        for (int i = 0; i < Count; i++)
+        {
+            _maskEnvs[i].GetActionMask(masks.Slice(i * ActionMaskSize, ActionMaskSize));
+        }
     }
 
     public IReadOnlyList<string> InfoKeys { get; }

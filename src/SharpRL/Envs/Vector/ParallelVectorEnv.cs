@@ -15,7 +15,7 @@ namespace SharpRL.Envs.Vector;
 /// finish their slices, spins as long as the event allows. Step allocates nothing.
 /// Dispose stops the workers and the copies.
 /// </summary>
-public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInfoEnv
+public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInfoEnv, IVectorActionMaskEnv
 {
     /// <summary>Default number of spins an idle worker makes before it blocks (about 50 µs).</summary>
     public const int DefaultSpinCount = 200;
@@ -120,6 +120,15 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInf
 
     /// <inheritdoc />
     public void GetInfo(int envIndex, Span<double> values) => _copies.GetInfo(envIndex, values);
+
+    /// <inheritdoc />
+    public bool HasActionMasks => _copies.HasActionMasks;
+
+    /// <inheritdoc />
+    public int ActionMaskSize => _copies.ActionMaskSize;
+
+    /// <inheritdoc />
+    public void GetActionMasks(Span<bool> masks) => _copies.GetActionMasks(masks);
 
     /// <inheritdoc />
     public void Reset(Span<float> observations, int? seed = null)

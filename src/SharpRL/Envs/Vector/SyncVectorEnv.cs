@@ -8,7 +8,7 @@ namespace SharpRL.Envs.Vector;
 /// with same-step autoreset as <see cref="IVectorEnv"/> describes. The vector env owns its copies
 /// and disposes them. Step allocates nothing.
 /// </summary>
-public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInfoEnv
+public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInfoEnv, IVectorActionMaskEnv
 {
     private readonly EnvCopies _copies;
 
@@ -44,6 +44,15 @@ public sealed class SyncVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInfoEnv
 
     /// <inheritdoc />
     public void GetInfo(int envIndex, Span<double> values) => _copies.GetInfo(envIndex, values);
+
+    /// <inheritdoc />
+    public bool HasActionMasks => _copies.HasActionMasks;
+
+    /// <inheritdoc />
+    public int ActionMaskSize => _copies.ActionMaskSize;
+
+    /// <inheritdoc />
+    public void GetActionMasks(Span<bool> masks) => _copies.GetActionMasks(masks);
 
     /// <inheritdoc />
     public void Reset(Span<float> observations, int? seed = null)

@@ -8,7 +8,7 @@ namespace SharpRL.Envs.Vector;
 /// Snapshots (<see cref="IStatefulEnv"/>) hold the wrapper's own state (see
 /// <see cref="WrapperBase{TEnv}.SaveWrapperState"/>) and the wrapped vector env's under <c>"env"</c>.
 /// </summary>
-public abstract class VectorWrapper : WrapperBase<IVectorEnv>, IVectorEnv, IVectorStepInfoEnv
+public abstract class VectorWrapper : WrapperBase<IVectorEnv>, IVectorEnv, IVectorStepInfoEnv, IVectorActionMaskEnv
 {
     /// <summary>Wraps <paramref name="env"/>.</summary>
     /// <param name="env">The vector env to wrap; the wrapper takes ownership.</param>
@@ -48,6 +48,26 @@ public abstract class VectorWrapper : WrapperBase<IVectorEnv>, IVectorEnv, IVect
         {
             throw new ArgumentException($"{this} reports no info values, got a buffer of {values.Length}.", nameof(values));
         }
+    }
+
+    /// <summary>Whether the wrapped vector env's copies supply action masks.</summary>
+    public bool HasActionMasks => Env is IVectorActionMaskEnv { HasActionMasks: true };
+
+    /// <summary>Flags per copy of the wrapped vector env's masks (0 when it supplies none).</summary>
+    public int ActionMaskSize => Env is IVectorActionMaskEnv masked ? masked.ActionMaskSize : 0;
+
+    /// <summary>Every copy's current action mask, from the wrapped vector env.</summary>
+    /// <param name="masks">Destination, [N × <see cref="ActionMaskSize"/>].</param>
+    /// <exception cref="InvalidOperationException">When the wrapped vector env supplies no masks.</exception>
+    public void GetActionMasks(Span<bool> masks)
+    {
+        if (Env is IVectorActionMaskEnv { HasActionMasks: true } masked)
+        {
+            masked.GetActionMasks(masks);
+            return;
+        }
+
+        throw new InvalidOperationException($"{this} supplies no action masks: its copies do not implement IActionMaskEnv.");
     }
 
     /// <inheritdoc />

@@ -9,7 +9,7 @@ namespace SharpRL.Envs.Wrappers;
 /// <see cref="WrapperBase{TEnv}.SaveWrapperState"/>) and the wrapped env's under <c>"env"</c>; saving throws
 /// <see cref="NotSupportedException"/> when the wrapped env is not an <see cref="IStatefulEnv"/>.
 /// </summary>
-public abstract class Wrapper : WrapperBase<IEnv>, IEnv, IStepInfoEnv
+public abstract class Wrapper : WrapperBase<IEnv>, IEnv, IStepInfoEnv, IActionMaskEnv
 {
     /// <summary>Wraps <paramref name="env"/>.</summary>
     /// <param name="env">The env to wrap; the wrapper takes ownership.</param>
@@ -52,5 +52,22 @@ public abstract class Wrapper : WrapperBase<IEnv>, IEnv, IStepInfoEnv
         {
             throw new ArgumentException($"{this} reports no info values, got a buffer of {values.Length}.", nameof(values));
         }
+    }
+
+    /// <summary>Whether the wrapped env supplies action masks.</summary>
+    public bool HasActionMask => Env is IActionMaskEnv { HasActionMask: true };
+
+    /// <summary>The wrapped env's action mask of the current state.</summary>
+    /// <param name="mask">Destination, one flag per discrete choice.</param>
+    /// <exception cref="InvalidOperationException">When the wrapped env supplies no mask.</exception>
+    public void GetActionMask(Span<bool> mask)
+    {
+        if (Env is IActionMaskEnv { HasActionMask: true } masked)
+        {
+            masked.GetActionMask(mask);
+            return;
+        }
+
+        throw new InvalidOperationException($"{this} supplies no action mask: the env it wraps does not implement IActionMaskEnv.");
     }
 }
