@@ -92,6 +92,25 @@ public static class Init
         Zero(layer.Bias);
     }
 
+    /// <summary>
+    /// The default initialisation of a PyTorch <c>nn.Linear</c> layer, which SB3 policies keep when
+    /// <c>ortho_init=False</c>: weight and bias both uniform on [−1/√fan_in, 1/√fan_in]
+    /// (<c>kaiming_uniform_</c> with a = √5 gives exactly this bound). A layer left at zero instead would
+    /// never learn behind a ReLU or tanh hidden layer: with all weights zero every hidden activation and
+    /// every hidden gradient is zero, so only the output bias moves.
+    /// </summary>
+    /// <param name="layer">The layer to initialise (fan_in = its input size).</param>
+    /// <param name="rng">Source of the uniform draws; seed it for reproducible weights.</param>
+    public static void UniformFanIn<T>(Linear<T> layer, Random rng)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(rng);
+        double bound = 1.0 / Math.Sqrt(layer.InputSize);
+        FillUniform(layer.Weight.Value, bound, rng);
+        FillUniform(layer.Bias.Value, bound, rng);
+    }
+
     /// <summary>Sets every value of the parameter to zero.</summary>
     /// <param name="parameter">The parameter to clear.</param>
     public static void Zero<T>(Parameter<T> parameter)
@@ -99,6 +118,15 @@ public static class Init
     {
         ArgumentNullException.ThrowIfNull(parameter);
         Array.Clear(parameter.Value);
+    }
+
+    private static void FillUniform<T>(Span<T> values, double bound, Random rng)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = T.CreateChecked(((2.0 * rng.NextDouble()) - 1.0) * bound);
+        }
     }
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)

@@ -123,6 +123,17 @@ public sealed class Mlp<T> : IModule<T> where T : unmanaged, IFloatingPointIeee7
         }
     }
 
+    /// <summary>Re-initialises every layer as PyTorch's <c>nn.Linear</c> does (see <see cref="Init.UniformFanIn{T}(Linear{T}, Random)"/>).</summary>
+    /// <param name="rng">Source of the uniform draws.</param>
+    public void InitializeUniformFanIn(Random rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        foreach (Linear<T> layer in _layers)
+        {
+            Init.UniformFanIn(layer, rng);
+        }
+    }
+
     /// <inheritdoc />
     public void Forward(ReadOnlySpan<T> input, Span<T> output, int batchSize)
     {

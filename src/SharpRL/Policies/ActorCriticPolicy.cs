@@ -332,6 +332,13 @@ public sealed class ActorCriticPolicy
             policyNet.InitializeOrthogonal(random, hiddenGain: Math.Sqrt(2), outputGain: 0.01);
             valueNet.InitializeOrthogonal(random, hiddenGain: Math.Sqrt(2), outputGain: 1.0);
         }
+        else
+        {
+            // SB3 with ortho_init=False keeps PyTorch's default layer init; zero weights would leave
+            // every hidden unit dead (only the output biases would ever move).
+            policyNet.InitializeUniformFanIn(random);
+            valueNet.InitializeUniformFanIn(random);
+        }
 
         return (policyNet, valueNet);
     }
@@ -355,6 +362,12 @@ public sealed class ActorCriticPolicy
             trunk.InitializeOrthogonal(random, hiddenGain: Math.Sqrt(2), outputGain: Math.Sqrt(2));
             Init.Orthogonal(policyHead, 0.01, random);
             Init.Orthogonal(valueHead, 1.0, random);
+        }
+        else
+        {
+            trunk.InitializeUniformFanIn(random);
+            Init.UniformFanIn(policyHead, random);
+            Init.UniformFanIn(valueHead, random);
         }
 
         return (new TrunkHeadNetwork(trunk, activation, policyHead), new TrunkHeadNetwork(trunk, activation, valueHead));

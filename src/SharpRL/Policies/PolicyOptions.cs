@@ -14,7 +14,7 @@ public sealed record PolicyOptions
     /// <summary>Hidden activation.</summary>
     public Activation Activation { get; init; } = Activation.Tanh;
 
-    /// <summary>Orthogonal init with gains √2 (hidden), 0.01 (policy head), 1 (value head).</summary>
+    /// <summary>Orthogonal init with gains √2 (hidden), 0.01 (policy head), 1 (value head); false: PyTorch's default <c>nn.Linear</c> init, U(±1/√fan_in) for weights and biases (SB3's <c>ortho_init=False</c>).</summary>
     public bool OrthogonalInit { get; init; } = true;
 
     /// <summary>
