@@ -1,6 +1,3 @@
-using SharpRL.Algorithms.Ddpg;
-using SharpRL.Algorithms.Sac;
-using SharpRL.Algorithms.Td3;
 
 namespace SharpRL.Algorithms.OffPolicy;
 

@@ -1,4 +1,5 @@
 using SharpRL.Algorithms;
+using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Environments;
 using SharpRL.Envs;
 using SharpRL.Serialization;
@@ -102,13 +103,13 @@ public sealed class OffPolicyRunLayerTests : IDisposable
         AlgorithmDescriptor td3 = AlgorithmRegistry.Get("td3");
         Preset<object> pendulum = td3.GetPreset("Pendulum-v1");
         Assert.Equal(20_000, pendulum.TotalTimesteps);
-        var options = (SharpRL.Algorithms.Td3.Td3Options)pendulum.Options;
+        var options = (Td3Options)pendulum.Options;
         Assert.Equal((0.98, 200_000, 10_000, 0.1, -1, 1e-3), (options.Gamma, options.BufferSize, options.LearningStarts, options.NoiseStd, options.GradientSteps, options.LearningRate));
-        Assert.Equal(SharpRL.Algorithms.OffPolicy.TrainFrequencyUnit.Episode, options.TrainFreqUnit);
+        Assert.Equal(TrainFrequencyUnit.Episode, options.TrainFreqUnit);
         Assert.Equal([400, 300], options.HiddenSizes);
         Assert.Equal(300_000, td3.GetPreset("MountainCarContinuous-v0").TotalTimesteps);
-        Assert.Equal(SharpRL.Algorithms.OffPolicy.ActionNoiseKind.OrnsteinUhlenbeck, ((SharpRL.Algorithms.Td3.Td3Options)td3.GetPreset("MountainCarContinuous-v0").Options).NoiseType);
-        var sac = (SharpRL.Algorithms.Sac.SacOptions)AlgorithmRegistry.Get("sac").GetPreset("Pendulum-v1").Options;
+        Assert.Equal(ActionNoiseKind.OrnsteinUhlenbeck, ((Td3Options)td3.GetPreset("MountainCarContinuous-v0").Options).NoiseType);
+        var sac = (SacOptions)AlgorithmRegistry.Get("sac").GetPreset("Pendulum-v1").Options;
         Assert.Equal((1e-3, 256, "auto"), (sac.LearningRate, sac.BatchSize, sac.EntCoef));
     }
 

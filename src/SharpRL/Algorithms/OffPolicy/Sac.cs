@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 using SharpRL.Logging;
@@ -8,7 +7,7 @@ using SharpRL.Policies;
 using SharpRL.Serialization;
 using SharpRL.Spaces;
 
-namespace SharpRL.Algorithms.Sac;
+namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>
 /// Soft Actor-Critic (Haarnoja et al., 2018, "Soft Actor-Critic Algorithms and Applications"): a

@@ -1,7 +1,7 @@
 using SharpRL.Nn;
 using SharpRL.Policies;
 
-namespace SharpRL.Algorithms.Awr;
+namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>
 /// Settings of <see cref="Awr"/>. Defaults follow Peng et al. 2019 (Table 2: buffer 50k samples,

@@ -7,7 +7,7 @@ using SharpRL.Nn;
 using SharpRL.Policies;
 using SharpRL.Spaces;
 
-namespace SharpRL.Algorithms.Awr;
+namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>
 /// Advantage-weighted regression (Peng et al. 2019; "Lecture 8: PPO, DDPG / TD3"). Each iteration

@@ -1,6 +1,6 @@
 using SharpRL.Nn;
 
-namespace SharpRL.Algorithms.Awr;
+namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>An AWR starting point: options, the step budget they were measured at, and where they come from.</summary>
 /// <param name="Options">Hyperparameters.</param>

@@ -1,4 +1,3 @@
-using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 using SharpRL.Logging;
@@ -7,7 +6,7 @@ using SharpRL.Policies;
 using SharpRL.Serialization;
 using SharpRL.Spaces;
 
-namespace SharpRL.Algorithms.Td3;
+namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>
 /// Twin Delayed DDPG (Fujimoto et al., 2018; "Lecture 8: PPO, DDPG / TD3"): DDPG plus clipped double-Q

@@ -1,4 +1,4 @@
-using SharpRL.Algorithms.Awr;
+using SharpRL.Algorithms.AdvantageWeighted;
 using SharpRL.Algorithms.Imitation;
 using SharpRL.Distributions;
 using SharpRL.Environments;
@@ -6,7 +6,7 @@ using SharpRL.Envs;
 using SharpRL.Spaces;
 using SharpRL.Training;
 
-namespace SharpRL.Tests.Algorithms.Awr;
+namespace SharpRL.Tests.Algorithms.AdvantageWeighted;
 
 public sealed class AwrTests
 {
@@ -92,7 +92,7 @@ public sealed class AwrTests
     {
         using IEnv env = Gym.Make("Pendulum-v1");
         var options = new AwrOptions { StepsPerIteration = 8, BufferSize = 8, BatchSize = 4, Policy = AlgorithmTestSupport.SmallPolicy with { LogStdInit = -0.3f } };
-        var awr = new SharpRL.Algorithms.Awr.Awr(env, options, seed: 3);
+        var awr = new Awr(env, options, seed: 3);
         float[] observations = [0.9f, 0.4f, -1.0f, -0.2f, 0.98f, 3.0f, 0.5f, -0.86f, 0.1f, 1f, 0f, -7f];
         float[] actions = [1.2f, -0.4f, 0.3f, -1.9f];
         float[] weights = [0.5f, 20f, 1f, 3f];
@@ -113,7 +113,7 @@ public sealed class AwrTests
         {
             using IEnv env = Gym.Make("CartPole-v1");
             var options = AwrPresets.For("CartPole-v1").Options with { StepsPerIteration = 256, BufferSize = 512, ValueSteps = 5, PolicySteps = 5 };
-            var awr = new SharpRL.Algorithms.Awr.Awr(env, options, seed: 4);
+            var awr = new Awr(env, options, seed: 4);
             awr.Learn(512);
             return [.. awr.Policy.Parameters.SelectMany(p => p.Value)];
         }
@@ -125,7 +125,7 @@ public sealed class AwrTests
     public void Constructor_InvalidOption_ClearError()
     {
         using IEnv env = Gym.Make("CartPole-v1");
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SharpRL.Algorithms.Awr.Awr(env, new AwrOptions { Temperature = 0 }, 0));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Awr(env, new AwrOptions { Temperature = 0 }, 0));
         Assert.Contains("temperature", error.Message, StringComparison.Ordinal);
     }
 
@@ -135,7 +135,7 @@ public sealed class AwrTests
     {
         using IEnv env = Gym.Make("CartPole-v1");
         AwrPreset preset = AwrPresets.For("CartPole-v1");
-        var awr = new SharpRL.Algorithms.Awr.Awr(env, preset.Options, seed: 0);
+        var awr = new Awr(env, preset.Options, seed: 0);
 
         awr.Learn(preset.TotalTimesteps);
 

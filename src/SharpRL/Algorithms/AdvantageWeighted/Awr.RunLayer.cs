@@ -5,7 +5,7 @@ using SharpRL.Nn;
 using SharpRL.Policies;
 using SharpRL.Serialization;
 
-namespace SharpRL.Algorithms.Awr;
+namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>
 /// AWR's side of the run layer (<c>sharprl train awr &lt;env&gt;</c>): a checkpoint holds the weights, both
