@@ -1,6 +1,7 @@
 using SharpRL.Environments;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
+using SharpRL.Experiments;
 using SharpRL.Spaces;
 using static SharpRL.Tests.Envs.EnvPoolTestSupport;
 
@@ -374,6 +375,15 @@ public class EnvPoolTests
         using var sync = new SyncVectorEnv(() => Gym.Make("Pendulum-v1"), 4);
         using var pinned = new EnvPool(() => Gym.Make("Pendulum-v1"), 4, numThreads: 2, pinThreads: true);
         Assert.Equal(4, CompareBitForBit(sync, pinned, 250, seed: 8));
+    }
+
+    [Fact]
+    public void Benchmark_SmallRun_TimesEveryConfigurationInOrder()
+    {
+        IReadOnlyList<EnvPoolBenchmarkCase> cases = EnvPoolBenchmark.Run(() => Gym.Make("Pendulum-v1"), 4, [(1, 4), (2, 2)], envSteps: 400, repeats: 1);
+        Assert.Equal(["SyncVectorEnv (caller's thread)", "pool W=1 B=4 (sync)", "pool W=2 B=2 (async)"], cases.Select(c => c.Label));
+        Assert.All(cases, c => Assert.True(c.Seconds > 0 && c.EnvSteps == 400, c.ToString()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => EnvPoolBenchmark.SpinEnvFactory(double.NaN, variable: true));
     }
 
     private static int CompareContinuation(SyncVectorEnv sync, EnvPool pool, int steps)
