@@ -99,7 +99,7 @@ public static class VectorEnvBenchmark
     }
 
     // Calibrated once, single-threaded: how many iterations of the spin loop take a microsecond.
-    private static double IterationsPerMicrosecond()
+    internal static double IterationsPerMicrosecond()
     {
         if (_iterationsPerMicrosecond is double cached)
         {
@@ -121,12 +121,17 @@ public static class VectorEnvBenchmark
         return rate;
     }
 
-    /// <summary>An env whose step is a fixed arithmetic loop; episodes last 200 steps.</summary>
-    private sealed class SpinEnv(int iterations) : IEnv
+    /// <summary>
+    /// An env whose step is an arithmetic loop of <c>iterations</c> rounds; episodes last 200 steps. With
+    /// <c>variable</c>, each step's rounds are <c>iterations</c> × an Exp(1) draw capped at 10 (mean ≈ 1),
+    /// from a generator seeded by Reset's seed, standing in for physics whose cost varies with the state.
+    /// </summary>
+    internal sealed class SpinEnv(int iterations, bool variable = false) : IEnv
     {
         private const int EpisodeLength = 200;
         private int _t;
         private bool _needsReset = true;
+        private Random _random = new(0);
 
         public Space ObservationSpace { get; } = new Box(-1e9f, 1e9f, 4);
 
@@ -148,6 +153,11 @@ public static class VectorEnvBenchmark
 
         public void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
         {
+            if (seed is int s)
+            {
+                _random = new Random(s);
+            }
+
             _t = 0;
             _needsReset = false;
             observation.Clear();
@@ -160,7 +170,8 @@ public static class VectorEnvBenchmark
                 throw new InvalidOperationException("Call Reset before Step.");
             }
 
-            double x = Spin(iterations);
+            int rounds = variable ? (int)(iterations * Math.Min(10.0, -Math.Log(1.0 - _random.NextDouble()))) : iterations;
+            double x = Spin(rounds);
             _t++;
             observation[0] = _t;
             observation[1] = (float)x;

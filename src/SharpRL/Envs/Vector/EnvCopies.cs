@@ -237,6 +237,16 @@ internal sealed class EnvCopies : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copy <paramref name="i"/>'s episode that ended in its latest step, if it ended (what
+    /// <see cref="EndStep"/> lists, for a caller that steps copies individually, as the env pool does).
+    /// </summary>
+    public bool TryGetFinishedEpisode(int i, out EpisodeStatistics episode)
+    {
+        episode = _finished[i] ? new EpisodeStatistics(i, _finishedReturn[i], _finishedLength[i]) : default;
+        return _finished[i];
+    }
+
     public void ResetCopy(int i, Span<float> observation, int? seed)
     {
         _envs[i].Reset(observation, seed);
@@ -303,13 +313,13 @@ internal sealed class EnvCopies : IDisposable
     }
 
     /// <summary>
-    /// Restores <see cref="SaveState"/>'s snapshot. Sync and parallel vector envs step their copies
-    /// identically, so either loads the other's state.
+    /// Restores <see cref="SaveState"/>'s snapshot. Sync and parallel vector envs and the env pool step
+    /// their copies identically, so each loads the others' states.
     /// </summary>
     public void LoadState(JsonNode state, IVectorEnv owner)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        JsonObject snapshot = EnvState.Open(state, owner, [nameof(SyncVectorEnv), nameof(ParallelVectorEnv)]);
+        JsonObject snapshot = EnvState.Open(state, owner, [nameof(SyncVectorEnv), nameof(ParallelVectorEnv), nameof(EnvPool)]);
         int savedCount = EnvState.ReadInt32(snapshot, "num_envs", 1);
         if (savedCount != Count)
         {
