@@ -32,6 +32,7 @@ public static class AlgorithmRegistry
         Sac.Sac.Descriptor,
         Imitation.BehaviorCloningLearner.Descriptor,
         Awr.Awr.Descriptor,
+        Impala.ImpalaLearner.Descriptor,
     ];
 
     /// <summary>Known algorithm names, in registration order.</summary>
