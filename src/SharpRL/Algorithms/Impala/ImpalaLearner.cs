@@ -204,14 +204,7 @@ public sealed partial class ImpalaLearner
         ImpalaOptions o = Options;
         double learningRate = o.LearningRate.ValueAt(progressRemaining);
         _optimizer.LearningRate = learningRate;
-        _optimizer.ZeroGradient();
-        ReadOnlySpan<float> parameters = ComputeTargets(out int clipped, out double rhoSum);
-
-        ImpalaLossResult loss = ImpalaLoss.Compute(
-            _terms.LogProb, _terms.Entropy, _terms.Value, _advantages, _vs, (float)o.VfCoef, (float)o.EntCoef,
-            _terms.GradLogProb, _terms.GradEntropy, _terms.GradValue);
-        _terms.BackwardPolicy(_batch, parameters, withKl: false, withEntropy: o.EntCoef > 0);
-        _terms.BackwardValues();
+        ImpalaLossResult loss = ComputeGradients(out int clipped, out double rhoSum);
         if (o.MaxGradNorm > 0)
         {
             GradientClipping.ClipGlobalNorm(Policy.Parameters, o.MaxGradNorm);
@@ -221,6 +214,34 @@ public sealed partial class ImpalaLearner
         NumUpdates++;
         int m = o.StepsPerUpdate;
         return new Stats(loss, ExplainedVariance(_terms.Value, _vs), learningRate, rhoSum / m, (double)clipped / m);
+    }
+
+    /// <summary>Zeroes every gradient and accumulates ∇L of the staged batch, its V-trace targets computed under the current θ and then held fixed.</summary>
+    /// <param name="clipped">Receives how many importance weights ρ̄ clipped.</param>
+    /// <param name="rhoSum">Receives Σ π/μ over the batch.</param>
+    internal ImpalaLossResult ComputeGradients(out int clipped, out double rhoSum)
+    {
+        ImpalaOptions o = Options;
+        _optimizer.ZeroGradient();
+        ReadOnlySpan<float> parameters = ComputeTargets(out clipped, out rhoSum);
+
+        // ∂L/∂ ln π_s = −A_s/m, ∂L/∂H_s = −c_e/m, ∂L/∂V_s = c_v (V_s − v_s)/m, then through the networks.
+        ImpalaLossResult loss = ImpalaLoss.Compute(
+            _terms.LogProb, _terms.Entropy, _terms.Value, _advantages, _vs, (float)o.VfCoef, (float)o.EntCoef,
+            _terms.GradLogProb, _terms.GradEntropy, _terms.GradValue);
+        _terms.BackwardPolicy(_batch, parameters, withKl: false, withEntropy: o.EntCoef > 0);
+        _terms.BackwardValues();
+        return loss;
+    }
+
+    /// <summary>The loss of the staged batch under the current θ with the targets of the last <see cref="ComputeTargets"/> held fixed (for gradient checks).</summary>
+    internal double LossWithFixedTargets()
+    {
+        _terms.ForwardPolicy(_batch);
+        _terms.ForwardValues(_batch);
+        return ImpalaLoss.Compute(
+            _terms.LogProb, _terms.Entropy, _terms.Value, _advantages, _vs, (float)Options.VfCoef, (float)Options.EntCoef,
+            _terms.GradLogProb, _terms.GradEntropy, _terms.GradValue).Loss;
     }
 
     /// <summary>
