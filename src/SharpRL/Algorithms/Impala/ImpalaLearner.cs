@@ -329,7 +329,11 @@ public sealed partial class ImpalaLearner
             int row = b * length;
             chunk.Observations.AsSpan(0, length * size).CopyTo(_rollout.Observations.AsSpan(row * size, length * size));
             chunk.Actions.CopyTo(_rollout.Actions.AsSpan(row * actionSize, length * actionSize));
-            chunk.Rewards.CopyTo(_rollout.Rewards.AsSpan(row, length));
+            for (int t = 0; t < length; t++)
+            {
+                _rollout.Rewards[row + t] = (float)(chunk.Rewards[t] * o.RewardScale);
+            }
+
             chunk.BehaviourLogProbs.CopyTo(_behaviourLogProbs.AsSpan(row, length));
             chunk.Terminated.CopyTo(_terminated.AsSpan(row, length));
             chunk.Truncated.CopyTo(_truncated.AsSpan(row, length));

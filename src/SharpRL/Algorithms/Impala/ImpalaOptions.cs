@@ -57,6 +57,13 @@ public sealed record ImpalaOptions
     /// <summary>λ, scaling every trace coefficient c_i = λ min(c̄, π/μ) (vtrace_lambda).</summary>
     public double VtraceLambda { get; init; } = 1.0;
 
+    /// <summary>
+    /// Factor on every reward before V-trace (reward_scale): keeps value targets near unit scale for envs with
+    /// large rewards (Pendulum's reach −16 per step), as the paper clips Atari rewards to [−1, 1]. Episode
+    /// returns are logged unscaled.
+    /// </summary>
+    public double RewardScale { get; init; } = 1.0;
+
     /// <summary>Learning rate, constant or linearly annealed over the budget (lin_6e-4).</summary>
     public Schedule LearningRate { get; init; } = Schedule.Constant(6e-4);
 
@@ -103,6 +110,7 @@ public sealed record ImpalaOptions
         Require(RhoBar > 0 && double.IsFinite(RhoBar), "rho_bar", RhoBar, "a positive number (1 in the paper)");
         Require(CBar > 0 && double.IsFinite(CBar), "c_bar", CBar, "a positive number (1 in the paper)");
         Require(VtraceLambda is >= 0 and <= 1, "vtrace_lambda", VtraceLambda, "in [0, 1]");
+        Require(RewardScale > 0 && double.IsFinite(RewardScale), "reward_scale", RewardScale, "a positive number");
         Require(LearningRate.Start > 0 && LearningRate.End >= 0, "learning_rate", LearningRate, "positive");
         Require(VfCoef >= 0, "vf_coef", VfCoef, "≥ 0");
         Require(EntCoef >= 0, "ent_coef", EntCoef, "≥ 0");

@@ -92,10 +92,27 @@ public sealed class TrajectoryChunk
     /// <param name="actionSize">The learner's stored action size.</param>
     public void Validate(int length, int observationSize, int actionSize)
     {
-        Require(Length == length, $"Length is {Length}; expected the unroll length {length}");
-        Require(ObservationSize == observationSize, $"ObservationSize is {ObservationSize}; expected {observationSize}");
-        Require(ActionSize == actionSize, $"ActionSize is {ActionSize}; expected {actionSize}");
-        Require(PolicyVersion >= 0, $"PolicyVersion is {PolicyVersion}; expected ≥ 0");
+        // Messages are built only on failure: the learner validates every chunk of every batch.
+        if (Length != length)
+        {
+            Fail($"Length is {Length}; expected the unroll length {length}");
+        }
+
+        if (ObservationSize != observationSize)
+        {
+            Fail($"ObservationSize is {ObservationSize}; expected {observationSize}");
+        }
+
+        if (ActionSize != actionSize)
+        {
+            Fail($"ActionSize is {ActionSize}; expected {actionSize}");
+        }
+
+        if (PolicyVersion < 0)
+        {
+            Fail($"PolicyVersion is {PolicyVersion}; expected ≥ 0");
+        }
+
         RequireLength(Observations, (length + 1) * observationSize, nameof(Observations), "(T + 1) × observation size");
         RequireLength(Actions, length * actionSize, nameof(Actions), "T × action size");
         RequireLength(Rewards, length, nameof(Rewards), "T");
@@ -103,7 +120,11 @@ public sealed class TrajectoryChunk
         RequireLength(Truncated, length, nameof(Truncated), "T");
         RequireLength(BehaviourLogProbs, length, nameof(BehaviourLogProbs), "T");
         RequireLength(FinalObservations, BootstrapCutCount * observationSize, nameof(FinalObservations), "one observation per time-limit cut");
-        Require(EpisodeReturns is not null && EpisodeLengths is not null && EpisodeReturns.Length == EpisodeLengths.Length, "EpisodeReturns and EpisodeLengths must have equal lengths");
+        if (EpisodeReturns is null || EpisodeLengths is null || EpisodeReturns.Length != EpisodeLengths.Length)
+        {
+            Fail("EpisodeReturns and EpisodeLengths must have equal lengths");
+        }
+
         RequireFinite(Observations, nameof(Observations));
         RequireFinite(Rewards, nameof(Rewards));
         RequireFinite(BehaviourLogProbs, nameof(BehaviourLogProbs));
@@ -111,22 +132,25 @@ public sealed class TrajectoryChunk
         RequireFinite(Actions, nameof(Actions));
     }
 
-    private void RequireLength<T>(T[]? array, int expected, string name, string what) =>
-        Require(array is not null && array.Length == expected, $"{name} has {array?.Length.ToString(CultureInfo.InvariantCulture) ?? "no"} elements; expected {what} = {expected}");
+    private void RequireLength<T>(T[]? array, int expected, string name, string what)
+    {
+        if (array is null || array.Length != expected)
+        {
+            Fail($"{name} has {array?.Length.ToString(CultureInfo.InvariantCulture) ?? "no"} elements; expected {what} = {expected}");
+        }
+    }
 
     private void RequireFinite(float[] values, string name)
     {
         for (int i = 0; i < values.Length; i++)
         {
-            Require(float.IsFinite(values[i]), $"{name}[{i}] is {values[i].ToString(CultureInfo.InvariantCulture)}; expected a finite number");
+            if (!float.IsFinite(values[i]))
+            {
+                Fail($"{name}[{i}] is {values[i].ToString(CultureInfo.InvariantCulture)}; expected a finite number");
+            }
         }
     }
 
-    private void Require(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new InvalidDataException($"Trajectory chunk from source {SourceId} (policy version {PolicyVersion}) is malformed: {message}.");
-        }
-    }
+    private void Fail(string message) =>
+        throw new InvalidDataException($"Trajectory chunk from source {SourceId} (policy version {PolicyVersion}) is malformed: {message}.");
 }
