@@ -1,5 +1,6 @@
 using SharpRL.Algorithms.AdvantageWeighted;
 using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.Impala;
 using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Algorithms.PolicyGradient;
 using SharpRL.Algorithms.ProximalPolicy;
@@ -34,6 +35,7 @@ public static class AlgorithmRegistry
         Sac.Descriptor,
         Imitation.BehaviorCloningLearner.Descriptor,
         Awr.Descriptor,
+        ImpalaLearner.Descriptor,
     ];
 
     /// <summary>Known algorithm names, in registration order.</summary>
