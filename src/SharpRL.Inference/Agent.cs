@@ -25,6 +25,9 @@ namespace SharpRL.Inference;
 /// </remarks>
 public sealed class Agent
 {
+    // SharpRL's ActionMasking.MaskedLogit: exp(−1e9 − max) underflows to exactly 0, so a masked category has probability 0.
+    private const float MaskedLogit = -1e9f;
+
     private readonly PolicyModel _model;
     private readonly int _widest;
     private readonly int[] _offsets;
@@ -76,6 +79,9 @@ public sealed class Agent
 
     /// <summary>Whether <see cref="Value"/> is available (the policy was exported with its critic).</summary>
     public bool HasValue => _model.Value is not null;
+
+    /// <summary>Flags per action mask: the category counts summed (Σ nvec), 0 for continuous actions.</summary>
+    public int ActionMaskSize => _model.IsDiscrete ? _model.Policy.OutputSize : 0;
 
     /// <summary>Loads a policy file written by <c>sharprl export --format sharprl</c> (see <see cref="PolicyModelFile"/>).</summary>
     /// <param name="path">The <c>.srlp</c> file.</param>
@@ -149,6 +155,66 @@ public sealed class Agent
                 SelectSquashed(output, actions, batchSize);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Chooses the action for one observation under an action mask: disallowed categories are never chosen
+    /// (their logits become −1e9 before the argmax or the draw, as in SharpRL's masked training).
+    /// </summary>
+    /// <param name="observation">The raw observation (<see cref="ObservationSize"/> floats).</param>
+    /// <param name="actionMask">Σ category counts flags, component after component: true = allowed; each component needs one allowed category.</param>
+    /// <param name="action">Receives <see cref="ActionSize"/> floats.</param>
+    /// <exception cref="InvalidOperationException">The policy has continuous actions, which cannot be masked.</exception>
+    public void Act(ReadOnlySpan<float> observation, ReadOnlySpan<bool> actionMask, Span<float> action) => Act(observation, actionMask, action, 1);
+
+    /// <summary>Chooses actions for a batch of observations, each row under its own action mask.</summary>
+    /// <param name="observations">Row-major <c>[batchSize × ObservationSize]</c>.</param>
+    /// <param name="actionMasks">Row-major <c>[batchSize × ActionMaskSize]</c>, true = allowed.</param>
+    /// <param name="actions">Receives row-major <c>[batchSize × ActionSize]</c>.</param>
+    /// <param name="batchSize">Number of rows; positive.</param>
+    /// <exception cref="InvalidOperationException">The policy has continuous actions, which cannot be masked.</exception>
+    public void Act(ReadOnlySpan<float> observations, ReadOnlySpan<bool> actionMasks, Span<float> actions, int batchSize)
+    {
+        if (!_model.IsDiscrete)
+        {
+            throw new InvalidOperationException($"This {_model.Head} policy has continuous actions, which cannot be masked; call Act without a mask.");
+        }
+
+        int maskSize = ActionMaskSize;
+        if (batchSize > 0 && actionMasks.Length < batchSize * maskSize)
+        {
+            throw new ArgumentException($"actionMasks has {actionMasks.Length} flags; expected batch {batchSize} × {maskSize} (the category counts summed).", nameof(actionMasks));
+        }
+
+        Span<float> output = RunPolicy(observations, batchSize, nameof(observations));
+        if (actions.Length < batchSize * _model.ActionSize)
+        {
+            throw new ArgumentException($"actions has {actions.Length} floats; expected batch {batchSize} × {_model.ActionSize}.", nameof(actions));
+        }
+
+        int[] counts = _model.CategoryCounts;
+        for (int row = 0; row < batchSize; row++)
+        {
+            for (int k = 0; k < counts.Length; k++)
+            {
+                ReadOnlySpan<bool> allowed = actionMasks.Slice((row * maskSize) + _offsets[k], counts[k]);
+                if (allowed.IndexOf(true) < 0)
+                {
+                    throw new ArgumentException($"the action mask of row {row} allows none of the {counts[k]} categories of component {k}; every component needs at least one allowed action.", nameof(actionMasks));
+                }
+
+                Span<float> z = output.Slice((row * maskSize) + _offsets[k], counts[k]);
+                for (int j = 0; j < z.Length; j++)
+                {
+                    if (!allowed[j])
+                    {
+                        z[j] = MaskedLogit;
+                    }
+                }
+            }
+        }
+
+        SelectDiscrete(output, actions, batchSize);
     }
 
     /// <summary>V(s) of one raw observation, from the exported critic.</summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using SharpRL.Algorithms;
 using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
 using SharpRL.Inference;
 using SharpRL.Nn;
@@ -32,10 +34,12 @@ public sealed record ObservationNormalization(double[] Mean, double[] Variance, 
 /// named parameters, the normaliser's statistics, and the action head's constants.
 /// </summary>
 /// <remarks>
-/// Supported today: <see cref="ActorCriticPolicy"/> with Categorical, MultiCategorical and diagonal
-/// Gaussian heads, separate or shared-trunk networks, on Box or Discrete (one-hot) observations. A new policy kind
-/// (a deterministic or squashed-Gaussian actor) slots in as one more <c>From…</c> method and one
-/// more <see cref="ActionHead"/> value, with its graph in <see cref="OnnxExporter"/>.
+/// Supported: <see cref="ActorCriticPolicy"/> (PPO, A2C, REINFORCE, NPG, TRPO) with Categorical,
+/// MultiCategorical and diagonal Gaussian heads, separate or shared-trunk networks, on Box or Discrete
+/// (one-hot) observations; DDPG/TD3's <see cref="DeterministicActor{T}"/> and SAC's
+/// <see cref="SquashedGaussianActor{T}"/> with the rescaling to their Box action bounds. A new policy kind
+/// slots in as one more <c>From…</c> method and one more <see cref="ActionHead"/> value, with its graph in
+/// <see cref="OnnxExporter"/>.
 /// </remarks>
 public static class PolicyModelBuilder
 {
@@ -104,6 +108,44 @@ public static class PolicyModelBuilder
     }
 
     /// <summary>
+    /// Describes DDPG/TD3's actor: a = low + (tanh(MLP(s)) + 1)(high − low)/2, the rule of their acting policy.
+    /// </summary>
+    /// <param name="actor">The trained actor μ.</param>
+    /// <param name="actionSpace">The bounded Box its tanh output is rescaled to.</param>
+    public static PolicyModel FromActor(DeterministicActor<float> actor, Box actionSpace)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(actionSpace);
+        return FromOffPolicyNetwork(actor.Network, actor.ActionSize, actionSpace, ActionHead.DeterministicTanh);
+    }
+
+    /// <summary>
+    /// Describes SAC's actor: the MLP's [μ, raw log σ], log σ clamped to [−20, 2], a = rescale(tanh(μ))
+    /// deterministically or rescale(tanh(μ + σ ε)) sampled.
+    /// </summary>
+    /// <param name="actor">The trained actor.</param>
+    /// <param name="actionSpace">The bounded Box its tanh output is rescaled to.</param>
+    public static PolicyModel FromActor(SquashedGaussianActor<float> actor, Box actionSpace)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(actionSpace);
+        return FromOffPolicyNetwork(actor.Network, actor.ActionSize, actionSpace, ActionHead.SquashedGaussian);
+    }
+
+    /// <summary>Describes an off-policy acting policy restored from a run (DDPG, TD3 or SAC).</summary>
+    /// <param name="policy">A <see cref="DeterministicActingPolicy"/> or a <see cref="SquashedGaussianActingPolicy"/>.</param>
+    public static PolicyModel FromActingPolicy(IActingPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy switch
+        {
+            DeterministicActingPolicy deterministic => FromActor(deterministic.Actor, RequireBox(policy)),
+            SquashedGaussianActingPolicy squashed => FromActor(squashed.Actor, RequireBox(policy)),
+            _ => throw new NotSupportedException($"Export of {policy.GetType().Name} is not supported; expected an actor-critic, deterministic (DDPG/TD3) or squashed-Gaussian (SAC) acting policy."),
+        };
+    }
+
+    /// <summary>
     /// Describes the policy of a saved run: a run folder (its final model, else its latest checkpoint)
     /// or a checkpoint path, as <c>sharprl eval</c> takes.
     /// </summary>
@@ -115,10 +157,15 @@ public static class PolicyModelBuilder
         ArgumentNullException.ThrowIfNull(registry);
         (string Directory, string Name) checkpoint = AgentCheckpoint.Resolve(path);
         LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(checkpoint, registry);
+        if (loaded.Policy is DeterministicActingPolicy or SquashedGaussianActingPolicy)
+        {
+            // DDPG/TD3/SAC have no observation normaliser and no V(s) (their critics are Q(s, a)): the actor is the whole policy.
+            return FromActingPolicy(loaded.Policy);
+        }
+
         if (loaded.Policy is not ActorCriticActingPolicy acting)
         {
-            // The off-policy actors (DDPG/TD3 deterministic, SAC squashed Gaussian) slot in here.
-            throw new NotSupportedException($"Export of {loaded.Run.Algorithm} policies ({loaded.Policy.GetType().Name}) is not supported yet; the exporter covers the actor-critic policies of ppo, a2c, reinforce, npg and trpo.");
+            throw new NotSupportedException($"Export of {loaded.Run.Algorithm} policies ({loaded.Policy.GetType().Name}) is not supported; the exporter covers the actor-critic policies of ppo, a2c, reinforce, npg and trpo and the actors of ddpg, td3 and sac.");
         }
 
         ObservationNormalization? normalization = null;
@@ -128,6 +175,56 @@ public static class PolicyModelBuilder
         }
 
         return FromPolicy(acting.Policy, normalization, includeValue);
+    }
+
+    /// <summary>
+    /// Whether the run behind <paramref name="path"/> was trained on an env that supplied action masks: read
+    /// from the checkpoint (<see cref="OnPolicyAlgorithm.ActionMasksKey"/>); for a checkpoint written before
+    /// that key existed, whether the run's env, made from <paramref name="registry"/>, supplies masks.
+    /// False for off-policy runs (their Box actions cannot be masked).
+    /// </summary>
+    /// <param name="path">Run folder or checkpoint, as for <see cref="FromCheckpoint"/>.</param>
+    /// <param name="registry">Env registry that knows the run's env.</param>
+    public static bool TrainedWithActionMasks(string path, EnvRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        (string Directory, string Name) checkpoint = AgentCheckpoint.Resolve(path);
+        CheckpointData data = Checkpoint.Load(checkpoint.Directory, expectedAlgorithm: null, checkpoint.Name);
+        switch (data.Extra[OnPolicyAlgorithm.ActionMasksKey])
+        {
+            case JsonValue value when value.TryGetValue(out bool recorded):
+                return recorded;
+            case null:
+                break;
+            default:
+                throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.{OnPolicyAlgorithm.ActionMasksKey} must be true or false; got {data.Extra[OnPolicyAlgorithm.ActionMasksKey]!.ToJsonString()}.");
+        }
+
+        LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(checkpoint, registry);
+        if (loaded.Policy.ActionSpace is not (Discrete or MultiDiscrete))
+        {
+            return false;
+        }
+
+        using IEnv env = registry.Make(loaded.Run.EnvId);
+        return env is IActionMaskEnv { HasActionMask: true };
+    }
+
+    private static Box RequireBox(IActingPolicy policy) =>
+        policy.ActionSpace as Box ?? throw new NotSupportedException($"An off-policy actor acts in a Box action space; this one's is {policy.ActionSpace}.");
+
+    private static PolicyModel FromOffPolicyNetwork(Mlp<float> network, int actionSize, Box actionSpace, ActionHead head)
+    {
+        if (actionSpace.FlatSize != actionSize)
+        {
+            throw new ArgumentException($"the actor gives {actionSize} actions but the action space {actionSpace} has {actionSpace.FlatSize} dimensions.", nameof(actionSpace));
+        }
+
+        HiddenActivation activation = network.Activation == Activation.Relu ? HiddenActivation.Relu : HiddenActivation.Tanh;
+        var layers = network.Layers.Select(l => new DenseLayer(l.InputSize, l.OutputSize, [.. l.Weight.Value], [.. l.Bias.Value])).ToList();
+
+        // The actor reads the raw observation (no normaliser in these algorithms) and has no V(s).
+        return new PolicyModel(network.InputSize, null, new DenseNetwork(activation, layers), null, head, [], [], [], actionSpace.Low.ToArray(), actionSpace.High.ToArray());
     }
 
     private static ObservationNormalization ReadNormalization((string Directory, string Name) checkpoint, ActorCriticPolicy policy, ObservationTransform transform)

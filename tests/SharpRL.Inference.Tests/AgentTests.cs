@@ -126,6 +126,69 @@ public sealed class AgentTests : IDisposable
         Assert.Equal(0, allocated);
     }
 
+    [Theory]
+    [InlineData(PolicyKind.Categorical, true)]
+    [InlineData(PolicyKind.Categorical, false)]
+    [InlineData(PolicyKind.MultiCategorical, true)]
+    [InlineData(PolicyKind.MultiCategorical, false)]
+    public void Act_WithActionMasks_SameActionsAsTheMaskedTrainingPolicy(PolicyKind kind, bool deterministic)
+    {
+        (ActorCriticPolicy policy, ObservationNormalization? normalization, float[] observations, float[] normalized) = Setup(kind, false, Activation.Tanh, true, 71);
+        Agent agent = Agent.FromModel(PolicyModelBuilder.FromPolicy(policy, normalization), seed: 5);
+        agent.Deterministic = deterministic;
+        Assert.Equal(policy.ActionMaskSize, agent.ActionMaskSize);
+        bool[] masks = RandomMasks(policy, Batch, new Random(72));
+        float[] policyActions = new float[Batch * policy.ActionSize], expected = new float[policyActions.Length];
+        policy.Predict(normalized, masks, Batch, policyActions, deterministic, new Random(5));
+        policy.ToEnvActions(policyActions, expected, Batch);
+
+        float[] actual = new float[expected.Length];
+        agent.Act(observations, masks, actual, Batch);
+
+        AssertClose(expected, actual, "masked");
+
+        // The masks change some choices (so the comparison could fail), and no masked category is ever chosen.
+        Assert.NotEqual(PolicyFixtures.TrainingActions(policy, normalized, Batch, deterministic, new Random(5)), actual);
+        int[] counts = policy.ActionSpace is SharpRL.Spaces.MultiDiscrete multi ? [.. multi.Nvec] : [((SharpRL.Spaces.Discrete)policy.ActionSpace).N];
+        float[] starts = [.. agent.Model.ActionStart];
+        for (int row = 0; row < Batch; row++)
+        {
+            for (int k = 0, offset = 0; k < counts.Length; offset += counts[k], k++)
+            {
+                int index = (int)(actual[(row * counts.Length) + k] - starts[k]);
+                Assert.True(masks[(row * agent.ActionMaskSize) + offset + index], $"row {row} component {k}: masked category {index} chosen");
+            }
+        }
+    }
+
+    [Fact]
+    public void Act_WithActionMasks_AllocatesNothingAndRefusesBadMasks()
+    {
+        (ActorCriticPolicy policy, ObservationNormalization? normalization, float[] observations, _) = Setup(PolicyKind.MultiCategorical, false, Activation.Tanh, true, 73);
+        Agent agent = Agent.FromModel(PolicyModelBuilder.FromPolicy(policy, normalization), seed: 1);
+        bool[] masks = RandomMasks(policy, Batch, new Random(74));
+        float[] action = new float[agent.ActionSize];
+        int n = agent.ObservationSize, m = agent.ActionMaskSize;
+        agent.Act(observations.AsSpan(0, n), masks.AsSpan(0, m), action);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            agent.Act(observations.AsSpan((i % Batch) * n, n), masks.AsSpan((i % Batch) * m, m), action);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        bool[] none = new bool[m];
+        none.AsSpan(3).Fill(true);
+        ArgumentException empty = Assert.Throws<ArgumentException>(() => agent.Act(observations.AsSpan(0, n), none, action));
+        Assert.Contains("allows none of the 3 categories of component 0", empty.Message, StringComparison.Ordinal);
+        ArgumentException shortMask = Assert.Throws<ArgumentException>(() => agent.Act(observations.AsSpan(0, n), new bool[m - 1], action));
+        Assert.Contains($"expected batch 1 × {m}", shortMask.Message, StringComparison.Ordinal);
+        Agent gaussian = Agent.FromModel(PolicyModelBuilder.FromPolicy(PolicyFixtures.Policy(PolicyKind.GaussianBounded, false, Activation.Tanh, 1), null));
+        InvalidOperationException continuous = Assert.Throws<InvalidOperationException>(() => gaussian.Act(observations.AsSpan(0, n), new bool[3], new float[3]));
+        Assert.Contains("cannot be masked", continuous.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Clone_OnOtherThreads_EachCloneActsAsASeededAgentAlone()
     {
@@ -288,6 +351,28 @@ public sealed class AgentTests : IDisposable
             agent.Act(observation, actual);
             Assert.Equal(expected[0], actual[0]);
         }
+    }
+
+    // About half the categories allowed per component, at least one.
+    private static bool[] RandomMasks(ActorCriticPolicy policy, int batch, Random random)
+    {
+        int[] counts = policy.ActionSpace is SharpRL.Spaces.MultiDiscrete multi ? [.. multi.Nvec] : [((SharpRL.Spaces.Discrete)policy.ActionSpace).N];
+        int size = counts.Sum();
+        bool[] masks = new bool[batch * size];
+        for (int row = 0; row < batch; row++)
+        {
+            for (int k = 0, offset = (row * size); k < counts.Length; offset += counts[k], k++)
+            {
+                for (int j = 0; j < counts[k]; j++)
+                {
+                    masks[offset + j] = random.NextDouble() < 0.5;
+                }
+
+                masks[offset + random.Next(counts[k])] = true;
+            }
+        }
+
+        return masks;
     }
 
     private static void AssertClose(float[] expected, float[] actual, string what)

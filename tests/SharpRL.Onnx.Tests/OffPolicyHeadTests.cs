@@ -29,7 +29,7 @@ public sealed class OffPolicyHeadTests : IDisposable
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(ActionHead.DeterministicTanh, OnnxFlavour.SharpRL)]
     [InlineData(ActionHead.DeterministicTanh, OnnxFlavour.MlAgents)]
     [InlineData(ActionHead.SquashedGaussian, OnnxFlavour.SharpRL)]

@@ -293,7 +293,7 @@ public sealed class OnnxExportTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void OnnxChecker_EveryPolicyKindAndFlavour_PassesFullCheck()
     {
         var paths = new List<string>();
@@ -307,7 +307,7 @@ public sealed class OnnxExportTests : IDisposable
         CheckWithOnnxChecker(paths);
     }
 
-    [Fact]
+    [SkippableFact]
     public void OnnxChecker_GraphWithAWrongOutputShape_IsRejected()
     {
         // The checker must be able to fail: declare 3 logits where the network gives 4.

@@ -83,6 +83,7 @@ internal static class OnnxTestSupport
             Assert.Fail(InstallHint + " (CI=true: .ci/run must install it).");
         }
 
+        // Reported as skipped by [SkippableFact]/[SkippableTheory] (Xunit.SkippableFact), which every caller carries.
         throw new SkipException(InstallHint);
     }
 
@@ -110,6 +111,3 @@ internal static class OnnxTestSupport
         return null;
     }
 }
-
-/// <summary>xunit 2 reports a test that throws this as skipped (the runner's dynamic-skip marker).</summary>
-internal sealed class SkipException(string reason) : Exception("$XunitDynamicSkip$" + reason);

@@ -20,7 +20,9 @@ namespace SharpRL.Algorithms.Common;
 /// episode accumulators, the normalisers' running statistics and discounted returns) under
 /// <c>"env_state"</c>. The env state is the one source of truth for resuming. The observation
 /// normaliser's statistics are also written as the F64 tensors <c>normalize.obs.mean/var/count</c>, an
-/// export for evaluation (or a Python script reading the safetensors file).
+/// export for evaluation (or a Python script reading the safetensors file). <c>"action_masks"</c>
+/// (<see cref="ActionMasksKey"/>) records whether the env supplied action masks, so that an exporter
+/// gives the deployed policy a mask input without being told.
 /// </para>
 /// <para>
 /// An env that cannot save its state (a user env that does not implement <see cref="IStatefulEnv"/>) can
@@ -32,6 +34,9 @@ namespace SharpRL.Algorithms.Common;
 /// </remarks>
 public abstract partial class OnPolicyAlgorithm : ILearner
 {
+    /// <summary>Extra key of a checkpoint: true when the policy was trained on an env that supplied action masks.</summary>
+    public const string ActionMasksKey = "action_masks";
+
     internal const string PolicyPrefix = "policy.";
     internal const string ObservationStatisticsPrefix = "normalize.obs.";
     internal const string RewardStatisticsPrefix = "normalize.reward.";
@@ -118,6 +123,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         extra["needs_reset"] = NeedsReset;
         extra["recent_episodes"] = episodes;
         extra[AlgorithmStateKey] = SaveAlgorithmState();
+        extra[ActionMasksKey] = UsesActionMasks;
         if (envState is not null)
         {
             extra[EnvStateKey] = envState;

@@ -99,6 +99,9 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     /// <summary>The policy and value networks being trained.</summary>
     public ActorCriticPolicy Policy { get; }
 
+    /// <summary>Whether every env copy supplies action masks, so the policy is trained (and acts) under them.</summary>
+    public bool UsesActionMasks => _maskEnv is not null;
+
     /// <summary>The latest rollout.</summary>
     public RolloutBuffer Buffer { get; }
 
