@@ -70,6 +70,11 @@ internal static class BenchCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{r.Algorithm} on {r.EnvId}: {r.Timesteps:N0} steps in {r.Total.TotalSeconds:F3} s ({r.Timesteps / r.Total.TotalSeconds:N0} steps/s); recent mean return {r.RecentMeanReturn:F1}"));
             output.WriteLine("  " + string.Join(" | ", r.Timing.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.TotalSeconds:F3} s"))));
+            if (r.Updates > 0)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {r.Updates:N0} updates of {r.FlopsPerUpdate / 1e6:F1} MFLOP (matrix products): {r.UpdateGflops:F1} GFLOP/s over the updates"));
+            }
             return 0;
         }));
         bench.Add(train);

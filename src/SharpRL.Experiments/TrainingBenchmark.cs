@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SharpRL.Algorithms;
+using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
 using SharpRL.Logging;
 
@@ -15,7 +16,10 @@ public static class TrainingBenchmark
     /// <param name="Total">Wall time, construction included.</param>
     /// <param name="Timing">The learner's time per phase.</param>
     /// <param name="RecentMeanReturn">Mean return of the recent training episodes.</param>
-    public sealed record Result(string Algorithm, string EnvId, long Timesteps, TimeSpan Total, IReadOnlyList<KeyValuePair<string, TimeSpan>> Timing, double RecentMeanReturn);
+    /// <param name="Updates">Gradient steps taken (off-policy learners; 0 otherwise).</param>
+    /// <param name="FlopsPerUpdate">Matrix-product flops of one gradient step (off-policy learners; 0 otherwise).</param>
+    /// <param name="UpdateGflops">GFLOP/s of those products over the time spent in the updates (NaN when not known).</param>
+    public sealed record Result(string Algorithm, string EnvId, long Timesteps, TimeSpan Total, IReadOnlyList<KeyValuePair<string, TimeSpan>> Timing, double RecentMeanReturn, long Updates = 0, double FlopsPerUpdate = 0, double UpdateGflops = double.NaN);
 
     /// <summary>Trains <paramref name="algorithm"/> with its preset on <paramref name="envId"/> (seed 0) and times it.</summary>
     public static Result Run(string algorithm, string envId, long? timesteps, EnvRegistry registry, int seed = 0)
@@ -31,6 +35,11 @@ public static class TrainingBenchmark
         using ILearner agent = descriptor.Create(context, preset.Options);
         agent.Learn(budget, afterIteration: null, CancellationToken.None);
         stopwatch.Stop();
+        if (agent is OffPolicyAlgorithm offPolicy)
+        {
+            return new Result(descriptor.Name, spec.Id, agent.NumTimesteps, stopwatch.Elapsed, agent.TimeByPhase, agent.RecentMeanReturn, offPolicy.NumUpdates, offPolicy.FlopsPerUpdate, offPolicy.UpdateGflops);
+        }
+
         return new Result(descriptor.Name, spec.Id, agent.NumTimesteps, stopwatch.Elapsed, agent.TimeByPhase, agent.RecentMeanReturn);
     }
 }

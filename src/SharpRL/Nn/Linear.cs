@@ -74,14 +74,20 @@ public sealed class Linear<T> : IModule<T> where T : unmanaged, IFloatingPointIe
         Gemm.Multiply(input, Weight.Value, output, batchSize, InputSize, OutputSize, accumulate: true);
     }
 
-    /// <summary>Reverse mode given the forward input X; an empty <paramref name="gradInput"/> skips ∂L/∂X.</summary>
-    internal void Differentiate(ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize)
+    /// <summary>
+    /// Reverse mode given the forward input X; an empty <paramref name="gradInput"/> skips ∂L/∂X, and
+    /// <paramref name="parameterGradients"/> = false skips ∂L/∂W and ∂L/∂b (only the input gradient is wanted).
+    /// </summary>
+    internal void Differentiate(ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize, bool parameterGradients = true)
     {
-        // ∂L/∂W += Xᵀ·∂L/∂Y
-        Gemm.MultiplyTransposedA(input, gradOutput, Weight.Gradient, InputSize, batchSize, OutputSize, accumulate: true);
+        if (parameterGradients)
+        {
+            // ∂L/∂W += Xᵀ·∂L/∂Y
+            Gemm.MultiplyTransposedA(input, gradOutput, Weight.Gradient, InputSize, batchSize, OutputSize, accumulate: true);
 
-        // ∂L/∂b += Σ_rows ∂L/∂Y
-        Elementwise.SumRows(gradOutput, Bias.Gradient, batchSize, OutputSize, accumulate: true);
+            // ∂L/∂b += Σ_rows ∂L/∂Y
+            Elementwise.SumRows(gradOutput, Bias.Gradient, batchSize, OutputSize, accumulate: true);
+        }
 
         // ∂L/∂X = ∂L/∂Y·Wᵀ
         if (!gradInput.IsEmpty)

@@ -157,6 +157,27 @@ public sealed class Mlp<T> : IModule<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <inheritdoc />
     public void Backward(ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize)
+        => Backpropagate(gradOutput, gradInput, batchSize, parameterGradients: true);
+
+    /// <summary>
+    /// ∂L/∂input from ∂L/∂output for the last Forward, leaving every parameter gradient untouched:
+    /// for a network that only passes a gradient through (a critic inside the actor's loss), this
+    /// skips the weight-gradient products, a third of the backward pass.
+    /// </summary>
+    /// <param name="gradOutput">∂L/∂output, batchSize × OutputSize.</param>
+    /// <param name="gradInput">Receives ∂L/∂input, batchSize × InputSize.</param>
+    /// <param name="batchSize">Rows; must match the last Forward.</param>
+    public void BackwardInput(ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize)
+    {
+        if (gradInput.IsEmpty)
+        {
+            throw new ArgumentException("BackwardInput computes only ∂L/∂input, so gradInput must not be empty.", nameof(gradInput));
+        }
+
+        Backpropagate(gradOutput, gradInput, batchSize, parameterGradients: false);
+    }
+
+    private void Backpropagate(ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize, bool parameterGradients)
     {
         ModuleArguments.CheckBackward(this, gradOutput.Length, gradInput.Length, batchSize, _cachedBatchSize, nameof(Mlp<>));
         ReadOnlySpan<T> upstream = gradOutput;
@@ -164,7 +185,7 @@ public sealed class Mlp<T> : IModule<T> where T : unmanaged, IFloatingPointIeee7
         {
             // Below layer 0 the gradient goes to the caller; above it, through activation l.
             Span<T> downstream = l == 0 ? gradInput : Scratch(l, batchSize * _sizes[l]);
-            _layers[l].Differentiate(LayerInput(l, batchSize), upstream, downstream, batchSize);
+            _layers[l].Differentiate(LayerInput(l, batchSize), upstream, downstream, batchSize, parameterGradients);
             if (l != 0)
             {
                 MultiplyByActivationDerivative(LayerInput(l, batchSize), downstream);

@@ -111,5 +111,26 @@ public sealed class QCritic<T>
         }
     }
 
+    /// <summary>
+    /// Given ∂L/∂q, writes ∂L/∂a into <paramref name="gradActions"/> and leaves critic
+    /// <paramref name="index"/>'s parameter gradients untouched: what the actor's loss needs from a
+    /// critic it does not train (the weight-gradient products are skipped).
+    /// </summary>
+    public void ActionGradient(int index, ReadOnlySpan<T> gradQ, Span<T> gradActions, int batchSize)
+    {
+        if (gradActions.Length < batchSize * ActionSize)
+        {
+            throw new ArgumentException($"gradActions has {gradActions.Length} values; expected batchSize × ActionSize = {batchSize * ActionSize}.", nameof(gradActions));
+        }
+
+        int inputSize = ObservationSize + ActionSize;
+        T[] gradInput = _gradInputs[index] = Grow(_gradInputs[index], batchSize * inputSize);
+        _networks[index].BackwardInput(gradQ[..batchSize], gradInput.AsSpan(0, batchSize * inputSize), batchSize);
+        for (int r = 0; r < batchSize; r++)
+        {
+            gradInput.AsSpan((r * inputSize) + ObservationSize, ActionSize).CopyTo(gradActions.Slice(r * ActionSize, ActionSize));
+        }
+    }
+
     private static T[] Grow(T[] buffer, int length) => buffer.Length >= length ? buffer : new T[length];
 }

@@ -66,6 +66,27 @@ public class MlpTests
     }
 
     [Fact]
+    public void BackwardInput_EqualsBackwardsInputGradient_AndLeavesParameterGradientsUntouched()
+    {
+        var rng = new Random(29);
+        Mlp<double> mlp = RandomMlp(Activation.Tanh, rng);
+        double[] input = GradientCheck.RandomArray(rng, Batch * mlp.InputSize);
+        double[] gradOutput = GradientCheck.RandomArray(rng, Batch * mlp.OutputSize);
+        double[] output = new double[gradOutput.Length];
+        mlp.Forward(input, output, Batch);
+        double[] full = new double[input.Length];
+        mlp.Backward(gradOutput, full, Batch);
+        double[] gradientsBefore = [.. mlp.Parameters.SelectMany(p => p.Gradient)];
+
+        double[] inputOnly = new double[input.Length];
+        mlp.BackwardInput(gradOutput, inputOnly, Batch);
+
+        Assert.Equal(full, inputOnly);
+        Assert.Equal(gradientsBefore, mlp.Parameters.SelectMany(p => p.Gradient));
+        Assert.Equal("gradInput", Assert.Throws<ArgumentException>(() => mlp.BackwardInput(gradOutput, [], Batch)).ParamName);
+    }
+
+    [Fact]
     public void Forward_SmallerBatchAfterLarger_MatchesFreshNetwork()
     {
         var rng = new Random(24);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using SharpRL.Nn.Kernels;
 
 namespace SharpRL.Algorithms.Common;
 
@@ -10,9 +11,11 @@ namespace SharpRL.Algorithms.Common;
 /// networks share no parameters, so their passes can overlap without changing any result. The pieces are short (tens of µs, many
 /// thousands per second), so both sides hand over by spinning on a counter; the worker blocks only
 /// after <see cref="IdleSpin"/> without work (between rollouts). On a single-core machine both run
-/// on the caller, in order. Not thread-safe: one caller at a time.
+/// on the caller, in order. Not thread-safe: one caller at a time. Between its own pairs it can also
+/// take half the rows of the caller's matrix products (<see cref="Gemm.SplitWith"/>), so a serial pass
+/// keeps both cores busy without a third thread.
 /// </summary>
-public sealed class PairedWorker : IDisposable
+public sealed class PairedWorker : IDisposable, IGemmPartner
 {
     /// <summary>How long the idle worker spins before it blocks.</summary>
     public static readonly TimeSpan IdleSpin = TimeSpan.FromMicroseconds(200);
@@ -22,6 +25,10 @@ public sealed class PairedWorker : IDisposable
     private readonly Thread? _thread;
     private readonly SemaphoreSlim _wake = new(0);
     private RemoteJob? _job;
+
+    // One job object per (state, result) type pair, so that callers alternating between pair types
+    // (critic passes and split products, say) allocate nothing after the first call of each.
+    private RemoteJob[] _jobs = [];
     private ExceptionDispatchInfo? _remoteFailure;
     private int _requested;
     private int _completed;
@@ -64,7 +71,7 @@ public sealed class PairedWorker : IDisposable
 
         if (_job is not RemoteJob<TState, TRemote> job)
         {
-            job = new RemoteJob<TState, TRemote>();
+            job = FindJob<TState, TRemote>();
             _job = job;
         }
 
@@ -98,6 +105,23 @@ public sealed class PairedWorker : IDisposable
     }
 
     /// <inheritdoc />
+    unsafe void IGemmPartner.RunSplit(in GemmTask task, int split)
+    {
+        Run(
+            (Task: task, Split: split),
+            static s =>
+            {
+                s.Task.ComputeRows(s.Task, 0, s.Split);
+                return true;
+            },
+            static s =>
+            {
+                s.Task.ComputeRows(s.Task, s.Split, s.Task.Rows);
+                return true;
+            });
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         if (_stopping)
@@ -110,6 +134,21 @@ public sealed class PairedWorker : IDisposable
         _wake.Release();
         _thread?.Join();
         _wake.Dispose();
+    }
+
+    private RemoteJob<TState, TRemote> FindJob<TState, TRemote>()
+    {
+        foreach (RemoteJob candidate in _jobs)
+        {
+            if (candidate is RemoteJob<TState, TRemote> found)
+            {
+                return found;
+            }
+        }
+
+        var job = new RemoteJob<TState, TRemote>();
+        _jobs = [.. _jobs, job];
+        return job;
     }
 
     private void Loop()

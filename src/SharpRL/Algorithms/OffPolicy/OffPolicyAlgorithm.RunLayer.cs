@@ -13,8 +13,9 @@ public abstract partial class OffPolicyAlgorithm
     private const string ReplayKey = "replay_buffer";
 
     /// <inheritdoc />
+    /// <remarks>collect (acting and env steps), train (all gradient steps), then train's parts (<see cref="TimeByUpdatePart"/>) as "train.&lt;part&gt;".</remarks>
     public IReadOnlyList<KeyValuePair<string, TimeSpan>> TimeByPhase =>
-        [new("collect", _collectTime.Elapsed), new("train", _trainTime.Elapsed)];
+        [new("collect", _collectTime.Elapsed), new("train", _trainTime.Elapsed), .. TimeByUpdatePart.Select(p => new KeyValuePair<string, TimeSpan>($"train.{p.Key}", p.Value))];
 
     /// <inheritdoc />
     bool ILearner.Learn(long totalTimesteps, Action<ILearner>? afterIteration, CancellationToken cancellationToken)

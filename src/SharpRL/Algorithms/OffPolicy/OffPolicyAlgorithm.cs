@@ -5,6 +5,7 @@ using SharpRL.Rng;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Nn;
+using SharpRL.Nn.Kernels;
 using SharpRL.Spaces;
 using SharpRL.Training;
 
@@ -28,6 +29,8 @@ public abstract partial class OffPolicyAlgorithm : ILearner
 
     private const int EpisodeWindow = 100;
 
+    private const int UpdatePartCount = 5;
+
     private readonly float[] _observations;
     private readonly float[] _nextObservations;
     private readonly float[] _actions;
@@ -44,6 +47,8 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     private int _phaseEpisodes;
     private long _timestepsAtStart;
     private readonly PairedWorker? _worker;
+    private readonly long[] _partTicks = new long[UpdatePartCount];
+    private long _timedUpdates;
 
     /// <summary>Checks the spaces and settings and allocates the replay buffer and noise.</summary>
     protected OffPolicyAlgorithm(IVectorEnv env, OffPolicyOptions options, int seed, MetricsLogger? logger, string algorithmName)
@@ -141,8 +146,22 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     /// </summary>
     public abstract double FlopsPerUpdate { get; }
 
-    /// <summary>GFLOP/s of the network math over the time spent in <see cref="Train"/> so far.</summary>
-    public double UpdateGflops => _trainTime.Elapsed.TotalSeconds > 0 ? NumUpdates * FlopsPerUpdate / _trainTime.Elapsed.TotalSeconds / 1e9 : double.NaN;
+    /// <summary>GFLOP/s of the network math over the time this object spent in <see cref="Train"/> (a resumed run counts only its own updates).</summary>
+    public double UpdateGflops => _trainTime.Elapsed.TotalSeconds > 0 ? _timedUpdates * FlopsPerUpdate / _trainTime.Elapsed.TotalSeconds / 1e9 : double.NaN;
+
+    /// <summary>
+    /// Time inside <see cref="Train"/> by part of the gradient step: replay sampling, the target y, the
+    /// critics' regression (forward, backward, Adam), the actor (and SAC's temperature) step, and the
+    /// target networks' Polyak averaging.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, TimeSpan>> TimeByUpdatePart =>
+    [
+        new("sample", Ticks(UpdatePart.Sample)),
+        new("targets", Ticks(UpdatePart.Targets)),
+        new("critics", Ticks(UpdatePart.Critics)),
+        new("actor", Ticks(UpdatePart.Actor)),
+        new("polyak", Ticks(UpdatePart.Polyak)),
+    ];
 
     /// <summary>2·B·Σ_l in_l·out_l: the products of one forward pass of <paramref name="network"/> on a batch of <paramref name="batchSize"/>.</summary>
     protected static double ForwardFlops(Mlp<float> network, int batchSize)
@@ -215,8 +234,16 @@ public abstract partial class OffPolicyAlgorithm : ILearner
                 if (gradientSteps > 0)
                 {
                     _trainTime.Start();
-                    Train(gradientSteps);
+
+                    // The serial passes (actor, SAC's sampling passes) lend half of each large product's
+                    // rows to the critic worker, which is idle then; ForEachCritic takes it back.
+                    using (Gemm.SplitWith(_worker))
+                    {
+                        Train(gradientSteps);
+                    }
+
                     _trainTime.Stop();
+                    _timedUpdates += gradientSteps;
                 }
             }
 
@@ -304,6 +331,9 @@ public abstract partial class OffPolicyAlgorithm : ILearner
             return;
         }
 
+        // Both threads are busy with a critic each, so no product may hand rows to the worker meanwhile.
+        using Gemm.PartnerScope noSplit = Gemm.SplitWith(null);
+
         // Static lambdas with the arguments in the state tuple: no allocation after the first call.
         _worker.Run(
             (Algorithm: this, Phase: phase, Count: count),
@@ -311,10 +341,20 @@ public abstract partial class OffPolicyAlgorithm : ILearner
             static s => s.Algorithm.RunCritics(s.Phase, s.Count, first: 1));
     }
 
+    /// <summary>Adds the time since <paramref name="since"/> (a <see cref="Stopwatch.GetTimestamp"/>) to <paramref name="part"/> and returns the current timestamp.</summary>
+    protected long TimeUpdatePart(UpdatePart part, long since)
+    {
+        long now = Stopwatch.GetTimestamp();
+        _partTicks[(int)part] += now - since;
+        return now;
+    }
+
     /// <summary>One critic's share of a phase started by <see cref="ForEachCritic"/>.</summary>
     protected virtual void CriticWork(int phase, int critic)
     {
     }
+
+    private TimeSpan Ticks(UpdatePart part) => TimeSpan.FromSeconds(_partTicks[(int)part] / (double)Stopwatch.Frequency);
 
     private bool RunCritics(int phase, int count, int first)
     {

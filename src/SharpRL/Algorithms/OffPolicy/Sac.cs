@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
@@ -166,7 +167,7 @@ public sealed class Sac : OffPolicyAlgorithm
     /// <inheritdoc />
     /// <remarks>
     /// π(s') forward, n target-critic forwards, n critic forwards and backwards (no input gradient), π(s) forward,
-    /// n critic forwards and backwards with ∂Q/∂a, π backward (no input gradient).
+    /// n critic forwards and input gradients ∂Q/∂a (no weight gradients), π backward (no input gradient).
     /// </remarks>
     public override double FlopsPerUpdate
     {
@@ -174,7 +175,7 @@ public sealed class Sac : OffPolicyAlgorithm
         {
             int b = Settings.BatchSize, n = Settings.NCritics;
             double actor = ForwardFlops(Actor.Network, b), critic = ForwardFlops(Critic.Networks[0], b);
-            return (2 * actor) + (n * critic) + (n * ((3 * critic) - FirstLayerFlops(Critic.Networks[0], b))) + (n * 3 * critic) + (2 * actor) - FirstLayerFlops(Actor.Network, b);
+            return (2 * actor) + (n * critic) + (n * ((3 * critic) - FirstLayerFlops(Critic.Networks[0], b))) + (n * 2 * critic) + (2 * actor) - FirstLayerFlops(Actor.Network, b);
         }
     }
 
@@ -222,21 +223,27 @@ public sealed class Sac : OffPolicyAlgorithm
     protected internal override void Train(int gradientSteps)
     {
         double criticLoss = 0, actorLoss = 0, alphaLoss = 0, alphaSum = 0;
+        long t = Stopwatch.GetTimestamp();
         for (int step = 0; step < gradientSteps; step++)
         {
             NumUpdates++;
             Buffer.Sample(Batch, Random);
+            t = TimeUpdatePart(UpdatePart.Sample, t);
             double alpha = Alpha;
             alphaSum += alpha;
             StandardNormal.Fill<float>(_epsilon, Random);
             ComputeTargets(alpha);
+            t = TimeUpdatePart(UpdatePart.Targets, t);
             criticLoss += UpdateCritics();
+            t = TimeUpdatePart(UpdatePart.Critics, t);
             StandardNormal.Fill<float>(_epsilon, Random);
             actorLoss += UpdateActorAndTemperature(alpha, out double temperatureLoss);
             alphaLoss += temperatureLoss;
+            t = TimeUpdatePart(UpdatePart.Actor, t);
             if (NumUpdates % Settings.TargetUpdateInterval == 0)
             {
                 ForEachCritic(PolyakPhase, Settings.NCritics);
+                t = TimeUpdatePart(UpdatePart.Polyak, t);
             }
         }
 
@@ -383,8 +390,8 @@ public sealed class Sac : OffPolicyAlgorithm
                 Critic.Forward(critic, Batch.Observations, _piActions, _q[critic], b);
                 break;
             case ActorBackwardPhase:
-                // Only ∂Q_i/∂a is used; the critic's own gradients are cleared before its next update.
-                Critic.Backward(critic, _gradQ[critic], _gradActionsPerCritic[critic], b);
+                // Only ∂Q_i/∂a is used: the actor's loss does not train the critic, so its weight gradients are skipped.
+                Critic.ActionGradient(critic, _gradQ[critic], _gradActionsPerCritic[critic], b);
                 break;
             case PolyakPhase:
                 TargetNetworks.Polyak(Critic.ParametersOf(critic), CriticTarget.ParametersOf(critic), Settings.Tau);

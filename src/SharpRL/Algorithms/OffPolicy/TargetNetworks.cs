@@ -31,7 +31,20 @@ public static class TargetNetworks
         {
             Span<T> theta = target[p].Value;
             ReadOnlySpan<T> online = source[p].Value;
-            for (int i = 0; i < theta.Length; i++)
+            int i = 0;
+
+            // The vector lanes round each product and the sum separately, exactly as the scalar tail
+            // does (no fused multiply-add), so the result does not depend on the vector width.
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                Vector<T> keepV = new(keep), tV = new(t);
+                for (; i <= theta.Length - Vector<T>.Count; i += Vector<T>.Count)
+                {
+                    ((new Vector<T>(theta[i..]) * keepV) + (tV * new Vector<T>(online[i..]))).CopyTo(theta[i..]);
+                }
+            }
+
+            for (; i < theta.Length; i++)
             {
                 // Written as SB3's in-place mul_(1 − τ) then add_(τ θ), so float rounding matches.
                 theta[i] = (theta[i] * keep) + (t * online[i]);

@@ -30,6 +30,9 @@ public static unsafe class Gemm
     [ThreadStatic]
     private static KernelPath t_forcedPath;
 
+    [ThreadStatic]
+    private static IGemmPartner? t_partner;
+
     private static int _maxDegreeOfParallelism = 1;
 
     /// <summary>
@@ -58,6 +61,19 @@ public static unsafe class Gemm
     {
         get => t_forcedPath;
         set => t_forcedPath = value;
+    }
+
+    /// <summary>
+    /// Until the returned scope is disposed, the calling thread's products of at least
+    /// <see cref="ParallelThresholdFlops"/> split their rows of C in two and hand the second half to
+    /// <paramref name="partner"/> (null: none). Rows are independent and each is summed in the same
+    /// order, so the result is bitwise the one of an unsplit product.
+    /// </summary>
+    internal static PartnerScope SplitWith(IGemmPartner? partner)
+    {
+        IGemmPartner? previous = t_partner;
+        t_partner = partner;
+        return new PartnerScope(previous);
     }
 
     /// <summary>The width the calling thread's products run with.</summary>
@@ -167,6 +183,26 @@ public static unsafe class Gemm
     private static void Run<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        IGemmPartner? partner = t_partner;
+        if (partner is not null && 2L * m * k * n >= ParallelThresholdFlops && m >= 4 * GemmKernels.TileRows)
+        {
+            partner.RunSplit(new GemmTask
+            {
+                A = a,
+                ARowStride = aRowStride,
+                ADepthStride = aDepthStride,
+                B = b,
+                C = c,
+                Rows = m,
+                Depth = k,
+                Columns = n,
+                Accumulate = accumulate,
+                Path = path,
+                ComputeRows = &ComputeRows<T>,
+            }, GemmKernels.SplitRow(m, path));
+            return;
+        }
+
         int threads = ThreadsFor(m, k, n);
         if (threads <= 1)
         {
@@ -230,6 +266,13 @@ public static unsafe class Gemm
         {
             throw new ArgumentException($"c has {cLength} elements; expected at least {(long)m * n} for m={m}, n={n}.", "c");
         }
+    }
+
+    /// <summary>Restores the partner that was in effect before <see cref="SplitWith"/>.</summary>
+    internal readonly struct PartnerScope(IGemmPartner? previous) : IDisposable
+    {
+        /// <inheritdoc />
+        public void Dispose() => t_partner = previous;
     }
 
     /// <summary>A per-thread scratch array that only grows, so steady-state calls allocate nothing.</summary>

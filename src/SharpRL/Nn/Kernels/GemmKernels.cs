@@ -31,6 +31,29 @@ internal static unsafe class GemmKernels
 
     private const int TileVectors = 4;
 
+    /// <summary>
+    /// Where to cut <paramref name="rows"/> in two near-equal halves so that each half ends in whole
+    /// 6-row or 4-row tiles where possible (a one-row tile runs on two FMA chains, far below peak).
+    /// </summary>
+    internal static int SplitRow(int rows, KernelPath path)
+    {
+        bool wideTiles = path >= KernelPath.Vector512;
+        int best = rows / 2, bestScore = int.MaxValue;
+        for (int split = Math.Max(1, (rows / 2) - 6); split <= Math.Min(rows - 1, (rows / 2) + 6); split++)
+        {
+            int score = (2 * (Leftover(split) + Leftover(rows - split))) + Math.Abs(rows - (2 * split));
+            if (score < bestScore)
+            {
+                (best, bestScore) = (split, score);
+            }
+        }
+
+        return best;
+
+        // Rows that would fall to one-row tiles after the 6-row and 4-row tiles (AVX-512: after the 4-row ones).
+        int Leftover(int count) => wideTiles ? count % 4 : count % 6 % 4;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, nint ldb, T* c, nint ldc, int rows, int depth, int columns, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -105,6 +128,32 @@ internal static unsafe class GemmKernels
     {
         nint w = TOps.Count;
         int j = columnStart;
+
+        // With 16 vector registers (AVX2, SSE, AdvSimd) a 4×4 tile's 16 accumulators leave no room for
+        // the B vectors and the broadcast, so the JIT spills; a 6×2 tile (12 accumulators, 2 B vectors,
+        // 1 broadcast) fits, the usual AVX2 micro-kernel shape. AVX-512 has 32 registers and keeps 4×4.
+        if (!TOps.HasWideRegisterFile)
+        {
+            for (; j + (2 * w) <= columnEnd; j += 2 * (int)w)
+            {
+                int i = 0;
+                for (; i + 6 <= rows; i += 6)
+                {
+                    Tile6x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                }
+
+                for (; i + 4 <= rows; i += 4)
+                {
+                    Tile4x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                }
+
+                for (; i < rows; i++)
+                {
+                    Tile1x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                }
+            }
+        }
+
         for (; j + (TileVectors * w) <= columnEnd; j += TileVectors * (int)w)
         {
             int i = 0;
@@ -306,6 +355,86 @@ internal static unsafe class GemmKernels
         TOps.Store(c + w, c01);
         TOps.Store(c + (2 * w), c02);
         TOps.Store(c + (3 * w), c03);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x2<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        TVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (accumulate)
+        {
+            c00 = TOps.Load(c);
+            c01 = TOps.Load(c + w);
+            c10 = TOps.Load(c + ldc);
+            c11 = TOps.Load(c + ldc + w);
+            c20 = TOps.Load(c + (2 * ldc));
+            c21 = TOps.Load(c + (2 * ldc) + w);
+            c30 = TOps.Load(c + (3 * ldc));
+            c31 = TOps.Load(c + (3 * ldc) + w);
+            c40 = TOps.Load(c + (4 * ldc));
+            c41 = TOps.Load(c + (4 * ldc) + w);
+            c50 = TOps.Load(c + (5 * ldc));
+            c51 = TOps.Load(c + (5 * ldc) + w);
+        }
+        else
+        {
+            c00 = TOps.Zero;
+            c01 = TOps.Zero;
+            c10 = TOps.Zero;
+            c11 = TOps.Zero;
+            c20 = TOps.Zero;
+            c21 = TOps.Zero;
+            c30 = TOps.Zero;
+            c31 = TOps.Zero;
+            c40 = TOps.Zero;
+            c41 = TOps.Zero;
+            c50 = TOps.Zero;
+            c51 = TOps.Zero;
+        }
+
+        TElement* a0 = a;
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TOps.Load(b);
+            TVector b1 = TOps.Load(b + w);
+            TVector x = TOps.Broadcast(a0);
+            c00 = TOps.MultiplyAdd(x, b0, c00);
+            c01 = TOps.MultiplyAdd(x, b1, c01);
+            x = TOps.Broadcast(a0 + aRowStride);
+            c10 = TOps.MultiplyAdd(x, b0, c10);
+            c11 = TOps.MultiplyAdd(x, b1, c11);
+            x = TOps.Broadcast(a0 + (2 * aRowStride));
+            c20 = TOps.MultiplyAdd(x, b0, c20);
+            c21 = TOps.MultiplyAdd(x, b1, c21);
+            x = TOps.Broadcast(a0 + (3 * aRowStride));
+            c30 = TOps.MultiplyAdd(x, b0, c30);
+            c31 = TOps.MultiplyAdd(x, b1, c31);
+            x = TOps.Broadcast(a0 + (4 * aRowStride));
+            c40 = TOps.MultiplyAdd(x, b0, c40);
+            c41 = TOps.MultiplyAdd(x, b1, c41);
+            x = TOps.Broadcast(a0 + (5 * aRowStride));
+            c50 = TOps.MultiplyAdd(x, b0, c50);
+            c51 = TOps.MultiplyAdd(x, b1, c51);
+            a0 += aDepthStride;
+            b += ldb;
+        }
+
+        TOps.Store(c, c00);
+        TOps.Store(c + w, c01);
+        TOps.Store(c + ldc, c10);
+        TOps.Store(c + ldc + w, c11);
+        TOps.Store(c + (2 * ldc), c20);
+        TOps.Store(c + (2 * ldc) + w, c21);
+        TOps.Store(c + (3 * ldc), c30);
+        TOps.Store(c + (3 * ldc) + w, c31);
+        TOps.Store(c + (4 * ldc), c40);
+        TOps.Store(c + (4 * ldc) + w, c41);
+        TOps.Store(c + (5 * ldc), c50);
+        TOps.Store(c + (5 * ldc) + w, c51);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

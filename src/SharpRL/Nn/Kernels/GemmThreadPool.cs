@@ -17,6 +17,18 @@ internal unsafe struct GemmTask
 }
 
 /// <summary>
+/// A second thread that can take rows [split, task.Rows) of a product while the caller computes
+/// rows [0, split): see <see cref="Gemm.SplitWith"/>. An algorithm that already keeps a worker thread
+/// for its own concurrent passes lends it to the products of its serial passes this way, so both
+/// cores stay busy without a third thread competing for them.
+/// </summary>
+internal interface IGemmPartner
+{
+    /// <summary>Computes the product's rows, [0, <paramref name="split"/>) here and the rest on the partner thread; returns when both are done.</summary>
+    void RunSplit(in GemmTask task, int split);
+}
+
+/// <summary>
 /// A few dedicated background threads that take row ranges of one <see cref="GemmTask"/> while the
 /// caller computes its own share. Unlike Parallel.For it allocates nothing per call, and the
 /// operands stay pinned because the caller waits for every range before it returns.

@@ -17,6 +17,12 @@ internal unsafe interface IVectorOps<TVector, TElement>
     /// <summary>Elements per vector.</summary>
     static abstract int Count { get; }
 
+    /// <summary>
+    /// Whether the instruction set has 32 vector registers (AVX-512) rather than 16, which decides the
+    /// largest register tile the GEMM kernels can hold without spilling.
+    /// </summary>
+    static virtual bool HasWideRegisterFile => false;
+
     /// <summary>All lanes zero.</summary>
     static abstract TVector Zero { get; }
 
@@ -41,6 +47,8 @@ internal unsafe interface IVectorOps<TVector, TElement>
 
 internal readonly unsafe struct Vector512SingleOps : IVectorOps<Vector512<float>, float>
 {
+    public static bool HasWideRegisterFile => true;
+
     public static int Count => Vector512<float>.Count;
 
     public static Vector512<float> Zero => Vector512<float>.Zero;
@@ -77,6 +85,8 @@ internal readonly unsafe struct Vector512SingleOps : IVectorOps<Vector512<float>
 
 internal readonly unsafe struct Vector512DoubleOps : IVectorOps<Vector512<double>, double>
 {
+    public static bool HasWideRegisterFile => true;
+
     public static int Count => Vector512<double>.Count;
 
     public static Vector512<double> Zero => Vector512<double>.Zero;

@@ -117,6 +117,25 @@ public class OffPolicyTargetTests
     }
 
     [Fact]
+    public void Polyak_FloatVectorLanesAndTail_BitwiseEqualToScalarFormula()
+    {
+        // 1001 values: whole vectors of any width plus a scalar tail; τ = 0.005 as in the presets.
+        var random = new Random(5);
+        var source = new Parameter<float>("w", 1001);
+        var target = new Parameter<float>("w", 1001);
+        for (int i = 0; i < 1001; i++)
+        {
+            source.Value[i] = (float)((random.NextDouble() * 4) - 2);
+            target.Value[i] = (float)((random.NextDouble() * 4) - 2);
+        }
+
+        float keep = (float)(1 - 0.005), tau = 0.005f;
+        float[] expected = [.. target.Value.Select((theta, i) => (theta * keep) + (tau * source.Value[i]))];
+        TargetNetworks.Polyak([source], [target], 0.005);
+        Assert.Equal(expected, target.Value);
+    }
+
+    [Fact]
     public void Polyak_KnownValues_IsExact()
     {
         var source = new Parameter<double>("w", 3);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using SharpRL.Algorithms.Common;
 using SharpRL.Nn.Kernels;
 
 namespace SharpRL.Tests.Nn.Kernels;
@@ -136,6 +137,94 @@ public class GemmTests
         }
 
         Assert.Equal(single, parallel);
+    }
+
+    [Theory]
+    [MemberData(nameof(Products))]
+    public void Product_SplitWithPartner_BitwiseEqualToUnsplit_OnEveryPath(Product product)
+    {
+        // 2·m·k·n is above ParallelThresholdFlops, so the split is taken; m = 131 leaves row tails.
+        const int m = 131, k = 129, n = 133;
+        var random = new Random(13);
+        float[] a = RandomMatrix(random, m * k).Select(x => (float)x).ToArray();
+        float[] b = RandomMatrix(random, k * n).Select(x => (float)x).ToArray();
+        float[] initial = RandomMatrix(random, m * n).Select(x => (float)x).ToArray();
+        KernelPath previous = Gemm.ForcedPath;
+        using var worker = new PairedWorker("gemm split test");
+        try
+        {
+            foreach (KernelPath path in Paths)
+            {
+                Gemm.ForcedPath = path;
+                float[] whole = (float[])initial.Clone();
+                Run(product, a, b, whole, m, k, n, accumulate: true);
+
+                var counting = new CountingPartner();
+                float[] halves = (float[])initial.Clone();
+                using (Gemm.SplitWith(counting))
+                {
+                    Run(product, a, b, halves, m, k, n, accumulate: true);
+                }
+
+                float[] threaded = (float[])initial.Clone();
+                using (Gemm.SplitWith(worker))
+                {
+                    Run(product, a, b, threaded, m, k, n, accumulate: true);
+                }
+
+                Assert.Equal(1, counting.Calls);
+                Assert.Equal(whole, halves);
+                Assert.Equal(whole, threaded);
+            }
+        }
+        finally
+        {
+            Gemm.ForcedPath = previous;
+        }
+    }
+
+    [Fact]
+    public void SplitWith_SmallProduct_StaysOnTheCaller_AndScopeRestoresPrevious()
+    {
+        var outer = new CountingPartner();
+        var inner = new CountingPartner();
+        float[] a = new float[16 * 16], b = new float[16 * 16], c = new float[16 * 16];
+        float[] big = new float[256 * 256];
+        using (Gemm.SplitWith(outer))
+        {
+            // 2·16³ flops is far below the threshold.
+            Gemm.Multiply<float>(a, b, c, 16, 16, 16);
+            using (Gemm.SplitWith(inner))
+            {
+                Gemm.Multiply<float>(big, big, new float[256 * 256], 256, 256, 256);
+            }
+
+            Gemm.Multiply<float>(big, big, new float[256 * 256], 256, 256, 256);
+        }
+
+        Gemm.Multiply<float>(big, big, new float[256 * 256], 256, 256, 256);
+        Assert.Equal(1, inner.Calls);
+        Assert.Equal(1, outer.Calls);
+    }
+
+    [Fact]
+    public void SplitRow_NearHalf_EndsBothHalvesInWholeTiles()
+    {
+        for (int rows = 16; rows <= 600; rows++)
+        {
+            int split = GemmKernels.SplitRow(rows, KernelPath.Vector256);
+            Assert.InRange(split, 1, rows - 1);
+            Assert.True(Math.Abs(rows - (2 * split)) <= 12, $"rows={rows} split={split}");
+        }
+
+        // The preset's batch and widths: no half falls to one-row tiles (6-row tiles, then one 4-row tile).
+        foreach (int rows in new[] { 256, 300, 400 })
+        {
+            int split = GemmKernels.SplitRow(rows, KernelPath.Vector256);
+            Assert.True(split % 6 % 4 == 0 && (rows - split) % 6 % 4 == 0, $"rows={rows} split={split}");
+            int wide = GemmKernels.SplitRow(rows, KernelPath.Vector512);
+            Assert.True(wide % 4 == 0 && (rows - wide) % 4 == 0, $"rows={rows} AVX-512 split={wide}");
+        }
     }
 
     [Fact]
@@ -344,4 +433,17 @@ public class GemmTests
     private static double[] ToDouble<T>(T[] values)
         where T : unmanaged, IFloatingPointIeee754<T>
         => values.Select(double.CreateChecked).ToArray();
+
+    /// <summary>Runs both halves on the calling thread and counts the splits it was offered.</summary>
+    private sealed unsafe class CountingPartner : IGemmPartner
+    {
+        public int Calls { get; private set; }
+
+        public void RunSplit(in GemmTask task, int split)
+        {
+            Calls++;
+            task.ComputeRows(task, 0, split);
+            task.ComputeRows(task, split, task.Rows);
+        }
+    }
 }
