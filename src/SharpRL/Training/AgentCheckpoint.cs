@@ -141,7 +141,18 @@ public static class AgentCheckpoint
             throw new CheckpointException($"Checkpoint {source} is of algorithm '{run.Algorithm}', which this build does not know; expected one of: {string.Join(", ", AlgorithmRegistry.Names)}.");
         }
 
-        if (!registry.Contains(run.EnvId))
+        // A run trained with constructor options stores "Id[key=value,...]": the registered id is the part before '['.
+        string registeredId;
+        try
+        {
+            registeredId = EnvRegistry.SplitId(run.EnvId).Id;
+        }
+        catch (ArgumentException e)
+        {
+            throw new CheckpointException($"Checkpoint {source}: extra.run.env_id '{run.EnvId}' is malformed: {e.Message}");
+        }
+
+        if (!registry.Contains(registeredId))
         {
             throw new CheckpointException($"Checkpoint {source}: extra.run.env_id '{run.EnvId}' is not a registered env (register it before evaluating; registered: {string.Join(", ", registry.Ids)}).");
         }

@@ -121,6 +121,7 @@ public sealed class Sac : OffPolicyAlgorithm
         {
             "Pendulum-v1" => new Preset<SacOptions>(ZooPresets.SacPendulum.Options, ZooPresets.SacPendulum.Timesteps, "rl-zoo sac.yml Pendulum-v1"),
             "MountainCarContinuous-v0" => new Preset<SacOptions>(ZooPresets.SacMountainCarContinuous.Options, ZooPresets.SacMountainCarContinuous.Timesteps, "rl-zoo sac.yml MountainCarContinuous-v0 (without its gSDE)"),
+            _ when ZooPresets.SacMuJoCo(envId) is { } mujoco => new Preset<SacOptions>(mujoco.Options, mujoco.Timesteps, $"rl-zoo sac.yml {envId}"),
             _ => null,
         },
         DefaultBudget = 1_000_000,

@@ -104,6 +104,7 @@ public class Td3 : OffPolicyAlgorithm
         {
             "Pendulum-v1" => new Preset<Td3Options>(ZooPresets.Td3Pendulum.Options, ZooPresets.Td3Pendulum.Timesteps, "rl-zoo td3.yml Pendulum-v1"),
             "MountainCarContinuous-v0" => new Preset<Td3Options>(ZooPresets.Td3MountainCarContinuous.Options, ZooPresets.Td3MountainCarContinuous.Timesteps, "rl-zoo td3.yml MountainCarContinuous-v0"),
+            _ when ZooPresets.Td3MuJoCo(envId) is { } mujoco => new Preset<Td3Options>(mujoco.Options, mujoco.Timesteps, $"rl-zoo td3.yml {envId}"),
             _ => null,
         },
         DefaultBudget = 1_000_000,

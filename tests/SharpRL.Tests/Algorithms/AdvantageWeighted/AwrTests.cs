@@ -1,3 +1,4 @@
+using SharpRL.Algorithms;
 using SharpRL.Algorithms.AdvantageWeighted;
 using SharpRL.Algorithms.Imitation;
 using SharpRL.Distributions;
@@ -119,6 +120,43 @@ public sealed class AwrTests
         }
 
         Assert.Equal(Train(), Train());
+    }
+
+    [Fact]
+    public void ObservationStatistics_UpdatedForNormalizerSamplesThenFrozen()
+    {
+        using IEnv env = Gym.Make("Pendulum-v1");
+        var options = AwrPresets.For("Pendulum-v1").Options with { StepsPerIteration = 100, BufferSize = 400, NormalizerSamples = 250 };
+        var awr = new Awr(env, options, seed: 2);
+        IActingPolicy acting = ((ILearner)awr).CreateEvaluationPolicy();
+        float[] probe = [0.5f, 0.5f, 1f];
+        float[] Action()
+        {
+            float[] action = new float[1];
+            acting.Act(probe, action, deterministic: true, new Random(0));
+            return action;
+        }
+
+        // Collect alone never changes the weights, so a changed action means changed statistics.
+        awr.Collect(200);
+        float[] at200 = Action();
+        awr.Collect(100);   // steps 200..299: statistics take samples up to step 250, then freeze
+        float[] at300 = Action();
+        awr.Collect(100);
+        float[] at400 = Action();
+        Assert.NotEqual(at200, at300);
+        Assert.Equal(at300, at400);
+    }
+
+    [Fact]
+    public void Presets_MuJoCo_FollowThePaper()
+    {
+        AwrPreset hopper = AwrPresets.For("Hopper-v4"), cheetah = AwrPresets.For("HalfCheetah-v4");
+        Assert.Equal((2048, 50_000, 200, 1000, 256, 300_000L), (hopper.Options.StepsPerIteration, hopper.Options.BufferSize, hopper.Options.ValueSteps, hopper.Options.PolicySteps, hopper.Options.BatchSize, hopper.Options.NormalizerSamples));
+        Assert.Equal(MathF.Log(0.4f), hopper.Options.Policy.LogStdInit);
+        Assert.False(hopper.Options.LearnStd);
+        Assert.Equal((1e-4, 5e-5), (hopper.Options.PolicyLearningRate, cheetah.Options.PolicyLearningRate));
+        Assert.Equal(1_000_000, hopper.TotalTimesteps);
     }
 
     [Fact]

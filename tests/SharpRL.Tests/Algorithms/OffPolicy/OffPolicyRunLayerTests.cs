@@ -113,6 +113,27 @@ public sealed class OffPolicyRunLayerTests : IDisposable
         Assert.Equal((1e-3, 256, "auto"), (sac.LearningRate, sac.BatchSize, sac.EntCoef));
     }
 
+    [Theory]
+    [InlineData("Hopper-v4", 1_000_000)]
+    [InlineData("HalfCheetah-v5", 1_000_000)]
+    [InlineData("Humanoid-v4", 2_000_000)]
+    public void Presets_MuJoCo_AreTheZoosSharedBlock(string envId, long budget)
+    {
+        Preset<object> td3 = AlgorithmRegistry.Get("td3").GetPreset(envId);
+        var options = (Td3Options)td3.Options;
+        Assert.Equal(budget, td3.TotalTimesteps);
+        Assert.Equal((10_000, 0.1, 1, 1, 1e-3, 256), (options.LearningStarts, options.NoiseStd, options.TrainFreq, options.GradientSteps, options.LearningRate, options.BatchSize));
+        Assert.Equal(SharpRL.Algorithms.OffPolicy.ActionNoiseKind.Normal, options.NoiseType);
+        Assert.Equal([400, 300], options.HiddenSizes);
+
+        Preset<object> sac = AlgorithmRegistry.Get("sac").GetPreset(envId);
+        var sacOptions = (SacOptions)sac.Options;
+        Assert.Equal(budget, sac.TotalTimesteps);
+        Assert.Equal((10_000, 3e-4, "auto"), (sacOptions.LearningStarts, sacOptions.LearningRate, sacOptions.EntCoef));
+        Assert.Equal([256, 256], sacOptions.HiddenSizes);
+        Assert.Contains(envId, sac.Source, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Cli_TrainTd3Pendulum_NoSaveReplayBuffer_TrainsAndLeavesBufferOut()
     {
