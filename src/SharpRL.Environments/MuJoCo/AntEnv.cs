@@ -106,11 +106,7 @@ public sealed class AntEnv : MuJoCoEnv
     {
         if (_version == 5)
         {
-            double x = Data.Qpos[0];
-            double y = Data.Qpos[1];
-            info[0] = x;
-            info[1] = y;
-            info[2] = Math.Sqrt((x * x) + (y * y));
+            WriteRootPosition(info);
         }
     }
 
@@ -149,15 +145,10 @@ public sealed class AntEnv : MuJoCoEnv
             double forwardReward = xVelocity;
             double healthyReward = (healthy || _terminateWhenUnhealthy ? 1.0 : 0.0) * _healthyReward;
             double rewards = forwardReward + healthyReward;
-            double distance = Math.Sqrt((xAfter * xAfter) + (yAfter * yAfter));
             info[0] = forwardReward;
             info[1] = -ctrlCost;
             info[2] = healthyReward;
-            info[3] = xAfter;
-            info[4] = yAfter;
-            info[5] = distance;
-            info[6] = xVelocity;
-            info[7] = yVelocity;
+            WriteMotion(info[3..], xAfter, yAfter, xVelocity, yVelocity);
             info[8] = forwardReward;
             if (_useContactForces)
             {
@@ -180,13 +171,7 @@ public sealed class AntEnv : MuJoCoEnv
             double contactCost = ContactCost();
             double costs = ctrlCost + contactCost;
             reward = (forwardReward + healthyReward) - costs;
-            double x = Data.Qpos[0];
-            double y = Data.Qpos[1];
-            info[0] = x;
-            info[1] = y;
-            info[2] = Math.Sqrt((x * x) + (y * y));
-            info[3] = xVelocity;
-            info[4] = yVelocity;
+            WriteMotion(info, Data.Qpos[0], Data.Qpos[1], xVelocity, yVelocity);
             info[5] = forwardReward;
             info[6] = -ctrlCost;
             info[7] = -contactCost;

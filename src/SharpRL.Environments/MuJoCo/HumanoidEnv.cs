@@ -71,11 +71,7 @@ public sealed class HumanoidEnv : MuJoCoEnv
     {
         if (_version == 5)
         {
-            double x = Data.Qpos[0];
-            double y = Data.Qpos[1];
-            info[0] = x;
-            info[1] = y;
-            info[2] = Math.Sqrt((x * x) + (y * y));
+            WriteRootPosition(info);
         }
     }
 
@@ -98,11 +94,7 @@ public sealed class HumanoidEnv : MuJoCoEnv
             info[0] = forwardReward;
             info[1] = -ctrlCost;
             info[2] = healthyReward;
-            info[3] = xAfter;
-            info[4] = yAfter;
-            info[5] = Math.Sqrt((xAfter * xAfter) + (yAfter * yAfter));
-            info[6] = xVelocity;
-            info[7] = yVelocity;
+            WriteMotion(info[3..], xAfter, yAfter, xVelocity, yVelocity);
             info[8] = forwardReward;
             return (forwardReward + healthyReward) - ctrlCost;
         }
@@ -110,13 +102,7 @@ public sealed class HumanoidEnv : MuJoCoEnv
         double survive = (healthy ? 1.0 : 0.0) * _healthyReward;
         double contactCost = _contactCostWeight * NumpyMath.SumOfSquares(new ReadOnlySpan<double>(Data.CfrcExt, 6 * Model.Nbody));
         contactCost = Clip(contactCost, _contactCostRange.Low, _contactCostRange.High);
-        double x = Data.Qpos[0];
-        double y = Data.Qpos[1];
-        info[0] = x;
-        info[1] = y;
-        info[2] = Math.Sqrt((x * x) + (y * y));
-        info[3] = xVelocity;
-        info[4] = yVelocity;
+        WriteMotion(info, Data.Qpos[0], Data.Qpos[1], xVelocity, yVelocity);
         info[5] = survive;
         info[6] = forwardReward;
         info[7] = -ctrlCost;

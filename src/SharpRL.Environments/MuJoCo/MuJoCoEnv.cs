@@ -557,6 +557,29 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         }
     }
 
+    /// <summary>
+    /// Gymnasium's <c>x_position</c>, <c>y_position</c>, <c>distance_from_origin</c> = √(x² + y²),
+    /// <c>x_velocity</c>, <c>y_velocity</c> into <c>info[0..5]</c> (the locomotion envs' shared info block).
+    /// </summary>
+    private protected static void WriteMotion(Span<double> info, double x, double y, double xVelocity, double yVelocity)
+    {
+        info[0] = x;
+        info[1] = y;
+        info[2] = Math.Sqrt((x * x) + (y * y));
+        info[3] = xVelocity;
+        info[4] = yVelocity;
+    }
+
+    /// <summary>The reset info of the v5 locomotion envs: the root's x, y (qpos[0], qpos[1]) and distance from the origin.</summary>
+    private protected unsafe void WriteRootPosition(Span<double> info)
+    {
+        double x = Data.Qpos[0];
+        double y = Data.Qpos[1];
+        info[0] = x;
+        info[1] = y;
+        info[2] = Math.Sqrt((x * x) + (y * y));
+    }
+
     /// <summary>NumPy's clip.</summary>
     /// <param name="value">Value.</param>
     /// <param name="low">Lower bound.</param>

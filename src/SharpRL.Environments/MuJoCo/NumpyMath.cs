@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace SharpRL.Environments.MuJoCo;
@@ -22,7 +23,7 @@ internal static class NumpyMath
             squares[i] = values[i] * values[i];
         }
 
-        return 0f + PairwiseSum(squares);
+        return 0f + PairwiseSum<float>(squares);
     }
 
     /// <summary><c>np.sum(np.square(x))</c> for a float64 array.</summary>
@@ -35,20 +36,25 @@ internal static class NumpyMath
             squares[i] = values[i] * values[i];
         }
 
-        return 0.0 + PairwiseSum(squares);
+        return 0.0 + PairwiseSum<double>(squares);
     }
 
     /// <summary><c>np.sum(x)</c> for a float64 array.</summary>
     /// <param name="values">The array.</param>
     public static double Sum(ReadOnlySpan<double> values) => 0.0 + PairwiseSum(values);
 
+    /// <summary>
+    /// NumPy's pairwise sum in the precision of <typeparamref name="T"/> (float32 sums stay float32): generic
+    /// math specialises per value type, so each instantiation rounds as a hand-written loop of that type would.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double PairwiseSum(ReadOnlySpan<double> a)
+    private static T PairwiseSum<T>(ReadOnlySpan<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = a.Length;
         if (n < 8)
         {
-            double sum = 0.0;
+            T sum = T.Zero;
             for (int i = 0; i < n; i++)
             {
                 sum += a[i];
@@ -59,7 +65,7 @@ internal static class NumpyMath
 
         if (n <= BlockSize)
         {
-            double r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
+            T r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
             int i = 8;
             for (; i < n - (n % 8); i += 8)
             {
@@ -73,52 +79,7 @@ internal static class NumpyMath
                 r7 += a[i + 7];
             }
 
-            double sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-            for (; i < n; i++)
-            {
-                sum += a[i];
-            }
-
-            return sum;
-        }
-
-        int half = n / 2;
-        half -= half % 8;
-        return PairwiseSum(a[..half]) + PairwiseSum(a[half..]);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float PairwiseSum(ReadOnlySpan<float> a)
-    {
-        int n = a.Length;
-        if (n < 8)
-        {
-            float sum = 0f;
-            for (int i = 0; i < n; i++)
-            {
-                sum += a[i];
-            }
-
-            return sum;
-        }
-
-        if (n <= BlockSize)
-        {
-            float r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
-            int i = 8;
-            for (; i < n - (n % 8); i += 8)
-            {
-                r0 += a[i];
-                r1 += a[i + 1];
-                r2 += a[i + 2];
-                r3 += a[i + 3];
-                r4 += a[i + 4];
-                r5 += a[i + 5];
-                r6 += a[i + 6];
-                r7 += a[i + 7];
-            }
-
-            float sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+            T sum = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
             for (; i < n; i++)
             {
                 sum += a[i];

@@ -50,11 +50,7 @@ public sealed class SwimmerEnv : MuJoCoEnv
     {
         if (_version == 5)
         {
-            double x = Data.Qpos[0];
-            double y = Data.Qpos[1];
-            info[0] = x;
-            info[1] = y;
-            info[2] = Math.Sqrt((x * x) + (y * y));
+            WriteRootPosition(info);
         }
     }
 
@@ -72,26 +68,17 @@ public sealed class SwimmerEnv : MuJoCoEnv
         double yVelocity = (y - yBefore) / Dt;
         double forwardReward = _forwardRewardWeight * xVelocity;
         float ctrlCost = _ctrlCostWeight * NumpyMath.SumOfSquares(action);
-        double distance = Math.Sqrt((x * x) + (y * y));
         terminated = false;
         if (_version == 4)
         {
             info[0] = forwardReward;
             info[1] = -ctrlCost;
-            info[2] = x;
-            info[3] = y;
-            info[4] = distance;
-            info[5] = xVelocity;
-            info[6] = yVelocity;
+            WriteMotion(info[2..], x, y, xVelocity, yVelocity);
             info[7] = forwardReward;
         }
         else
         {
-            info[0] = x;
-            info[1] = y;
-            info[2] = distance;
-            info[3] = xVelocity;
-            info[4] = yVelocity;
+            WriteMotion(info, x, y, xVelocity, yVelocity);
             info[5] = forwardReward;
             info[6] = -ctrlCost;
         }

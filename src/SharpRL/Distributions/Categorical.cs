@@ -89,6 +89,24 @@ public sealed class Categorical<T> : IDistribution<T>
     }
 
     /// <inheritdoc />
+    /// <remarks>One softmax for both (each alone computes the same one), so the values equal the separate calls'.</remarks>
+    public void LogProbAndEntropy(ReadOnlySpan<T> parameters, ReadOnlySpan<T> actions, Span<T> logProb, Span<T> entropy, int batchSize)
+    {
+        CheckLogits(parameters, batchSize);
+        CheckActionsLength(actions.Length, batchSize);
+        DistributionArguments.CheckLength(logProb.Length, batchSize, 1, "values per row", nameof(logProb));
+        DistributionArguments.CheckLength(entropy.Length, batchSize, 1, "values per row", nameof(entropy));
+        using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
+        ReadOnlySpan<T> p = softmax.Probabilities;
+        ReadOnlySpan<T> logP = softmax.LogProbabilities;
+        for (int i = 0; i < batchSize; i++)
+        {
+            logProb[i] = logP[(i * CategoryCount) + Category(actions[i], i)];
+            entropy[i] = -TensorPrimitives.Dot(p.Slice(i * CategoryCount, CategoryCount), logP.Slice(i * CategoryCount, CategoryCount));
+        }
+    }
+
+    /// <inheritdoc />
     /// <remarks>KL(p‖q) = Σ_j p_j (ln p_j − ln q_j), clamped at 0 against rounding.</remarks>
     public void Kl(ReadOnlySpan<T> p, ReadOnlySpan<T> q, Span<T> kl, int batchSize)
     {

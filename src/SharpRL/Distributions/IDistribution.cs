@@ -33,6 +33,17 @@ public interface IDistribution<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>entropy[i] = H(π(· | parameters[i])).</summary>
     void Entropy(ReadOnlySpan<T> parameters, Span<T> entropy, int batchSize);
 
+    /// <summary>
+    /// <see cref="LogProb"/> and <see cref="Entropy"/> of the same rows in one call, with the same results. A
+    /// training step needs both for every minibatch; a distribution whose two share work (Categorical's
+    /// softmax) overrides this to do that work once, still keeping nothing between calls.
+    /// </summary>
+    void LogProbAndEntropy(ReadOnlySpan<T> parameters, ReadOnlySpan<T> actions, Span<T> logProb, Span<T> entropy, int batchSize)
+    {
+        LogProb(parameters, actions, logProb, batchSize);
+        Entropy(parameters, entropy, batchSize);
+    }
+
     /// <summary>kl[i] = KL(p_i ‖ q_i).</summary>
     void Kl(ReadOnlySpan<T> p, ReadOnlySpan<T> q, Span<T> kl, int batchSize);
 

@@ -155,16 +155,6 @@ public sealed class TrainingRun : IDisposable
         }
 
         options = OptionsBinder.Apply(options, request.Settings);
-        try
-        {
-            descriptor.Validate(options);
-        }
-        catch (ArgumentException e) when (request.NumEnvs is int changed && !request.Settings.Any(s => s.Key == "n_envs"))
-        {
-            // The preset's other settings were tuned for its own n_envs; say which flag changed what.
-            throw new ArgumentException($"{MessageOf(e)} (--n-envs {changed} replaced the preset's n_envs = {OptionsBinder.Describe(preset.Options).FirstOrDefault(p => p.Key == "n_envs").Value}; also pass --set for the setting named, e.g. n_steps or batch_size.)", e);
-        }
-
         long totalTimesteps = request.TotalTimesteps ?? preset.TotalTimesteps;
         RequirePositive(totalTimesteps, "--timesteps", $"a positive number of {descriptor.ProgressUnit}");
         var config = new RunConfig(descriptor.Name, spec.Id, request.Seed, totalTimesteps, preset.Source, request.Parallel, OptionsBinder.ToJson(options))
@@ -186,7 +176,17 @@ public sealed class TrainingRun : IDisposable
         ILearner? agent = null;
         try
         {
-            agent = descriptor.Create(context, options);
+            try
+            {
+                // Create validates the options (the run layer's one check) before it builds any env.
+                agent = descriptor.Create(context, options);
+            }
+            catch (ArgumentException e) when (request.NumEnvs is int changed && !request.Settings.Any(s => s.Key == "n_envs") && IsSettingError(e))
+            {
+                // The preset's other settings were tuned for its own n_envs; say which flag changed what.
+                throw new ArgumentException($"{MessageOf(e)} (--n-envs {changed} replaced the preset's n_envs = {OptionsBinder.Describe(preset.Options).FirstOrDefault(p => p.Key == "n_envs").Value}; also pass --set for the setting named, e.g. n_steps or batch_size.)", e);
+            }
+
             if (replace)
             {
                 System.IO.Directory.Delete(directory, recursive: true);
@@ -394,8 +394,8 @@ public sealed class TrainingRun : IDisposable
         object options;
         try
         {
+            // Range checks run once, in descriptor.Create below (its errors name this file too).
             options = OptionsBinder.FromJson(descriptor.DefaultOptions, config.Options);
-            descriptor.Validate(options);
         }
         catch (ArgumentException e)
         {
@@ -645,6 +645,9 @@ public sealed class TrainingRun : IDisposable
                 "A resumed run keeps its settings: restore config.json, or start a new run to change them.");
         }
     }
+
+    /// <summary>Whether <paramref name="e"/> is an options check's refusal ("Setting x = … is invalid; …").</summary>
+    private static bool IsSettingError(ArgumentException e) => e.Message.StartsWith("Setting", StringComparison.Ordinal);
 
     private static void ValidateRunSettings(RunConfig config)
     {

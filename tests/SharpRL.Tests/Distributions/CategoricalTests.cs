@@ -19,6 +19,40 @@ public class CategoricalTests
     }
 
     [Fact]
+    public void LogProbAndEntropy_EqualsTheSeparateCalls_BitForBit()
+    {
+        // The training step's fused call must not change a single weight: same softmax, same values.
+        var categorical = new Categorical<float>(3);
+        float[] logits = [1.5f, -0.25f, 0.75f, -3f, 2f, 0.125f, 40f, -40f, 0f, 0.3f, 0.3f, 0.3f];
+        float[] actions = [0, 1, 2, 1];
+        float[] logProb = new float[4], entropy = new float[4], fusedLogProb = new float[4], fusedEntropy = new float[4];
+
+        categorical.LogProb(logits, actions, logProb, 4);
+        categorical.Entropy(logits, entropy, 4);
+        ((IDistribution<float>)categorical).LogProbAndEntropy(logits, actions, fusedLogProb, fusedEntropy, 4);
+
+        Assert.Equal(logProb, fusedLogProb);
+        Assert.Equal(entropy, fusedEntropy);
+        Assert.True(entropy[0] > 0f && logProb[2] < 0f);
+    }
+
+    [Fact]
+    public void LogProbAndEntropy_DefaultForOtherDistributions_EqualsTheSeparateCalls()
+    {
+        IDistribution<double> gaussian = new DiagGaussian<double>(2);
+        double[] parameters = [0.5, -1.0, 0.1, -0.3, 2.0, 0.0, -0.5, 0.4];
+        double[] actions = [0.2, -0.7, 1.5, 0.3];
+        double[] logProb = new double[2], entropy = new double[2], fusedLogProb = new double[2], fusedEntropy = new double[2];
+
+        gaussian.LogProb(parameters, actions, logProb, 2);
+        gaussian.Entropy(parameters, entropy, 2);
+        gaussian.LogProbAndEntropy(parameters, actions, fusedLogProb, fusedEntropy, 2);
+
+        Assert.Equal(logProb, fusedLogProb);
+        Assert.Equal(entropy, fusedEntropy);
+    }
+
+    [Fact]
     public void Entropy_UniformLogits_IsLogN()
     {
         var categorical = new Categorical<double>(5);

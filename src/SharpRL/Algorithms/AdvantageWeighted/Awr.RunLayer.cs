@@ -14,7 +14,6 @@ namespace SharpRL.Algorithms.AdvantageWeighted;
 /// </summary>
 public sealed partial class Awr : ILearner
 {
-    private const string PolicyPrefix = "policy.";
 
     /// <summary>The run-layer descriptor of "awr".</summary>
     public static AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<AwrOptions>(
@@ -44,8 +43,7 @@ public sealed partial class Awr : ILearner
         ArgumentNullException.ThrowIfNull(makeEnv);
         using IEnv env = makeEnv();
         var policy = new ActorCriticPolicy(PolicyObservationSpace(env.ObservationSpace, options), env.ActionSpace, options.Policy, new Random(0));
-        RequireSpaces(checkpoint, policy);
-        checkpoint.LoadParameters(policy.Parameters, PolicyPrefix);
+        PolicyCheckpoint.LoadPolicy(checkpoint, policy);
         ObservationTransform? normalize = null;
         if (options.NormalizerSamples > 0)
         {
@@ -69,18 +67,10 @@ public sealed partial class Awr : ILearner
     {
         ArgumentNullException.ThrowIfNull(state);
         List<SafeTensor> tensors = state.Tensors;
-        tensors.AddRange(Policy.Parameters.Select(p => SafeTensor.FromParameter(p, PolicyPrefix)));
+        PolicyCheckpoint.SavePolicy(state, Policy);
         foreach ((string name, Adam<float> optimizer) in Optimizers())
         {
-            OptimizerState<float> optimizerState = optimizer.SaveState();
-            state.Counters[$"optimizer.{name}.steps"] = optimizerState.StepCount;
-            foreach ((string buffer, float[][] perParameter) in optimizerState.Buffers)
-            {
-                for (int i = 0; i < perParameter.Length; i++)
-                {
-                    tensors.Add(SafeTensor.Create<float>($"optimizer.{name}.{buffer}.{i}", perParameter[i], perParameter[i].Length));
-                }
-            }
+            PolicyCheckpoint.SaveOptimizer(state, name, optimizer);
         }
 
         tensors.Add(SafeTensor.Create<float>("buffer.observations", _observations, _capacity, _observationSize));
@@ -122,32 +112,16 @@ public sealed partial class Awr : ILearner
         {
             state.Extra["env_state_unavailable"] = $"{_env.GetType().FullName} does not implement IStatefulEnv.";
         }
-
-        state.ObservationSpace = Policy.ObservationSpace.ToString();
-        state.ActionSpace = Policy.ActionSpace.ToString();
     }
 
     /// <inheritdoc />
     bool ILearner.LoadState(CheckpointData checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        RequireSpaces(checkpoint, Policy);
-        checkpoint.LoadParameters(Policy.Parameters, PolicyPrefix);
+        PolicyCheckpoint.LoadPolicy(checkpoint, Policy);
         foreach ((string name, Adam<float> optimizer) in Optimizers())
         {
-            OptimizerState<float> current = optimizer.SaveState();
-            var buffers = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-            foreach ((string buffer, float[][] perParameter) in current.Buffers)
-            {
-                buffers[buffer] = [.. perParameter.Select((p, i) =>
-                {
-                    float[] values = new float[p.Length];
-                    checkpoint.CopyTensorTo<float>($"optimizer.{name}.{buffer}.{i}", values, [p.Length]);
-                    return values;
-                })];
-            }
-
-            optimizer.LoadState(new OptimizerState<float>(checkpoint.GetCounter($"optimizer.{name}.steps"), buffers));
+            PolicyCheckpoint.LoadOptimizer(checkpoint, name, optimizer);
         }
 
         checkpoint.CopyTensorTo<float>("buffer.observations", _observations, [_capacity, _observationSize]);
@@ -212,14 +186,6 @@ public sealed partial class Awr : ILearner
             ? x
             : throw new CheckpointException($"Checkpoint {checkpoint.SourcePath} lacks the number 'normalize_obs_count' of an awr run with observation normalisation.");
         statistics.SetState(new RunningMeanStdState(mean, variance, count));
-    }
-
-    private static void RequireSpaces(CheckpointData checkpoint, ActorCriticPolicy policy)
-    {
-        if (checkpoint.ObservationSpace != policy.ObservationSpace.ToString() || checkpoint.ActionSpace != policy.ActionSpace.ToString())
-        {
-            throw new CheckpointException($"Checkpoint {checkpoint.SourcePath} was saved for observations {checkpoint.ObservationSpace} and actions {checkpoint.ActionSpace}; this env has {policy.ObservationSpace} and {policy.ActionSpace}.");
-        }
     }
 
     private IEnumerable<(string Name, Adam<float> Optimizer)> Optimizers() => [("policy", _policyOptimizer), ("value", _valueOptimizer)];

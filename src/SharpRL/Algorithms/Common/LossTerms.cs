@@ -75,8 +75,7 @@ public sealed class LossTerms
         int m = CheckRows(batch.Size);
         _policyRows = m;
         ReadOnlySpan<float> parameters = _policy.ForwardDistribution(batch.Observations, m, batch.ActionMasks);
-        _policy.Distribution.LogProb(parameters, batch.Actions, _logProb, m);
-        _policy.Distribution.Entropy(parameters, _entropy, m);
+        _policy.Distribution.LogProbAndEntropy(parameters, batch.Actions, _logProb, _entropy, m);
         if (withKl)
         {
             _policy.Distribution.Kl(batch.OldDistributionParameters, parameters, _kl, m);

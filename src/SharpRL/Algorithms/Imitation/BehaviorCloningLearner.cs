@@ -17,7 +17,6 @@ namespace SharpRL.Algorithms.Imitation;
 /// </summary>
 public sealed class BehaviorCloningLearner : ILearner
 {
-    private const string PolicyPrefix = "policy.";
     private readonly BehaviorCloning _bc;
     private readonly IEnv _env;
     private TimeSpan _training;
@@ -94,18 +93,9 @@ public sealed class BehaviorCloningLearner : ILearner
     public void SaveState(LearnerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        ActorCriticPolicy policy = _bc.Policy;
-        state.Tensors.AddRange(policy.Parameters.Select(p => SafeTensor.FromParameter(p, PolicyPrefix)));
+        PolicyCheckpoint.SavePolicy(state, _bc.Policy);
         state.Tensors.Add(SafeTensor.Create<float>("bc.best_parameters", _bc.BestParameters, _bc.BestParameters.Length));
-        OptimizerState<float> optimizer = _bc.Optimizer.SaveState();
-        state.Counters["optimizer.policy.steps"] = optimizer.StepCount;
-        foreach ((string buffer, float[][] perParameter) in optimizer.Buffers)
-        {
-            for (int i = 0; i < perParameter.Length; i++)
-            {
-                state.Tensors.Add(SafeTensor.Create<float>($"optimizer.policy.{buffer}.{i}", perParameter[i], perParameter[i].Length));
-            }
-        }
+        PolicyCheckpoint.SaveOptimizer(state, "policy", _bc.Optimizer);
 
         state.Counters["num_timesteps"] = NumTimesteps;
         state.Counters["bc.epochs"] = _bc.Epochs;
@@ -117,31 +107,15 @@ public sealed class BehaviorCloningLearner : ILearner
         state.Extra["bc_best_loss"] = double.IsFinite(_bc.BestLoss) ? _bc.BestLoss : null;
         state.Extra["bc_train_losses"] = new JsonArray([.. _bc.TrainLosses.Select(x => (JsonNode)JsonValue.Create(x))]);
         state.Extra["bc_validation_losses"] = new JsonArray([.. _bc.ValidationLosses.Select(x => (JsonNode)JsonValue.Create(x))]);
-        state.ObservationSpace = policy.ObservationSpace.ToString();
-        state.ActionSpace = policy.ActionSpace.ToString();
     }
 
     /// <inheritdoc />
     public bool LoadState(CheckpointData checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        ActorCriticPolicy policy = _bc.Policy;
-        RequireSpaces(checkpoint, policy);
-        checkpoint.LoadParameters(policy.Parameters, PolicyPrefix);
+        PolicyCheckpoint.LoadPolicy(checkpoint, _bc.Policy);
         checkpoint.CopyTensorTo<float>("bc.best_parameters", _bc.BestParameters, [_bc.BestParameters.Length]);
-        OptimizerState<float> current = _bc.Optimizer.SaveState();
-        var buffers = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-        foreach ((string buffer, float[][] perParameter) in current.Buffers)
-        {
-            buffers[buffer] = [.. perParameter.Select((p, i) =>
-            {
-                float[] values = new float[p.Length];
-                checkpoint.CopyTensorTo<float>($"optimizer.policy.{buffer}.{i}", values, [p.Length]);
-                return values;
-            })];
-        }
-
-        _bc.Optimizer.LoadState(new OptimizerState<float>(checkpoint.GetCounter("optimizer.policy.steps"), buffers));
+        PolicyCheckpoint.LoadOptimizer(checkpoint, "policy", _bc.Optimizer);
         string rng = checkpoint.Extra["rng_state"] is JsonValue r && r.TryGetValue(out string? text) ? text : throw new CheckpointException($"Checkpoint {checkpoint.SourcePath} lacks the string 'rng_state' of a bc run.");
         _bc.Random.RestoreState(rng);
         double bestLoss = checkpoint.Extra["bc_best_loss"] is JsonValue b && b.TryGetValue(out double loss) ? loss : double.PositiveInfinity;
@@ -169,22 +143,8 @@ public sealed class BehaviorCloningLearner : ILearner
     /// <summary>Rebuilds a bc run's policy from its checkpoint, for <c>sharprl eval</c>.</summary>
     public static IActingPolicy LoadActingPolicy(CheckpointData checkpoint, BehaviorCloningOptions options, Func<IEnv> makeEnv)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(makeEnv);
-        using IEnv env = makeEnv();
-        var policy = new ActorCriticPolicy(env.ObservationSpace, env.ActionSpace, options.Policy, new Random(0));
-        RequireSpaces(checkpoint, policy);
-        checkpoint.LoadParameters(policy.Parameters, PolicyPrefix);
-        return new ActorCriticActingPolicy(policy, env.ObservationSpace, null);
-    }
-
-    internal static void RequireSpaces(CheckpointData checkpoint, ActorCriticPolicy policy)
-    {
-        if (checkpoint.ObservationSpace != policy.ObservationSpace.ToString() || checkpoint.ActionSpace != policy.ActionSpace.ToString())
-        {
-            throw new CheckpointException($"Checkpoint {checkpoint.SourcePath} was saved for observations {checkpoint.ObservationSpace} and actions {checkpoint.ActionSpace}; this env has {policy.ObservationSpace} and {policy.ActionSpace}.");
-        }
+        return PolicyCheckpoint.LoadActingPolicy(checkpoint, options.Policy, makeEnv);
     }
 
     private static double[] ReadLosses(CheckpointData checkpoint, string key) =>

@@ -370,21 +370,7 @@ public sealed class Sac : OffPolicyAlgorithm
                 CriticTarget.Forward(critic, Batch.NextObservations, _nextActions, _targetQ[critic], b);
                 break;
             case CriticPhase:
-                // ∂/∂Q_i ½ mean (Q_i − y)² = (Q_i − y) / B
-                Critic.Forward(critic, Batch.Observations, Batch.Actions, _q[critic], b);
-                double loss = 0;
-                float[] q = _q[critic], gradQ = _gradQ[critic];
-                for (int r = 0; r < b; r++)
-                {
-                    float delta = q[r] - _y[r];
-                    loss += delta * delta;
-                    gradQ[r] = delta / b;
-                }
-
-                _criticLosses[critic] = 0.5 * loss / b;
-                _criticOptimizers[critic].ZeroGradient();
-                Critic.Backward(critic, gradQ, [], b);
-                _criticOptimizers[critic].Step();
+                _criticLosses[critic] = CriticRegression.Step(Critic, critic, _criticOptimizers[critic], Batch, _y, _q[critic], _gradQ[critic], halfSquaredError: true);
                 break;
             case ActorForwardPhase:
                 Critic.Forward(critic, Batch.Observations, _piActions, _q[critic], b);

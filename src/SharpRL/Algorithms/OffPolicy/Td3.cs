@@ -298,21 +298,7 @@ public class Td3 : OffPolicyAlgorithm
                 CriticTarget.Forward(critic, Batch.NextObservations, _nextActions, _targetQ[critic], b);
                 break;
             case CriticPhase:
-                // ∂/∂Q_i mean (Q_i − y)² = 2 (Q_i − y) / B
-                Critic.Forward(critic, Batch.Observations, Batch.Actions, _q[critic], b);
-                double loss = 0;
-                float[] q = _q[critic], gradQ = _gradQ[critic];
-                for (int r = 0; r < b; r++)
-                {
-                    float delta = q[r] - _y[r];
-                    loss += delta * delta;
-                    gradQ[r] = 2f * delta / b;
-                }
-
-                _criticLosses[critic] = loss / b;
-                _criticOptimizers[critic].ZeroGradient();
-                Critic.Backward(critic, gradQ, [], b);
-                _criticOptimizers[critic].Step();
+                _criticLosses[critic] = CriticRegression.Step(Critic, critic, _criticOptimizers[critic], Batch, _y, _q[critic], _gradQ[critic], halfSquaredError: false);
                 break;
             case PolyakPhase:
                 TargetNetworks.Polyak(Critic.ParametersOf(critic), CriticTarget.ParametersOf(critic), Settings.Tau);
