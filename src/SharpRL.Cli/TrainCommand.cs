@@ -26,6 +26,7 @@ internal static class TrainCommand
         var saveFreq = CliParsers.Steps("--save-freq", "Write a checkpoint every N steps (default: only at the end; kept by --resume).");
         var force = new Option<bool>("--force") { Description = "Replace the --out folder of a run that stopped before its first checkpoint." };
         var evalFreq = new Option<long?>("--eval-freq") { CustomParser = CliParsers.ParseSteps, Description = "Evaluate the policy every N steps (deterministic, on a fresh env copy), log evaluations.csv and keep the best as best_model." };
+        var ignoreUnsupported = new Option<bool>("--ignore-unsupported") { Description = "With --config: skip (and list) the file's options SharpRL does not implement, instead of refusing the file." };
         var evalEpisodes = new Option<int?>("--eval-episodes") { Description = $"Episodes per evaluation (default {RunConfig.DefaultEvalEpisodes})." };
         var stopAtReward = new Option<double?>("--stop-at-reward") { Description = "Stop training once an evaluation's mean return reaches this (needs --eval-freq)." };
         var parallel = new Option<bool>("--parallel") { Description = "Step env copies on worker threads (pays off for expensive envs)." };
@@ -36,11 +37,13 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train an agent. Example: sharprl train ppo CartPole-v1")
         {
-            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, force, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, noReplay, envKwargs, dataset,
+            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, force, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, noReplay, envKwargs, dataset, ignoreUnsupported,
         };
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
-            ConfigFile? configFile = parse.GetValue(config) is { } path ? YamlConfig.Read(path, parse.GetValue(env)) : null;
+            ConfigFile? configFile = parse.GetValue(config) is { } path
+                ? YamlConfig.Read(path, parse.GetValue(env), KnownSettings(parse.GetValue(algorithm)), parse.GetValue(ignoreUnsupported), stdout)
+                : null;
             var request = new TrainRequest
             {
                 Algorithm = parse.GetValue(algorithm),
@@ -64,6 +67,12 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    // The setting keys of a registered algorithm (a config file's keys are checked against them), or null.
+    private static string[]? KnownSettings(string? algorithm) =>
+        algorithm is not null && AlgorithmRegistry.Contains(algorithm)
+            ? [.. OptionsBinder.Describe(AlgorithmRegistry.Get(algorithm).DefaultOptions).Select(s => s.Key)]
+            : null;
 
     private static int Train(TextWriter output, TrainRequest request, bool quiet)
     {

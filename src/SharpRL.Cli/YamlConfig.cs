@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace SharpRL.Cli;
@@ -12,12 +11,25 @@ internal sealed record ConfigFile(IReadOnlyList<KeyValuePair<string, string>> Se
 /// <summary>
 /// Reads YAML settings with rl-zoo's keys: a flat mapping (<c>n_steps: 32</c>, <c>learning_rate: lin_1e-3</c>),
 /// or an rl-zoo hyperparameter file (<c>CartPole-v1: {n_steps: 32, …}</c>, one block per env id), from which
-/// the block of the env being trained is taken. Of rl-zoo's non-option keys, <c>n_timesteps</c> sets the
-/// budget, <c>policy: MlpPolicy</c> is accepted and <c>normalize</c> turns on observation and reward normalisation.
+/// the block of the env being trained is taken, so rl-zoo's own files load verbatim: the other blocks (Atari,
+/// Python wrapper paths) are not read, YAML anchors and merge keys (<c>&lt;&lt;: *mujoco-defaults</c>) are
+/// applied. Of rl-zoo's non-option keys, <c>n_timesteps</c> sets the budget, <c>policy: MlpPolicy</c> is
+/// accepted, <c>normalize</c> (true/false or its dict form) turns on observation and reward normalisation, and
+/// <c>policy_kwargs</c>, a Python dict literal, is translated into SharpRL's network settings. An option SharpRL
+/// does not implement is refused with its name, or, with <c>--ignore-unsupported</c>, reported as ignored.
 /// </summary>
-internal static partial class YamlConfig
+internal static class YamlConfig
 {
-    public static ConfigFile Read(string path, string? envId)
+    private const string MergeKey = "<<";
+
+    /// <summary>Reads <paramref name="path"/> for training <paramref name="envId"/>.</summary>
+    /// <param name="path">The YAML file.</param>
+    /// <param name="envId">The env being trained (selects the block of an rl-zoo file).</param>
+    /// <param name="knownKeys">Setting keys of the algorithm being trained (how policy_kwargs is translated, and
+    /// which keys are unsupported), or null to pass every key on unchecked.</param>
+    /// <param name="ignoreUnsupported">Report unsupported options on <paramref name="notices"/> instead of refusing them.</param>
+    /// <param name="notices">Where ignored options are reported.</param>
+    public static ConfigFile Read(string path, string? envId, IReadOnlyCollection<string>? knownKeys = null, bool ignoreUnsupported = false, TextWriter? notices = null)
     {
         if (!File.Exists(path))
         {
@@ -50,66 +62,124 @@ internal static partial class YamlConfig
             throw new CliError($"Config file '{path}' must be a mapping of key: value settings.");
         }
 
-        if (mapping.Children.Count > 0 && mapping.Children.Values.All(v => v is YamlMappingNode))
+        var reading = new Reading(path, knownKeys, ignoreUnsupported, notices);
+        List<KeyValuePair<string, YamlNode>> entries = Merged(path, mapping);
+        if (entries.Count > 0 && entries.All(e => e.Value is YamlMappingNode))
         {
-            mapping = SelectEnvBlock(path, mapping, envId);
+            entries = Merged(path, SelectEnvBlock(path, entries, envId));
         }
 
-        var settings = new List<KeyValuePair<string, string>>();
         long? totalTimesteps = null;
-        foreach ((YamlNode key, YamlNode value) in mapping.Children)
+        foreach ((string name, YamlNode value) in entries)
         {
-            string name = (key as YamlScalarNode)?.Value ?? throw new CliError($"Config file '{path}': keys must be plain names, found {key}.");
-            string text = value switch
-            {
-                YamlScalarNode scalar => scalar.Value ?? "",
-                YamlSequenceNode sequence => string.Join(",", sequence.Children.Select(c => (c as YamlScalarNode)?.Value
-                    ?? throw new CliError($"Config file '{path}': the list of setting '{name}' must hold plain values."))),
-                _ => throw new CliError($"Config file '{path}': setting '{name}' must be a scalar or a list."),
-            };
             switch (name)
             {
                 case "n_timesteps":
-                    totalTimesteps = ParseTimesteps(path, text);
+                    totalTimesteps = ParseTimesteps(path, Text(path, name, value));
                     break;
                 case "policy":
-                    if (text != "MlpPolicy")
+                    string policy = Text(path, name, value);
+                    if (policy != "MlpPolicy")
                     {
-                        throw new CliError($"Config file '{path}': policy '{text}' is not available; SharpRL trains MLP policies (MlpPolicy).");
+                        throw new CliError($"Config file '{path}': policy '{policy}' is not available; SharpRL trains MLP policies (MlpPolicy).");
                     }
 
                     break;
                 case "normalize":
-                    (bool observations, bool rewards) = ParseNormalize(path, text);
-                    settings.Add(new("normalize_observations", observations ? "true" : "false"));
-                    settings.Add(new("normalize_rewards", rewards ? "true" : "false"));
+                    (bool observations, bool rewards) = ParseNormalize(reading, Text(path, name, value));
+                    reading.Add("normalize_observations", observations ? "true" : "false");
+                    reading.Add("normalize_rewards", rewards ? "true" : "false");
                     break;
                 case "use_sde" or "sde_sample_freq" or "use_sde_at_warmup":
-                    throw new CliError($"Config file '{path}': {name} is an rl-zoo option SharpRL does not implement yet (generalized state-dependent exploration, gSDE); remove it (SharpRL's Gaussian policies explore with a state-independent σ, as rl-zoo without gSDE).");
+                    if (name == "use_sde" && Text(path, name, value) is "False" or "false")
+                    {
+                        // gSDE switched off is what SharpRL does anyway.
+                        break;
+                    }
+
+                    reading.Unsupported(name, "generalized state-dependent exploration (gSDE) is not implemented; SharpRL's Gaussian policies explore with a state-independent σ, as rl-zoo without gSDE");
+                    break;
                 case "frame_stack" or "env_wrapper" or "vec_env_wrapper" or "callback" or "normalize_kwargs" or "monitor_kwargs" or "env_kwargs" or "replay_buffer_class" or "replay_buffer_kwargs":
-                    throw new CliError($"Config file '{path}': {name} is an rl-zoo option SharpRL does not implement yet; remove it.");
+                    reading.Unsupported(name, "this rl-zoo option is not implemented (env kwargs go in --env-kwargs)");
+                    break;
                 case "policy_kwargs":
-                    throw new CliError($"Config file '{path}': policy_kwargs is Python and is not read; write its parts as policy.pi_hidden, policy.vf_hidden, policy.activation, policy.orthogonal_init and policy.log_std_init.");
+                    PolicyKwargs(reading, Text(path, name, value));
+                    break;
+                case "train_freq" when value is YamlSequenceNode { Children.Count: 2 } pair:
+                    // rl-zoo's [n, "episode"] / [n, "step"] form: n units between updates.
+                    string unit = Text(path, name, pair.Children[1]);
+                    if (unit is not ("episode" or "step"))
+                    {
+                        throw new CliError($"Config file '{path}': train_freq unit '{unit}' is invalid; expected \"step\" or \"episode\".");
+                    }
+
+                    reading.AddChecked("train_freq", Text(path, name, pair.Children[0]));
+                    reading.AddChecked("train_freq_unit", unit, "train_freq's unit");
+                    break;
                 default:
-                    settings.Add(new(name, text));
+                    reading.AddChecked(name, Text(path, name, value));
                     break;
             }
         }
 
-        return new ConfigFile(settings, totalTimesteps);
+        return new ConfigFile(reading.Settings, totalTimesteps);
     }
 
-    private static YamlMappingNode SelectEnvBlock(string path, YamlMappingNode file, string? envId)
+    // The mapping's entries with YAML merge keys applied: "<<: *defaults" (or a list of aliases) brings in the
+    // anchored mapping's entries that the mapping does not set itself (YAML 1.1 merge, as PyYAML does).
+    private static List<KeyValuePair<string, YamlNode>> Merged(string path, YamlMappingNode mapping)
     {
-        string[] ids = [.. file.Children.Keys.Select(k => (k as YamlScalarNode)?.Value ?? "")];
+        var own = new List<KeyValuePair<string, YamlNode>>();
+        var merged = new List<KeyValuePair<string, YamlNode>>();
+        foreach ((YamlNode key, YamlNode value) in mapping.Children)
+        {
+            string name = (key as YamlScalarNode)?.Value ?? throw new CliError($"Config file '{path}': keys must be plain names, found {key}.");
+            if (name != MergeKey)
+            {
+                own.Add(new(name, value));
+                continue;
+            }
+
+            IEnumerable<YamlNode> sources = value is YamlSequenceNode list ? list.Children : [value];
+            foreach (YamlNode source in sources)
+            {
+                if (source is not YamlMappingNode sourceMapping)
+                {
+                    throw new CliError($"Config file '{path}': a merge key (<<) must refer to a mapping (e.g. <<: *defaults), found {source}.");
+                }
+
+                foreach (KeyValuePair<string, YamlNode> entry in Merged(path, sourceMapping))
+                {
+                    if (!merged.Any(m => m.Key == entry.Key))
+                    {
+                        merged.Add(entry);
+                    }
+                }
+            }
+        }
+
+        return [.. merged.Where(m => !own.Any(o => o.Key == m.Key)), .. own];
+    }
+
+    private static string Text(string path, string name, YamlNode value) => value switch
+    {
+        YamlScalarNode scalar => scalar.Value ?? "",
+        YamlSequenceNode sequence => string.Join(",", sequence.Children.Select(c => (c as YamlScalarNode)?.Value
+            ?? throw new CliError($"Config file '{path}': the list of setting '{name}' must hold plain values."))),
+        _ => throw new CliError($"Config file '{path}': setting '{name}' must be a scalar or a list."),
+    };
+
+    private static YamlMappingNode SelectEnvBlock(string path, List<KeyValuePair<string, YamlNode>> file, string? envId)
+    {
+        string[] ids = [.. file.Select(e => e.Key)];
         if (envId is null)
         {
             throw new CliError($"Config file '{path}' holds settings per env ({string.Join(", ", ids)}); name the env to train.");
         }
 
-        foreach ((YamlNode key, YamlNode value) in file.Children)
+        foreach ((string id, YamlNode value) in file)
         {
-            if ((key as YamlScalarNode)?.Value == envId)
+            if (id == envId)
             {
                 return (YamlMappingNode)value;
             }
@@ -117,6 +187,144 @@ internal static partial class YamlConfig
 
         throw new CliError($"Config file '{path}' has no settings for {envId}; it has blocks for: {string.Join(", ", ids)}.");
     }
+
+    // policy_kwargs: rl-zoo writes a Python dict literal; its network parts become SharpRL settings.
+    private static void PolicyKwargs(Reading reading, string text)
+    {
+        object? parsed;
+        try
+        {
+            parsed = PythonLiteral.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CliError($"Config file '{reading.Path}': policy_kwargs could not be read: {e.Message}; expected a dict literal such as dict(net_arch=[64, 64], activation_fn=nn.ReLU).");
+        }
+
+        if (parsed is not Dictionary<string, object?> kwargs)
+        {
+            throw new CliError($"Config file '{reading.Path}': policy_kwargs = {text} is not a dict; expected e.g. dict(net_arch=[64, 64]).");
+        }
+
+        // On-policy algorithms name their networks policy.pi_hidden / policy.vf_hidden; the off-policy ones
+        // share one width list between actor and critics (hidden_sizes), as SB3's net_arch=[400, 300] does.
+        bool onPolicy = reading.Knows("policy.pi_hidden");
+        string prefix = onPolicy ? "policy." : "";
+        foreach ((string key, object? value) in kwargs)
+        {
+            switch (key)
+            {
+                case "net_arch":
+                    NetArch(reading, value, onPolicy);
+                    break;
+                case "activation_fn":
+                    reading.AddChecked(prefix + "activation", value switch
+                    {
+                        PythonLiteral.Name { Text: var t } when t.EndsWith("ReLU", StringComparison.Ordinal) => "relu",
+                        PythonLiteral.Name { Text: var t } when t.EndsWith("Tanh", StringComparison.Ordinal) => "tanh",
+                        _ => throw new CliError($"Config file '{reading.Path}': policy_kwargs activation_fn = {Show(value)} is not available; SharpRL has nn.ReLU and nn.Tanh."),
+                    }, "policy_kwargs activation_fn");
+                    break;
+                case "ortho_init":
+                    reading.AddChecked(prefix + "orthogonal_init", Boolean(reading, key, value), "policy_kwargs ortho_init");
+                    break;
+                case "log_std_init":
+                    reading.AddChecked(prefix + "log_std_init", Number(reading, key, value), "policy_kwargs log_std_init");
+                    break;
+                case "n_critics":
+                    reading.AddChecked("n_critics", Number(reading, key, value), "policy_kwargs n_critics");
+                    break;
+                default:
+                    reading.Unsupported($"policy_kwargs {key}", "SharpRL's MLP policies have no such setting");
+                    break;
+            }
+        }
+    }
+
+    private static void NetArch(Reading reading, object? value, bool onPolicy)
+    {
+        // SB3 < 1.8 wrote [dict(pi=[…], vf=[…])]: a list holding the dict.
+        if (value is List<object?> { Count: 1 } single && single[0] is Dictionary<string, object?>)
+        {
+            value = single[0];
+        }
+
+        switch (value)
+        {
+            case List<object?> widths:
+                string shared = Widths(reading, widths);
+                if (onPolicy)
+                {
+                    reading.AddChecked("policy.pi_hidden", shared, "policy_kwargs net_arch");
+                    reading.AddChecked("policy.vf_hidden", shared, "policy_kwargs net_arch");
+                }
+                else
+                {
+                    reading.AddChecked("hidden_sizes", shared, "policy_kwargs net_arch");
+                }
+
+                break;
+            case Dictionary<string, object?> parts:
+                foreach (string part in parts.Keys.Where(k => k is not ("pi" or "vf" or "qf")))
+                {
+                    throw new CliError($"Config file '{reading.Path}': policy_kwargs net_arch has a part '{part}'; expected pi and vf (on-policy) or pi and qf (off-policy).");
+                }
+
+                if (onPolicy)
+                {
+                    if (parts.TryGetValue("pi", out object? pi))
+                    {
+                        reading.AddChecked("policy.pi_hidden", Widths(reading, pi), "policy_kwargs net_arch pi");
+                    }
+
+                    if (parts.TryGetValue("vf", out object? vf))
+                    {
+                        reading.AddChecked("policy.vf_hidden", Widths(reading, vf), "policy_kwargs net_arch vf");
+                    }
+                }
+                else
+                {
+                    string actor = parts.TryGetValue("pi", out object? a) ? Widths(reading, a) : "";
+                    string critic = parts.TryGetValue("qf", out object? q) ? Widths(reading, q) : actor;
+                    if (actor.Length > 0 && actor != critic)
+                    {
+                        throw new CliError($"Config file '{reading.Path}': policy_kwargs net_arch gives the actor [{actor}] and the critics [{critic}]; SharpRL's off-policy networks share one width list (hidden_sizes).");
+                    }
+
+                    reading.AddChecked("hidden_sizes", critic, "policy_kwargs net_arch");
+                }
+
+                break;
+            default:
+                throw new CliError($"Config file '{reading.Path}': policy_kwargs net_arch = {Show(value)} is invalid; expected a list of widths such as [64, 64] or dict(pi=[64, 64], vf=[64, 64]).");
+        }
+    }
+
+    private static string Widths(Reading reading, object? value) =>
+        value is List<object?> list && list.All(w => w is long and > 0)
+            ? string.Join(",", list.Select(w => ((long)w!).ToString(CultureInfo.InvariantCulture)))
+            : throw new CliError($"Config file '{reading.Path}': policy_kwargs net_arch widths {Show(value)} are invalid; expected a list of positive integers such as [256, 256].");
+
+    private static string Boolean(Reading reading, string key, object? value) =>
+        value is bool b ? (b ? "true" : "false") : throw new CliError($"Config file '{reading.Path}': policy_kwargs {key} = {Show(value)} is invalid; expected True or False.");
+
+    private static string Number(Reading reading, string key, object? value) => value switch
+    {
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        _ => throw new CliError($"Config file '{reading.Path}': policy_kwargs {key} = {Show(value)} is invalid; expected a number."),
+    };
+
+    private static string Show(object? value) => value switch
+    {
+        null => "None",
+        PythonLiteral.Name name => name.Text,
+        List<object?> list => $"[{string.Join(", ", list.Select(Show))}]",
+        Dictionary<string, object?> dict => $"dict({string.Join(", ", dict.Select(e => $"{e.Key}={Show(e.Value)}"))})",
+        bool b => b ? "True" : "False",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 
     private static long ParseTimesteps(string path, string text)
     {
@@ -129,32 +337,85 @@ internal static partial class YamlConfig
         return (long)value;
     }
 
-    private static (bool Observations, bool Rewards) ParseNormalize(string path, string text)
+    private static (bool Observations, bool Rewards) ParseNormalize(Reading reading, string text)
     {
         if (bool.TryParse(text, out bool both))
         {
             return (both, both);
         }
 
-        // rl-zoo's dictionary form: "{'norm_obs': True, 'norm_reward': False}".
-        Match observations = NormalizeFlag("norm_obs").Match(text);
-        Match rewards = NormalizeFlag("norm_reward").Match(text);
-        if (observations.Success || rewards.Success)
+        // rl-zoo's dict form: "{'norm_obs': True, 'norm_reward': False}" (a string holding a Python dict).
+        string expected = "expected true, false or {'norm_obs': True, 'norm_reward': False}";
+        object? parsed;
+        try
         {
-            return (IsTrue(observations, defaultValue: true), IsTrue(rewards, defaultValue: true));
+            parsed = PythonLiteral.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CliError($"Config file '{reading.Path}': normalize = '{text}' is invalid ({e.Message}); {expected}.");
         }
 
-        throw new CliError($"Config file '{path}': normalize = '{text}' is invalid; expected true, false or {{'norm_obs': True, 'norm_reward': False}}.");
+        if (parsed is not Dictionary<string, object?> flags)
+        {
+            throw new CliError($"Config file '{reading.Path}': normalize = '{text}' is invalid; {expected}.");
+        }
+
+        bool observations = true, rewards = true;
+        foreach ((string key, object? value) in flags)
+        {
+            switch (key)
+            {
+                case "norm_obs" when value is bool b:
+                    observations = b;
+                    break;
+                case "norm_reward" when value is bool b:
+                    rewards = b;
+                    break;
+                case "norm_obs" or "norm_reward":
+                    throw new CliError($"Config file '{reading.Path}': normalize {key} = {Show(value)} is invalid; expected True or False.");
+                default:
+                    // clip_obs, gamma, epsilon: SharpRL's normalisers use SB3's defaults (clip 10, ε 1e-8, the run's γ).
+                    reading.Unsupported($"normalize {key}", "SharpRL's normalisers use VecNormalize's defaults (clip 10, ε 1e-8, the run's γ)");
+                    break;
+            }
+        }
+
+        return (observations, rewards);
     }
 
-    private static bool IsTrue(Match match, bool defaultValue) =>
-        match.Success ? match.Groups[1].Value.Equals("true", StringComparison.OrdinalIgnoreCase) : defaultValue;
+    // What one read collects, and how it treats keys the algorithm does not have.
+    private sealed class Reading(string path, IReadOnlyCollection<string>? knownKeys, bool ignoreUnsupported, TextWriter? notices)
+    {
+        public string Path { get; } = path;
 
-    private static Regex NormalizeFlag(string name) => name == "norm_obs" ? NormObsFlag() : NormRewardFlag();
+        public List<KeyValuePair<string, string>> Settings { get; } = [];
 
-    [GeneratedRegex("""['"]?norm_obs['"]?\s*:\s*(true|false)""", RegexOptions.IgnoreCase)]
-    private static partial Regex NormObsFlag();
+        public bool Knows(string key) => knownKeys is null ? key.StartsWith("policy.", StringComparison.Ordinal) : knownKeys.Contains(key);
 
-    [GeneratedRegex("""['"]?norm_reward['"]?\s*:\s*(true|false)""", RegexOptions.IgnoreCase)]
-    private static partial Regex NormRewardFlag();
+        public void Add(string key, string value) => Settings.Add(new(key, value));
+
+        // A key the algorithm has is kept; one it lacks is unsupported (refused, or ignored on request).
+        public void AddChecked(string key, string value, string? source = null)
+        {
+            if (knownKeys is null || knownKeys.Contains(key))
+            {
+                Add(key, value);
+                return;
+            }
+
+            Unsupported(source ?? key, "the algorithm has no such setting");
+        }
+
+        public void Unsupported(string what, string why)
+        {
+            if (ignoreUnsupported)
+            {
+                notices?.WriteLine($"config: ignored {what} ({why})");
+                return;
+            }
+
+            throw new CliError($"Config file '{Path}': {what} is not supported: {why}. Remove it, or pass --ignore-unsupported to skip it.");
+        }
+    }
 }

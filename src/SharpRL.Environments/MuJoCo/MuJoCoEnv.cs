@@ -37,8 +37,8 @@ namespace SharpRL.Environments.MuJoCo;
 /// </remarks>
 public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
 {
-    private readonly MjModel _model;
-    private readonly MjData _data;
+    private MjModel _model;
+    private MjData _data;
     private readonly Box _actionSpace;
     private readonly string[] _infoKeys;
     private readonly double[] _info;
@@ -49,6 +49,13 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     private NumpyGenerator? _random;
     private bool _needsReset = true;
     private bool _hasReset;
+
+    // Domain randomisation (null when off): the settings, the model's original parameters, the factors of
+    // the current episode and their generator.
+    private DomainRandomization? _randomization;
+    private double[] _baseBodyMass = [], _baseBodyInertia = [], _baseGeomFriction = [];
+    private double[] _massFactors = [], _frictionFactors = [];
+    private NumpyGenerator? _randomizationRandom;
 
     /// <summary>Loads the model (shared with other envs of the same file) and allocates this env's data.</summary>
     /// <param name="id">Env id, e.g. "Hopper-v4" (names the env in messages).</param>
@@ -173,6 +180,57 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <summary>Settings that must match for a snapshot to load (constructor options, canonical text).</summary>
     private protected string Settings { get; set; } = string.Empty;
 
+    /// <summary>The domain randomisation in effect, or null.</summary>
+    public DomainRandomization? Randomization => _randomization;
+
+    /// <summary>This episode's per-body mass factors (empty without randomisation).</summary>
+    public ReadOnlySpan<double> MassFactors => _massFactors;
+
+    /// <summary>This episode's per-geom sliding-friction factors (empty without randomisation).</summary>
+    public ReadOnlySpan<double> FrictionFactors => _frictionFactors;
+
+    /// <summary>The model's body masses now (randomised ones when randomisation is on).</summary>
+    public ReadOnlySpan<double> BodyMass => _model.BodyMass;
+
+    /// <summary>
+    /// Turns on per-episode randomisation of masses and friction (see <see cref="DomainRandomization"/>): the
+    /// env takes a private copy of its model. Call before the first reset.
+    /// </summary>
+    /// <param name="randomization">Ranges of the factors.</param>
+    public void EnableDomainRandomization(DomainRandomization randomization)
+    {
+        ArgumentNullException.ThrowIfNull(randomization);
+        if (_hasReset || _randomization is not null)
+        {
+            throw new InvalidOperationException($"{Id}: domain randomisation is set once, before the first reset.");
+        }
+
+        MjModel copy = _model.Copy();
+        MjData data;
+        try
+        {
+            data = new MjData(copy);
+        }
+        catch
+        {
+            copy.Free();
+            throw;
+        }
+
+        _data.Dispose();
+        _model = copy;
+        _data = data;
+        _randomization = randomization;
+        _baseBodyMass = copy.BodyMass.ToArray();
+        _baseBodyInertia = copy.MutableBodyInertia.ToArray();
+        _baseGeomFriction = copy.MutableGeomFriction.ToArray();
+        _massFactors = new double[copy.Nbody];
+        _frictionFactors = new double[copy.Ngeom];
+        _massFactors.AsSpan().Fill(1);
+        _frictionFactors.AsSpan().Fill(1);
+        Settings += $"; domain_randomization: {randomization}";
+    }
+
     /// <inheritdoc />
     public void GetInfo(Span<double> values)
     {
@@ -196,6 +254,15 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
             }
 
             _random = NumpyGenerator.Create(s);
+            if (_randomization is not null)
+            {
+                _randomizationRandom = new NumpyGenerator(new SeedSequence(((System.Numerics.BigInteger)s << 32) + DomainRandomization.StreamEntropy));
+            }
+        }
+
+        if (_randomization is not null)
+        {
+            DrawPhysicalParameters();
         }
 
         _data.Reset();
@@ -283,6 +350,13 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         state["xipos"] = EnvState.Numbers(new ReadOnlySpan<double>(_data.Xipos, 3 * _model.Nbody));
         state["observation"] = EnvState.Numbers(_observation);
         state["info"] = EnvState.Numbers(_info);
+        if (_randomization is not null)
+        {
+            state["randomization_random"] = EnvState.Generator(_randomizationRandom);
+            state["mass_factors"] = EnvState.Numbers(_massFactors);
+            state["friction_factors"] = EnvState.Numbers(_frictionFactors);
+        }
+
         return state;
     }
 
@@ -313,8 +387,22 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         double[] xipos = EnvState.ReadDoubles(snapshot, "xipos", 3 * _model.Nbody);
         double[] observation = EnvState.ReadDoubles(snapshot, "observation", _observation.Length);
         double[] info = EnvState.ReadDoubles(snapshot, "info", _info.Length);
+        NumpyGenerator? randomizationRandom = null;
+        double[] massFactors = [], frictionFactors = [];
+        if (_randomization is not null)
+        {
+            randomizationRandom = EnvState.ReadGenerator(snapshot, "randomization_random");
+            massFactors = EnvState.ReadDoubles(snapshot, "mass_factors", _massFactors.Length);
+            frictionFactors = EnvState.ReadDoubles(snapshot, "friction_factors", _frictionFactors.Length);
+        }
 
-        // Everything is read and checked: overwrite.
+        // Everything is read and checked: overwrite. The drawn parameters first: mj_setConst scribbles on the data.
+        if (_randomization is not null)
+        {
+            _randomizationRandom = randomizationRandom;
+            ApplyPhysicalParameters(massFactors, frictionFactors);
+        }
+
         qpos.CopyTo(new Span<double>(_data.Qpos, Nq));
         qvel.CopyTo(new Span<double>(_data.Qvel, Nv));
         act.CopyTo(new Span<double>(_data.Act, _model.Na));
@@ -347,7 +435,55 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         if (disposing)
         {
             _data.Dispose();
+            if (_model.IsCopy)
+            {
+                _model.Free();
+            }
         }
+    }
+
+    // One episode's factors: k_b ~ U(mass range) for each body but the world, f_g ~ U(friction range) per geom.
+    private void DrawPhysicalParameters()
+    {
+        NumpyGenerator random = _randomizationRandom ??= new NumpyGenerator(SeedSequence.FromOsEntropy());
+        DomainRandomization settings = _randomization!;
+        double[] mass = new double[_massFactors.Length], friction = new double[_frictionFactors.Length];
+        mass[0] = 1;
+        for (int b = 1; b < mass.Length; b++)
+        {
+            mass[b] = random.Uniform(settings.MassScale.Low, settings.MassScale.High);
+        }
+
+        for (int g = 0; g < friction.Length; g++)
+        {
+            friction[g] = random.Uniform(settings.FrictionScale.Low, settings.FrictionScale.High);
+        }
+
+        ApplyPhysicalParameters(mass, friction);
+    }
+
+    // m_b = k_b m⁰_b, I_b = k_b I⁰_b (a uniformly denser body), μ_g = f_g μ⁰_g (sliding friction); then the
+    // derived constants (subtree masses, inverse weights) from mj_setConst.
+    private void ApplyPhysicalParameters(ReadOnlySpan<double> massFactors, ReadOnlySpan<double> frictionFactors)
+    {
+        Span<double> mass = _model.MutableBodyMass, inertia = _model.MutableBodyInertia, friction = _model.MutableGeomFriction;
+        for (int b = 0; b < mass.Length; b++)
+        {
+            mass[b] = massFactors[b] * _baseBodyMass[b];
+            for (int j = 0; j < 3; j++)
+            {
+                inertia[(3 * b) + j] = massFactors[b] * _baseBodyInertia[(3 * b) + j];
+            }
+        }
+
+        for (int g = 0; g < frictionFactors.Length; g++)
+        {
+            friction[3 * g] = frictionFactors[g] * _baseGeomFriction[3 * g];
+        }
+
+        massFactors.CopyTo(_massFactors);
+        frictionFactors.CopyTo(_frictionFactors);
+        _model.SetConstants(_data);
     }
 
     /// <summary>Sets the observation size (once, from the derived constructor).</summary>

@@ -1,4 +1,6 @@
+using SharpRL.Algorithms.AdvantageWeighted;
 using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Algorithms.PolicyGradient;
 using SharpRL.Algorithms.ProximalPolicy;
 using SharpRL.Algorithms.TrustRegion;
@@ -27,11 +29,11 @@ public static class AlgorithmRegistry
         OnPolicyDescriptor.Create("a2c", "Advantage actor-critic, synchronous (Mnih et al. 2016)", new A2cOptions(), (env, options, seed, logger) => new A2c(env, options, seed, logger)),
         OnPolicyDescriptor.Create("npg", "Natural policy gradient (Kakade 2001) with a fixed KL step", new NpgOptions(), (env, options, seed, logger) => new Npg(env, options, seed, logger)),
         OnPolicyDescriptor.Create("trpo", "Trust region policy optimization (Schulman et al. 2015)", new TrpoOptions(), (env, options, seed, logger) => new Trpo(env, options, seed, logger)),
-        Ddpg.Ddpg.Descriptor,
-        Td3.Td3.Descriptor,
-        Sac.Sac.Descriptor,
+        Ddpg.Descriptor,
+        Td3.Descriptor,
+        Sac.Descriptor,
         Imitation.BehaviorCloningLearner.Descriptor,
-        Awr.Awr.Descriptor,
+        Awr.Descriptor,
     ];
 
     /// <summary>Known algorithm names, in registration order.</summary>

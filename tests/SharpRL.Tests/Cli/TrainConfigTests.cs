@@ -85,9 +85,10 @@ public class TrainConfigTests
     [Theory]
     [InlineData("Pendulum-v1:\n  n_steps: 1024\n", "has no settings for CartPole-v1; it has blocks for: Pendulum-v1")]
     [InlineData("n_steps: 64\npolicy: 'CnnPolicy'\n", "policy 'CnnPolicy' is not available")]
-    [InlineData("policy_kwargs: \"dict(ortho_init=False)\"\n", "policy_kwargs is Python and is not read; write its parts as policy.pi_hidden")]
+    [InlineData("policy_kwargs: \"dict(squash_output=True)\"\n", "policy_kwargs squash_output is not supported")]
+    [InlineData("policy_kwargs: \"dict(net_arch=make_arch())\"\n", "'make_arch(…)' is a call; only dict(…) is read")]
     [InlineData("n_timesteps: lots\n", "n_timesteps = 'lots' is invalid")]
-    [InlineData("use_sde: true\n", "use_sde is an rl-zoo option SharpRL does not implement yet")]
+    [InlineData("use_sde: true\n", "use_sde is not supported: generalized state-dependent exploration (gSDE) is not implemented")]
     [InlineData("gamma: high\n", "Setting 'gamma' = 'high' is invalid: expected a number")]
     public void Train_ConfigItCannotApply_RefusedAndWritesNothing(string yaml, string expectedMessage)
     {

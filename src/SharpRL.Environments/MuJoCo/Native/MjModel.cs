@@ -53,6 +53,21 @@ internal sealed unsafe class MjModel
     /// <summary>body_mass (nbody).</summary>
     public ReadOnlySpan<double> BodyMass => new(DoubleArray(MjLayout.ModelArray.BodyMass), Nbody);
 
+    /// <summary>Number of geoms.</summary>
+    public int Ngeom => ReadInt(MjLayout.ModelInt.Ngeom);
+
+    /// <summary>Whether this is a private copy (<see cref="Copy"/>) that its owner may change and must <see cref="Free"/>.</summary>
+    public bool IsCopy { get; private init; }
+
+    /// <summary>body_mass, writable (only on a copy).</summary>
+    public Span<double> MutableBodyMass => Mutable(MjLayout.ModelArray.BodyMass, Nbody);
+
+    /// <summary>body_inertia (nbody × 3, principal moments), writable (only on a copy).</summary>
+    public Span<double> MutableBodyInertia => Mutable(MjLayout.ModelArray.BodyInertia, 3 * Nbody);
+
+    /// <summary>geom_friction (ngeom × 3: sliding, torsional, rolling), writable (only on a copy).</summary>
+    public Span<double> MutableGeomFriction => Mutable(MjLayout.ModelArray.GeomFriction, 3 * Ngeom);
+
     /// <summary>actuator_ctrlrange (nu × 2).</summary>
     public ReadOnlySpan<double> ActuatorControlRange => new(DoubleArray(MjLayout.ModelArray.ActuatorCtrlrange), 2 * Nu);
 
@@ -95,6 +110,41 @@ internal sealed unsafe class MjModel
             return model;
         }
     }
+
+    /// <summary>A private copy of this model (mj_copyModel), for an env that changes its parameters (domain randomisation).</summary>
+    public MjModel Copy()
+    {
+        IntPtr handle = MjNative.CopyModel(IntPtr.Zero, Handle);
+        MuJoCoLibrary.ThrowIfError("mj_copyModel");
+        if (handle == IntPtr.Zero)
+        {
+            throw new OutOfMemoryException($"mj_copyModel could not copy the model of '{Path}'.");
+        }
+
+        return new MjModel(handle, Path) { IsCopy = true };
+    }
+
+    /// <summary>Frees a copy made by <see cref="Copy"/> (cached models live for the process).</summary>
+    public void Free()
+    {
+        if (!IsCopy)
+        {
+            throw new InvalidOperationException($"The shared model of '{Path}' is not freed; only copies are.");
+        }
+
+        MjNative.DeleteModel(Handle);
+    }
+
+    /// <summary>mj_setConst: recomputes the model's derived constants (subtree masses, inverse weights, ...) after its parameters changed.</summary>
+    /// <param name="data">Scratch data of this model (its state is overwritten).</param>
+    public void SetConstants(MjData data)
+    {
+        MjNative.SetConst(Handle, data.Handle);
+        MuJoCoLibrary.ThrowIfError("mj_setConst");
+    }
+
+    private Span<double> Mutable(int offset, int length) =>
+        IsCopy ? new Span<double>(DoubleArray(offset), length) : throw new InvalidOperationException($"The shared model of '{Path}' is read-only; make a copy to change it.");
 
     /// <summary>The id of a named object, or −1.</summary>
     /// <param name="type">mjtObj, e.g. <see cref="MjNative.ObjectBody"/>.</param>

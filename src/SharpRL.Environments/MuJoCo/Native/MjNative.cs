@@ -53,6 +53,9 @@ internal static unsafe partial class MjNative
     [LibraryImport(LibraryName, EntryPoint = "mj_rnePostConstraint")]
     internal static partial void RnePostConstraint(IntPtr model, IntPtr data);
 
+    [LibraryImport(LibraryName, EntryPoint = "mj_setConst")]
+    internal static partial void SetConst(IntPtr model, IntPtr data);
+
     [LibraryImport(LibraryName, EntryPoint = "mj_name2id")]
     internal static partial int NameToId(IntPtr model, int type, byte* name);
 }

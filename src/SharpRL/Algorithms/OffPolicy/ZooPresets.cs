@@ -1,6 +1,3 @@
-using SharpRL.Algorithms.Ddpg;
-using SharpRL.Algorithms.Sac;
-using SharpRL.Algorithms.Td3;
 
 namespace SharpRL.Algorithms.OffPolicy;
 
@@ -41,6 +38,35 @@ public static class ZooPresets
         LearningStarts = 0,
         HiddenSizes = [64, 64],
     }, 50_000);
+
+    /// <summary>The MuJoCo locomotion envs rl-zoo's td3.yml and sac.yml tune with one shared block (v4 ids; v5 take the same values).</summary>
+    public static IReadOnlyList<string> MuJoCoEnvIds { get; } =
+        ["HalfCheetah-v4", "Hopper-v4", "Walker2d-v4", "Ant-v4", "Humanoid-v4", "HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Humanoid-v5"];
+
+    /// <summary>
+    /// TD3 on a MuJoCo locomotion env (rl-zoo td3.yml's MuJoCo block): 1e6 steps (Humanoid 2e6), 1e4 random
+    /// steps, N(0, 0.1) noise, one gradient step per env step, lr 1e-3, batch 256, [400, 300]; null for other envs.
+    /// </summary>
+    public static (Td3Options Options, long Timesteps)? Td3MuJoCo(string envId) =>
+        MuJoCoEnvIds.Contains(envId)
+            ? (new Td3Options
+            {
+                LearningStarts = 10_000,
+                NoiseType = ActionNoiseKind.Normal,
+                NoiseStd = 0.1,
+                TrainFreq = 1,
+                GradientSteps = 1,
+                LearningRate = 1e-3,
+                BatchSize = 256,
+                HiddenSizes = [400, 300],
+            }, MuJoCoBudget(envId))
+            : null;
+
+    /// <summary>SAC on a MuJoCo locomotion env (rl-zoo sac.yml's MuJoCo block): 1e6 steps (Humanoid 2e6), 1e4 random steps, SB3's SAC defaults otherwise ([256, 256], lr 3e-4, auto α); null for other envs.</summary>
+    public static (SacOptions Options, long Timesteps)? SacMuJoCo(string envId) =>
+        MuJoCoEnvIds.Contains(envId) ? (new SacOptions { LearningStarts = 10_000 }, MuJoCoBudget(envId)) : null;
+
+    private static long MuJoCoBudget(string envId) => envId.StartsWith("Humanoid-", StringComparison.Ordinal) ? 2_000_000 : 1_000_000;
 
     private static T PendulumDeterministic<T>(T defaults)
         where T : Td3Options

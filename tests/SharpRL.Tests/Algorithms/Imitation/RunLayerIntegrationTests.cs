@@ -1,3 +1,4 @@
+using SharpRL.Algorithms.Common;
 using SharpRL.Datasets;
 using SharpRL.Environments;
 using SharpRL.Envs;
@@ -68,6 +69,37 @@ public sealed class RunLayerIntegrationTests : IDisposable
         LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(AgentCheckpoint.Resolve(_root["whole"]), Gym.Registry);
         using IEnv env = Gym.Make("Pendulum-v1");
         Assert.Equal(2, Evaluation.Evaluate(loaded.Policy, env, episodes: 2).Returns.Count);
+    }
+
+    [Fact]
+    public void Awr_WithObservationNormalisation_ResumesExactlyAndEvaluatesThroughTheNormaliser()
+    {
+        // Statistics still updating at the interruption (normalizer_samples 500 > 400): they must travel in the checkpoint.
+        TrainRequest Request(string folder) => new()
+        {
+            Algorithm = "awr",
+            EnvId = "Pendulum-v1",
+            Seed = 5,
+            TotalTimesteps = 600,
+            Settings = [new("steps_per_iteration", "200"), new("buffer_size", "400"), new("value_steps", "3"), new("policy_steps", "3"), new("batch_size", "16"), new("normalizer_samples", "500")],
+            OutputDirectory = _root[folder],
+        };
+
+        AssertResumesExactly(Request, cancelAt: 400);
+
+        LoadedPolicy loaded = AgentCheckpoint.LoadPolicy(AgentCheckpoint.Resolve(_root["whole"]), Gym.Registry);
+        var acting = Assert.IsType<ActorCriticActingPolicy>(loaded.Policy);
+        Assert.True(acting.NormalizesObservations);
+        Assert.Equal("Box(-10.0, 10.0, (3,), float32)", acting.Policy.ObservationSpace.ToString());
+
+        // The policy acts on normalised observations: a raw observation and its normalised image, fed to the
+        // networks directly, give the same deterministic action.
+        float[] raw = [0.3f, -0.8f, 4.5f], normalized = new float[3], viaActing = new float[1], direct = new float[1];
+        acting.NormalizeObservation!(raw, normalized);
+        Assert.NotEqual(raw, normalized);
+        acting.Act(raw, viaActing, deterministic: true, new Random(0));
+        acting.Policy.Predict(normalized, 1, direct, deterministic: true, new Random(0));
+        Assert.Equal(Math.Clamp(direct[0], -2f, 2f), viaActing[0]);
     }
 
     private void AssertResumesExactly(Func<string, TrainRequest> request, long cancelAt)

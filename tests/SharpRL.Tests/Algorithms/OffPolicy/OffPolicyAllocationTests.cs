@@ -1,6 +1,4 @@
 using SharpRL.Algorithms.OffPolicy;
-using SharpRL.Algorithms.Sac;
-using SharpRL.Algorithms.Td3;
 using SharpRL.Envs.Vector;
 
 namespace SharpRL.Tests.Algorithms.OffPolicy;

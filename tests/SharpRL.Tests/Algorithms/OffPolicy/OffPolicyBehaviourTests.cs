@@ -1,7 +1,4 @@
-using SharpRL.Algorithms.Ddpg;
 using SharpRL.Algorithms.OffPolicy;
-using SharpRL.Algorithms.Sac;
-using SharpRL.Algorithms.Td3;
 using SharpRL.Rng;
 using SharpRL.Environments;
 using SharpRL.Envs.Vector;

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using SharpRL.Algorithms.Ddpg;
 using SharpRL.Algorithms.OffPolicy;
-using SharpRL.Algorithms.Sac;
-using SharpRL.Algorithms.Td3;
 using SharpRL.Environments;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;

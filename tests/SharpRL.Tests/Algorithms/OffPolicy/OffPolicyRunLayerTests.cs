@@ -1,4 +1,5 @@
 using SharpRL.Algorithms;
+using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Environments;
 using SharpRL.Envs;
 using SharpRL.Serialization;
@@ -102,14 +103,35 @@ public sealed class OffPolicyRunLayerTests : IDisposable
         AlgorithmDescriptor td3 = AlgorithmRegistry.Get("td3");
         Preset<object> pendulum = td3.GetPreset("Pendulum-v1");
         Assert.Equal(20_000, pendulum.TotalTimesteps);
-        var options = (SharpRL.Algorithms.Td3.Td3Options)pendulum.Options;
+        var options = (Td3Options)pendulum.Options;
         Assert.Equal((0.98, 200_000, 10_000, 0.1, -1, 1e-3), (options.Gamma, options.BufferSize, options.LearningStarts, options.NoiseStd, options.GradientSteps, options.LearningRate));
-        Assert.Equal(SharpRL.Algorithms.OffPolicy.TrainFrequencyUnit.Episode, options.TrainFreqUnit);
+        Assert.Equal(TrainFrequencyUnit.Episode, options.TrainFreqUnit);
         Assert.Equal([400, 300], options.HiddenSizes);
         Assert.Equal(300_000, td3.GetPreset("MountainCarContinuous-v0").TotalTimesteps);
-        Assert.Equal(SharpRL.Algorithms.OffPolicy.ActionNoiseKind.OrnsteinUhlenbeck, ((SharpRL.Algorithms.Td3.Td3Options)td3.GetPreset("MountainCarContinuous-v0").Options).NoiseType);
-        var sac = (SharpRL.Algorithms.Sac.SacOptions)AlgorithmRegistry.Get("sac").GetPreset("Pendulum-v1").Options;
+        Assert.Equal(ActionNoiseKind.OrnsteinUhlenbeck, ((Td3Options)td3.GetPreset("MountainCarContinuous-v0").Options).NoiseType);
+        var sac = (SacOptions)AlgorithmRegistry.Get("sac").GetPreset("Pendulum-v1").Options;
         Assert.Equal((1e-3, 256, "auto"), (sac.LearningRate, sac.BatchSize, sac.EntCoef));
+    }
+
+    [Theory]
+    [InlineData("Hopper-v4", 1_000_000)]
+    [InlineData("HalfCheetah-v5", 1_000_000)]
+    [InlineData("Humanoid-v4", 2_000_000)]
+    public void Presets_MuJoCo_AreTheZoosSharedBlock(string envId, long budget)
+    {
+        Preset<object> td3 = AlgorithmRegistry.Get("td3").GetPreset(envId);
+        var options = (Td3Options)td3.Options;
+        Assert.Equal(budget, td3.TotalTimesteps);
+        Assert.Equal((10_000, 0.1, 1, 1, 1e-3, 256), (options.LearningStarts, options.NoiseStd, options.TrainFreq, options.GradientSteps, options.LearningRate, options.BatchSize));
+        Assert.Equal(SharpRL.Algorithms.OffPolicy.ActionNoiseKind.Normal, options.NoiseType);
+        Assert.Equal([400, 300], options.HiddenSizes);
+
+        Preset<object> sac = AlgorithmRegistry.Get("sac").GetPreset(envId);
+        var sacOptions = (SacOptions)sac.Options;
+        Assert.Equal(budget, sac.TotalTimesteps);
+        Assert.Equal((10_000, 3e-4, "auto"), (sacOptions.LearningStarts, sacOptions.LearningRate, sacOptions.EntCoef));
+        Assert.Equal([256, 256], sacOptions.HiddenSizes);
+        Assert.Contains(envId, sac.Source, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,4 @@
 using SharpRL.Algorithms.OffPolicy;
-using SharpRL.Algorithms.Sac;
-using SharpRL.Algorithms.Td3;
 using SharpRL.Rng;
 using SharpRL.Envs.Vector;
 using SharpRL.Nn;

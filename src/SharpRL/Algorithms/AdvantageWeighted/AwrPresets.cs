@@ -1,6 +1,6 @@
 using SharpRL.Nn;
 
-namespace SharpRL.Algorithms.Awr;
+namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>An AWR starting point: options, the step budget they were measured at, and where they come from.</summary>
 /// <param name="Options">Hyperparameters.</param>
@@ -16,6 +16,32 @@ public sealed record AwrPreset(AwrOptions Options, long TotalTimesteps, string S
 /// </summary>
 public static class AwrPresets
 {
+    private const string PaperSource = "Peng et al. 2019, the settings of its MuJoCo experiments (2048 samples per iteration, buffer 50k, "
+        + "200 value / 1000 policy steps of 256, γ 0.99, λ 0.95, β 1, w_max 20, fixed σ 0.4, 128-64 ReLU, observation statistics from the "
+        + "first 300k samples), with Adam at the paper's policy step size and value step size 1e-3 in place of SGD with momentum";
+
+    /// <summary>The envs with a preset of their own.</summary>
+    public static IReadOnlyList<string> EnvIds { get; } = ["CartPole-v1", "Pendulum-v1", "Hopper-v4", "Hopper-v5", "HalfCheetah-v4", "HalfCheetah-v5"];
+
+    // The paper's MuJoCo settings; only the policy step size differs between its tasks (Hopper 1e-4, HalfCheetah 5e-5).
+    private static AwrOptions MuJoCo(double policyLearningRate) => new()
+    {
+        StepsPerIteration = 2048,
+        BufferSize = 50_000,
+        Gamma = 0.99,
+        Lambda = 0.95,
+        Temperature = 1.0,
+        MaxWeight = 20,
+        BatchSize = 256,
+        ValueSteps = 200,
+        PolicySteps = 1000,
+        PolicyLearningRate = policyLearningRate,
+        ValueLearningRate = 1e-3,
+        NormalizerSamples = 300_000,
+        LearnStd = false,
+        Policy = new() { PolicyHiddenSizes = [128, 64], ValueHiddenSizes = [128, 64], Activation = Activation.Relu, LogStdInit = MathF.Log(0.4f) },
+    };
+
     /// <summary>The preset for <paramref name="envId"/> (the paper's defaults for an env without one).</summary>
     public static AwrPreset For(string envId)
     {
@@ -51,6 +77,8 @@ public static class AwrPresets
                 },
                 200_000,
                 "Peng et al. 2019 networks, buffer, λ, β, w_max and batch; γ 0.95, rewards × 0.1, learned σ, Adam, tuned here"),
+            "Hopper-v4" or "Hopper-v5" => new(MuJoCo(policyLearningRate: 1e-4), 1_000_000, PaperSource),
+            "HalfCheetah-v4" or "HalfCheetah-v5" => new(MuJoCo(policyLearningRate: 5e-5), 1_000_000, PaperSource),
             _ => new(new AwrOptions(), 1_000_000, "Peng et al. 2019 defaults"),
         };
     }

@@ -1,4 +1,5 @@
-using SharpRL.Algorithms.Awr;
+using SharpRL.Algorithms;
+using SharpRL.Algorithms.AdvantageWeighted;
 using SharpRL.Algorithms.Imitation;
 using SharpRL.Distributions;
 using SharpRL.Environments;
@@ -6,7 +7,7 @@ using SharpRL.Envs;
 using SharpRL.Spaces;
 using SharpRL.Training;
 
-namespace SharpRL.Tests.Algorithms.Awr;
+namespace SharpRL.Tests.Algorithms.AdvantageWeighted;
 
 public sealed class AwrTests
 {
@@ -92,7 +93,7 @@ public sealed class AwrTests
     {
         using IEnv env = Gym.Make("Pendulum-v1");
         var options = new AwrOptions { StepsPerIteration = 8, BufferSize = 8, BatchSize = 4, Policy = AlgorithmTestSupport.SmallPolicy with { LogStdInit = -0.3f } };
-        var awr = new SharpRL.Algorithms.Awr.Awr(env, options, seed: 3);
+        var awr = new Awr(env, options, seed: 3);
         float[] observations = [0.9f, 0.4f, -1.0f, -0.2f, 0.98f, 3.0f, 0.5f, -0.86f, 0.1f, 1f, 0f, -7f];
         float[] actions = [1.2f, -0.4f, 0.3f, -1.9f];
         float[] weights = [0.5f, 20f, 1f, 3f];
@@ -113,7 +114,7 @@ public sealed class AwrTests
         {
             using IEnv env = Gym.Make("CartPole-v1");
             var options = AwrPresets.For("CartPole-v1").Options with { StepsPerIteration = 256, BufferSize = 512, ValueSteps = 5, PolicySteps = 5 };
-            var awr = new SharpRL.Algorithms.Awr.Awr(env, options, seed: 4);
+            var awr = new Awr(env, options, seed: 4);
             awr.Learn(512);
             return [.. awr.Policy.Parameters.SelectMany(p => p.Value)];
         }
@@ -122,10 +123,47 @@ public sealed class AwrTests
     }
 
     [Fact]
+    public void ObservationStatistics_UpdatedForNormalizerSamplesThenFrozen()
+    {
+        using IEnv env = Gym.Make("Pendulum-v1");
+        var options = AwrPresets.For("Pendulum-v1").Options with { StepsPerIteration = 100, BufferSize = 400, NormalizerSamples = 250 };
+        var awr = new Awr(env, options, seed: 2);
+        IActingPolicy acting = ((ILearner)awr).CreateEvaluationPolicy();
+        float[] probe = [0.5f, 0.5f, 1f];
+        float[] Action()
+        {
+            float[] action = new float[1];
+            acting.Act(probe, action, deterministic: true, new Random(0));
+            return action;
+        }
+
+        // Collect alone never changes the weights, so a changed action means changed statistics.
+        awr.Collect(200);
+        float[] at200 = Action();
+        awr.Collect(100);   // steps 200..299: statistics take samples up to step 250, then freeze
+        float[] at300 = Action();
+        awr.Collect(100);
+        float[] at400 = Action();
+        Assert.NotEqual(at200, at300);
+        Assert.Equal(at300, at400);
+    }
+
+    [Fact]
+    public void Presets_MuJoCo_FollowThePaper()
+    {
+        AwrPreset hopper = AwrPresets.For("Hopper-v4"), cheetah = AwrPresets.For("HalfCheetah-v4");
+        Assert.Equal((2048, 50_000, 200, 1000, 256, 300_000L), (hopper.Options.StepsPerIteration, hopper.Options.BufferSize, hopper.Options.ValueSteps, hopper.Options.PolicySteps, hopper.Options.BatchSize, hopper.Options.NormalizerSamples));
+        Assert.Equal(MathF.Log(0.4f), hopper.Options.Policy.LogStdInit);
+        Assert.False(hopper.Options.LearnStd);
+        Assert.Equal((1e-4, 5e-5), (hopper.Options.PolicyLearningRate, cheetah.Options.PolicyLearningRate));
+        Assert.Equal(1_000_000, hopper.TotalTimesteps);
+    }
+
+    [Fact]
     public void Constructor_InvalidOption_ClearError()
     {
         using IEnv env = Gym.Make("CartPole-v1");
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SharpRL.Algorithms.Awr.Awr(env, new AwrOptions { Temperature = 0 }, 0));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Awr(env, new AwrOptions { Temperature = 0 }, 0));
         Assert.Contains("temperature", error.Message, StringComparison.Ordinal);
     }
 
@@ -135,7 +173,7 @@ public sealed class AwrTests
     {
         using IEnv env = Gym.Make("CartPole-v1");
         AwrPreset preset = AwrPresets.For("CartPole-v1");
-        var awr = new SharpRL.Algorithms.Awr.Awr(env, preset.Options, seed: 0);
+        var awr = new Awr(env, preset.Options, seed: 0);
 
         awr.Learn(preset.TotalTimesteps);
 

@@ -7,7 +7,7 @@ using SharpRL.Nn;
 using SharpRL.Policies;
 using SharpRL.Spaces;
 
-namespace SharpRL.Algorithms.Awr;
+namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>
 /// Advantage-weighted regression (Peng et al. 2019; "Lecture 8: PPO, DDPG / TD3"). Each iteration
@@ -31,6 +31,13 @@ public sealed partial class Awr
     public const string PolicyLossKey = "train/policy_loss";
 
     private const int EvaluationBatch = 1024;
+
+    /// <summary>Normalised observations are clipped to ±this (as VectorNormalizeObservation's default).</summary>
+    internal const double ObservationClip = 10.0;
+
+    /// <summary>ε of the normaliser's √(var + ε).</summary>
+    internal const double ObservationEpsilon = 1e-8;
+
     private readonly IEnv _env;
     private readonly MetricsLogger? _logger;
     private readonly SerializableRandom _random;
@@ -52,7 +59,10 @@ public sealed partial class Awr
 
     // Minibatch and step buffers.
     private readonly float[] _batchObservations, _batchActions, _batchWeights, _batchValues, _batchTargets, _gradParameters, _scratch;
-    private readonly float[] _observation, _policyAction, _envAction;
+    private readonly float[] _observation, _policyInput, _policyAction, _envAction;
+
+    // Observation statistics (null without normalisation), updated for the first NormalizerSamples steps.
+    private readonly RunningMeanStd? _observationStatistics;
     private readonly List<double> _recentReturns = [];
     private double _episodeReturn;
     private bool _needsReset = true;
@@ -72,7 +82,8 @@ public sealed partial class Awr
         Seed = seed;
         _logger = logger;
         _random = new SerializableRandom(seed);
-        Policy = new ActorCriticPolicy(env.ObservationSpace, env.ActionSpace, options.Policy, new Random(seed));
+        Policy = new ActorCriticPolicy(PolicyObservationSpace(env.ObservationSpace, options), env.ActionSpace, options.Policy, new Random(seed));
+        _observationStatistics = options.NormalizerSamples > 0 ? new RunningMeanStd(env.ObservationSpace.FlatSize) : null;
         _trainedPolicyParameters = options.LearnStd || Policy.LogStd is null
             ? Policy.PolicyParameters
             : [.. Policy.PolicyParameters.Where(p => !ReferenceEquals(p, Policy.LogStd))];
@@ -108,6 +119,7 @@ public sealed partial class Awr
         _gradParameters = new float[b * Policy.Distribution.ParameterSize];
         _scratch = new float[2 * b];
         _observation = new float[d];
+        _policyInput = new float[d];
         _policyAction = new float[a];
         _envAction = new float[env.ActionSpace.FlatSize];
     }
@@ -171,7 +183,13 @@ public sealed partial class Awr
 
             int slot = _head;
             _observation.CopyTo(_observations.AsSpan(slot * d, d));
-            Policy.Predict(_observation, 1, _policyAction, deterministic: false, _random);
+            if (_observationStatistics is { } statistics && NumTimesteps < Options.NormalizerSamples)
+            {
+                statistics.Update(_observation);
+            }
+
+            NormalizeObservations(_observation, _policyInput);
+            Policy.Predict(_policyInput, 1, _policyAction, deterministic: false, _random);
             Policy.ToEnvActions(_policyAction, _envAction, 1);
             StepResult step = _env.Step(_envAction, _observation);
             // The buffer keeps what π drew (not the clipped env action), so ln π is of the drawn sample.
@@ -367,7 +385,26 @@ public sealed partial class Awr
             // Gae's "truncated" input only cuts the recursion (δ still bootstraps unless terminated).
             _chronCut[k] = (_done[slot] && !_terminated[slot]) || k == n - 1 ? 1f : 0f;
         }
+
+        NormalizeObservations(_chronObservations.AsSpan(0, n * d), _chronObservations.AsSpan(0, n * d));
+        NormalizeObservations(_chronNextObservations.AsSpan(0, n * d), _chronNextObservations.AsSpan(0, n * d));
     }
+
+    /// <summary>What the networks see: raw observations, or normalised ones when the options ask for it (in place allowed).</summary>
+    private void NormalizeObservations(ReadOnlySpan<float> raw, Span<float> input)
+    {
+        if (_observationStatistics is null)
+        {
+            raw.CopyTo(input);
+            return;
+        }
+
+        _observationStatistics.Normalize(raw, input, ObservationClip, ObservationEpsilon);
+    }
+
+    /// <summary>The space the networks take: the env's, or Box(±clip) of its size with normalisation.</summary>
+    private static Space PolicyObservationSpace(Space observationSpace, AwrOptions options) =>
+        options.NormalizerSamples > 0 ? new Box(-(float)ObservationClip, (float)ObservationClip, observationSpace.FlatSize) : observationSpace;
 
     private static void Standardize(Span<float> values)
     {

@@ -1,4 +1,4 @@
-namespace SharpRL.Algorithms.Awr;
+namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>
 /// AWR's sample weights (Peng et al. 2019): the KL-regularised improvement

@@ -1,6 +1,5 @@
-using SharpRL.Algorithms.Td3;
 
-namespace SharpRL.Algorithms.Ddpg;
+namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>
 /// DDPG settings (Lillicrap et al., 2016) as SB3 defines DDPG: TD3 with one critic, no policy delay and

@@ -1,7 +1,7 @@
 using SharpRL.Nn;
 using SharpRL.Policies;
 
-namespace SharpRL.Algorithms.Awr;
+namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>
 /// Settings of <see cref="Awr"/>. Defaults follow Peng et al. 2019 (Table 2: buffer 50k samples,
@@ -53,6 +53,14 @@ public sealed record AwrOptions
     /// <summary>Rewards are multiplied by this before the returns are formed (keeps V's targets near unit scale).</summary>
     public double RewardScale { get; init; } = 1.0;
 
+    /// <summary>
+    /// Observation normalisation: the running mean and variance of the observations are updated
+    /// during the first this-many env steps and frozen after (the paper's <c>normalizer_samples</c>:
+    /// 300,000 on its MuJoCo tasks); the networks see (s − mean)/√(var + 1e-8) clipped to ±10. 0 turns
+    /// it off. The buffer keeps raw observations, so every sample is normalised with the same statistics.
+    /// </summary>
+    public long NormalizerSamples { get; init; }
+
     /// <summary>Learn the Gaussian's log σ; when false it stays at <see cref="PolicyOptions.LogStdInit"/> (the paper fixes σ).</summary>
     public bool LearnStd { get; init; }
 
@@ -74,6 +82,7 @@ public sealed record AwrOptions
         Require(ValueLearningRate > 0, nameof(ValueLearningRate), ValueLearningRate, "value_learning_rate must be positive.");
         Require(PolicyLearningRate > 0, nameof(PolicyLearningRate), PolicyLearningRate, "policy_learning_rate must be positive.");
         Require(MaxGradNorm >= 0, nameof(MaxGradNorm), MaxGradNorm, "max_grad_norm must be ≥ 0 (0 = none).");
+        Require(NormalizerSamples >= 0, nameof(NormalizerSamples), NormalizerSamples, "normalizer_samples must be ≥ 0 (0 = no observation normalisation).");
         Require(RewardScale > 0, nameof(RewardScale), RewardScale, "reward_scale must be positive.");
     }
 

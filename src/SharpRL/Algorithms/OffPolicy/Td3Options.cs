@@ -1,6 +1,5 @@
-using SharpRL.Algorithms.OffPolicy;
 
-namespace SharpRL.Algorithms.Td3;
+namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>
 /// TD3 settings (Fujimoto et al., 2018), defaults as SB3 2.x: lr 1e-3, [400, 300] ReLU, batch 256,

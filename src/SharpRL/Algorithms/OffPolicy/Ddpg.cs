@@ -1,9 +1,8 @@
-using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 using SharpRL.Logging;
 
-namespace SharpRL.Algorithms.Ddpg;
+namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>
 /// Deep Deterministic Policy Gradient (Lillicrap et al., 2016; "Lecture 8: PPO, DDPG / TD3"):
@@ -15,7 +14,7 @@ namespace SharpRL.Algorithms.Ddpg;
 /// As in SB3, this is the TD3 update with <see cref="DdpgOptions"/>: one critic (so the min is Q' itself),
 /// actor and targets updated every step, and no smoothing noise on the target action.
 /// </remarks>
-public sealed class Ddpg : Td3.Td3
+public sealed class Ddpg : Td3
 {
     /// <summary>The run layer's entry for <c>sharprl train ddpg</c>.</summary>
     public static new AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<DdpgOptions>(

@@ -1,6 +1,5 @@
-using SharpRL.Algorithms.OffPolicy;
 
-namespace SharpRL.Algorithms.Sac;
+namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>
 /// SAC settings (Haarnoja et al., 2018), defaults as SB3 2.x: lr 3e-4 for actor, critics and ln α;

@@ -1,4 +1,3 @@
-using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 using SharpRL.Logging;
@@ -7,7 +6,7 @@ using SharpRL.Policies;
 using SharpRL.Serialization;
 using SharpRL.Spaces;
 
-namespace SharpRL.Algorithms.Td3;
+namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>
 /// Twin Delayed DDPG (Fujimoto et al., 2018; "Lecture 8: PPO, DDPG / TD3"): DDPG plus clipped double-Q
@@ -105,6 +104,7 @@ public class Td3 : OffPolicyAlgorithm
         {
             "Pendulum-v1" => new Preset<Td3Options>(ZooPresets.Td3Pendulum.Options, ZooPresets.Td3Pendulum.Timesteps, "rl-zoo td3.yml Pendulum-v1"),
             "MountainCarContinuous-v0" => new Preset<Td3Options>(ZooPresets.Td3MountainCarContinuous.Options, ZooPresets.Td3MountainCarContinuous.Timesteps, "rl-zoo td3.yml MountainCarContinuous-v0"),
+            _ when ZooPresets.Td3MuJoCo(envId) is { } mujoco => new Preset<Td3Options>(mujoco.Options, mujoco.Timesteps, $"rl-zoo td3.yml {envId}"),
             _ => null,
         },
         DefaultBudget = 1_000_000,

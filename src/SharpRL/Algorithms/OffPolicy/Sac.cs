@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 using SharpRL.Logging;
@@ -8,7 +7,7 @@ using SharpRL.Policies;
 using SharpRL.Serialization;
 using SharpRL.Spaces;
 
-namespace SharpRL.Algorithms.Sac;
+namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>
 /// Soft Actor-Critic (Haarnoja et al., 2018, "Soft Actor-Critic Algorithms and Applications"): a
@@ -122,6 +121,7 @@ public sealed class Sac : OffPolicyAlgorithm
         {
             "Pendulum-v1" => new Preset<SacOptions>(ZooPresets.SacPendulum.Options, ZooPresets.SacPendulum.Timesteps, "rl-zoo sac.yml Pendulum-v1"),
             "MountainCarContinuous-v0" => new Preset<SacOptions>(ZooPresets.SacMountainCarContinuous.Options, ZooPresets.SacMountainCarContinuous.Timesteps, "rl-zoo sac.yml MountainCarContinuous-v0 (without its gSDE)"),
+            _ when ZooPresets.SacMuJoCo(envId) is { } mujoco => new Preset<SacOptions>(mujoco.Options, mujoco.Timesteps, $"rl-zoo sac.yml {envId}"),
             _ => null,
         },
         DefaultBudget = 1_000_000,

@@ -5,7 +5,7 @@ using SharpRL.Nn;
 using SharpRL.Policies;
 using SharpRL.Serialization;
 
-namespace SharpRL.Algorithms.Awr;
+namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>
 /// AWR's side of the run layer (<c>sharprl train awr &lt;env&gt;</c>): a checkpoint holds the weights, both
@@ -26,7 +26,7 @@ public sealed partial class Awr : ILearner
         policyLoader: (checkpoint, options, makeEnv) => LoadActingPolicy(checkpoint, options, makeEnv))
     {
         ValidateOptions = options => options.Validate(),
-        Presets = envId => envId is "CartPole-v1" or "Pendulum-v1" && AwrPresets.For(envId) is var p ? new Preset<AwrOptions>(p.Options, p.TotalTimesteps, p.Source) : null,
+        Presets = envId => AwrPresets.EnvIds.Contains(envId) && AwrPresets.For(envId) is var p ? new Preset<AwrOptions>(p.Options, p.TotalTimesteps, p.Source) : null,
         DefaultBudget = 1_000_000,
     };
 
@@ -43,10 +43,18 @@ public sealed partial class Awr : ILearner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(makeEnv);
         using IEnv env = makeEnv();
-        var policy = new ActorCriticPolicy(env.ObservationSpace, env.ActionSpace, options.Policy, new Random(0));
+        var policy = new ActorCriticPolicy(PolicyObservationSpace(env.ObservationSpace, options), env.ActionSpace, options.Policy, new Random(0));
         RequireSpaces(checkpoint, policy);
         checkpoint.LoadParameters(policy.Parameters, PolicyPrefix);
-        return new ActorCriticActingPolicy(policy, env.ObservationSpace, null);
+        ObservationTransform? normalize = null;
+        if (options.NormalizerSamples > 0)
+        {
+            var statistics = new RunningMeanStd(env.ObservationSpace.FlatSize) { Frozen = true };
+            LoadStatistics(checkpoint, statistics);
+            normalize = (raw, input) => statistics.Normalize(raw, input, ObservationClip, ObservationEpsilon);
+        }
+
+        return new ActorCriticActingPolicy(policy, env.ObservationSpace, normalize);
     }
 
     /// <inheritdoc />
@@ -54,7 +62,7 @@ public sealed partial class Awr : ILearner
         Learn(totalTimesteps, afterIteration is null ? null : awr => afterIteration(awr), cancellationToken);
 
     /// <inheritdoc />
-    IActingPolicy ILearner.CreateEvaluationPolicy() => new ActorCriticActingPolicy(Policy, _env.ObservationSpace, null);
+    IActingPolicy ILearner.CreateEvaluationPolicy() => new ActorCriticActingPolicy(Policy, _env.ObservationSpace, _observationStatistics is null ? null : NormalizeObservations);
 
     /// <inheritdoc />
     void ILearner.SaveState(LearnerState state)
@@ -82,6 +90,15 @@ public sealed partial class Awr : ILearner
         tensors.Add(SafeTensor.Create<float>("buffer.terminated", [.. _terminated.Select(b => b ? 1f : 0f)], _capacity));
         tensors.Add(SafeTensor.Create<float>("buffer.done", [.. _done.Select(b => b ? 1f : 0f)], _capacity));
         tensors.Add(SafeTensor.Create<float>("rollout.current_observation", _observation, _observationSize));
+        if (_observationStatistics is { } statistics)
+        {
+            // The names and layout the on-policy runs use, so exporters read both alike.
+            RunningMeanStdState stats = statistics.GetState();
+            tensors.Add(SafeTensor.Create<double>("normalize.obs.mean", stats.Mean, stats.Mean.Length));
+            tensors.Add(SafeTensor.Create<double>("normalize.obs.var", stats.Variance, stats.Variance.Length));
+            state.Extra["normalize_obs_count"] = stats.Count;
+        }
+
         state.Counters["num_timesteps"] = NumTimesteps;
         state.Counters["iterations"] = Iterations;
         state.Counters["buffer.head"] = _head;
@@ -151,6 +168,11 @@ public sealed partial class Awr : ILearner
         }
 
         checkpoint.CopyTensorTo<float>("rollout.current_observation", _observation, [_observationSize]);
+        if (_observationStatistics is { } statistics)
+        {
+            LoadStatistics(checkpoint, statistics);
+        }
+
         NumTimesteps = checkpoint.GetCounter("num_timesteps");
         Iterations = (int)checkpoint.GetCounter("iterations");
         _head = (int)checkpoint.GetCounter("buffer.head");
@@ -178,6 +200,18 @@ public sealed partial class Awr : ILearner
     /// <inheritdoc />
     public void Dispose()
     {
+    }
+
+    private static void LoadStatistics(CheckpointData checkpoint, RunningMeanStd statistics)
+    {
+        int n = statistics.Size;
+        double[] mean = new double[n], variance = new double[n];
+        checkpoint.CopyTensorTo<double>("normalize.obs.mean", mean, [n]);
+        checkpoint.CopyTensorTo<double>("normalize.obs.var", variance, [n]);
+        double count = checkpoint.Extra["normalize_obs_count"] is JsonValue c && c.TryGetValue(out double x)
+            ? x
+            : throw new CheckpointException($"Checkpoint {checkpoint.SourcePath} lacks the number 'normalize_obs_count' of an awr run with observation normalisation.");
+        statistics.SetState(new RunningMeanStdState(mean, variance, count));
     }
 
     private static void RequireSpaces(CheckpointData checkpoint, ActorCriticPolicy policy)
