@@ -43,6 +43,7 @@ public static class Program
         root.Add(ExportCommand.Build());
         root.Add(RecordCommand.Build());
         root.Add(DatasetCommand.Build());
+        root.Add(ClusterCommand.Build());
         return root;
     }
 

@@ -44,6 +44,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
     private const string AlgorithmStateKey = "algorithm_state";
     private const string EnvStateUnavailableKey = "env_state_unavailable";
     private const string CurrentObservationsTensor = "rollout.current_observations";
+    private const string ActionStreamsKey = "action_rng_states";
 
     /// <inheritdoc />
     IReadOnlyList<KeyValuePair<string, TimeSpan>> ILearner.TimeByPhase
@@ -120,6 +121,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
 
         JsonObject extra = state.Extra;
         extra["rng_state"] = Random.SaveState();
+        extra[ActionStreamsKey] = new JsonArray([.. Collector.ActionStreams.Select(stream => (JsonNode)stream.SaveState())]);
         extra["needs_reset"] = NeedsReset;
         extra["recent_episodes"] = episodes;
         extra[AlgorithmStateKey] = SaveAlgorithmState();
@@ -207,6 +209,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
             throw new CheckpointException($"Checkpoint {data.SourcePath}: extra.rng_state is not a generator state ({e.Message}).", e);
         }
 
+        exact &= RestoreActionStreams(data);
         RestoreCounters(timesteps, (int)iterations, updates);
         if (data.Extra[AlgorithmStateKey] is JsonObject algorithmState)
         {
@@ -260,6 +263,48 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Restores every copy's action-sampling generator; false (with fresh streams) for a checkpoint written
+    /// before they existed, whose run sampled all copies' actions from the main generator.
+    /// </summary>
+    private bool RestoreActionStreams(CheckpointData data)
+    {
+        JsonNode? node = data.Extra[ActionStreamsKey];
+        if (node is null)
+        {
+            return false;
+        }
+
+        IReadOnlyList<Rng.SerializableRandom> streams = Collector.ActionStreams;
+        if (node is not JsonArray states || states.Count != streams.Count)
+        {
+            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture,
+                $"Checkpoint {data.SourcePath}: extra.{ActionStreamsKey} must be an array of {streams.Count} generator states (one per env copy), but is {Shorten(node.ToJsonString())}."));
+        }
+
+        var parsed = new Rng.SerializableRandom[states.Count];
+        for (int i = 0; i < states.Count; i++)
+        {
+            try
+            {
+                parsed[i] = states[i] is JsonValue value && value.TryGetValue(out string? text)
+                    ? Rng.SerializableRandom.FromStateString(text)
+                    : throw new FormatException("not a string");
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+            {
+                throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"Checkpoint {data.SourcePath}: extra.{ActionStreamsKey}[{i}] is not a generator state ({e.Message})."), e);
+            }
+        }
+
+        for (int i = 0; i < parsed.Length; i++)
+        {
+            streams[i].SetState(parsed[i].GetState());
+        }
+
+        return true;
     }
 
     private static int? FirstNonFinite(ReadOnlySpan<float> values)
@@ -349,7 +394,17 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         // The policy saw the spaces of the training env stack (normalised observations are Box(±clip)):
         // rebuild one copy of that stack to get them.
         using IVectorEnv env = VectorEnvBuilder.Build(makeEnv, options with { NumEnvs = 1 }, parallel: false);
-        var policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, options.Policy, new Random(0));
+        ActorCriticPolicy policy;
+        try
+        {
+            policy = new ActorCriticPolicy(env.SingleObservationSpace, env.SingleActionSpace, options.Policy, new Random(0));
+        }
+        catch (OverflowException e)
+        {
+            // Layer sizes in a damaged config whose weight count overflows: refuse the file, not crash.
+            throw new CheckpointException($"Checkpoint {data.SourcePath}: its policy settings (policy.*) describe networks too large to build ({e.Message}).", e);
+        }
+
         RequireSpaces(data, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
         data.LoadParameters(policy.Parameters, PolicyPrefix);
         ObservationTransform? normalize = null;

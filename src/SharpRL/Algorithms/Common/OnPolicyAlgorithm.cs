@@ -18,25 +18,13 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
 {
     private const int EpisodeWindow = 100;
 
-    private readonly float[] _observations;
-    private readonly float[] _nextObservations;
-    private readonly float[] _actions;
-    private readonly float[] _envActions;
-    private readonly float[] _values;
-    private readonly float[] _logProbs;
-    private readonly float[] _distributionParameters;
-    private readonly double[] _rewards;
-    private readonly bool[] _terminated;
-    private readonly bool[] _truncated;
-    private readonly bool[] _actionMasks;
-    private readonly IVectorActionMaskEnv? _maskEnv;
-    private readonly float[] _finalValue = new float[1];
+    private readonly RolloutCollector _collector;
+    private readonly Action<EpisodeStatistics> _recordEpisode;
     private readonly Queue<EpisodeStatistics> _recentEpisodes = new(EpisodeWindow);
     private readonly Stopwatch _rolloutTime = new();
     private readonly Stopwatch _advantageTime = new();
     private readonly Stopwatch _trainTime = new();
     private readonly Stopwatch _loggingTime = new();
-    private bool _needsReset = true;
 
     /// <summary>Creates the policy and buffers for <paramref name="env"/>.</summary>
     protected OnPolicyAlgorithm(IVectorEnv env, OnPolicyOptions options, int seed, MetricsLogger? logger)
@@ -69,22 +57,11 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
                     $"env supplies action masks of {maskEnv.ActionMaskSize} flags, but the policy for {env.SingleActionSpace} takes {(maskSize == 0 ? "none (continuous actions cannot be masked)" : $"{maskSize}")}.",
                     nameof(env));
             }
-
-            _maskEnv = maskEnv;
         }
 
         Buffer = new RolloutBuffer(options.NumSteps, n, observationSize, Policy.ActionSize, Policy.Distribution.ParameterSize, maskSize);
-        _actionMasks = new bool[n * maskSize];
-        _observations = new float[n * observationSize];
-        _nextObservations = new float[n * observationSize];
-        _actions = new float[n * Policy.ActionSize];
-        _envActions = new float[n * env.SingleActionSpace.FlatSize];
-        _values = new float[n];
-        _logProbs = new float[n];
-        _distributionParameters = new float[n * Policy.Distribution.ParameterSize];
-        _rewards = new double[n];
-        _terminated = new bool[n];
-        _truncated = new bool[n];
+        _collector = new RolloutCollector(env, Policy, Buffer, seed);
+        _recordEpisode = RecordEpisode;
     }
 
     /// <summary>The vector env the agent learns in.</summary>
@@ -108,7 +85,11 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     /// <summary>Receives the metrics of every iteration.</summary>
     public MetricsLogger Logger { get; }
 
-    /// <summary>The generator for sampling and shuffling (its state goes into checkpoints).</summary>
+    /// <summary>
+    /// The generator for network initialisation and minibatch shuffling (its state goes into checkpoints).
+    /// Actions are sampled from per-copy generators instead (<see cref="Collector"/>), so that a rollout does
+    /// not depend on how the copies are split between processes.
+    /// </summary>
     public SerializableRandom Random { get; }
 
     /// <summary>Env steps taken so far, summed over copies.</summary>
@@ -199,14 +180,23 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     {
     }
 
+    /// <summary>The acting half of the loop: steps the env and fills <see cref="Buffer"/>.</summary>
+    public RolloutCollector Collector => _collector;
+
+    /// <summary>
+    /// Where rollouts come from instead of <see cref="Collector"/> (null, the default: the local env). A
+    /// distributed run sets it to a source whose workers collect the copies' rows remotely.
+    /// </summary>
+    public IRolloutSource? RolloutSource { get; set; }
+
     /// <summary>The observations the next rollout starts from (checkpointed for an exact resume).</summary>
-    internal float[] CurrentObservations => _observations;
+    internal float[] CurrentObservations => _collector.CurrentObservations;
 
     /// <summary>Whether the next rollout must reset the env first.</summary>
     internal bool NeedsReset
     {
-        get => _needsReset;
-        set => _needsReset = value;
+        get => _collector.NeedsReset;
+        set => _collector.NeedsReset = value;
     }
 
     /// <summary>The window of recent episodes behind rollout/ep_rew_mean.</summary>
@@ -293,107 +283,41 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
         return sum / _recentEpisodes.Count;
     }
 
-    /// <summary>Reads every copy's current action mask and rejects one that allows nothing, naming the copy and the step.</summary>
-    private void ReadActionMasks()
-    {
-        _maskEnv!.GetActionMasks(_actionMasks);
-        int size = Policy.ActionMaskSize;
-        for (int i = 0; i < Env.NumEnvs; i++)
-        {
-            try
-            {
-                ActionMasking.Check(_actionMasks.AsSpan(i * size, size), 1, Policy.ActionMaskComponents);
-            }
-            catch (ArgumentException error)
-            {
-                throw new InvalidOperationException(
-                    $"Env copy {i} supplied an invalid action mask for the observation it returned after {NumTimesteps} env steps in all (step {NumTimesteps / Env.NumEnvs} of that copy): {error.Message}",
-                    error);
-            }
-        }
-    }
-
     /// <summary>Fills <see cref="Buffer"/> with NumSteps steps of every env copy under the current policy.</summary>
     internal void CollectRollout()
     {
-        int n = Env.NumEnvs;
-        int observationSize = Buffer.ObservationSize;
-        int actionSize = Policy.ActionSize;
-        int parameterSize = Policy.Distribution.ParameterSize;
-        if (_needsReset)
+        if (RolloutSource is { } source)
         {
-            Env.Reset(_observations, Seed);
-            _needsReset = false;
+            source.Collect(this, _recordEpisode);
+        }
+        else
+        {
+            _collector.Collect(NumTimesteps, _recordEpisode);
         }
 
-        for (int t = 0; t < Buffer.Steps; t++)
-        {
-            int row = t * n;
-            if (_maskEnv is not null)
-            {
-                ReadActionMasks();
-                _actionMasks.CopyTo(Buffer.ActionMasks.AsSpan(row * Buffer.ActionMaskSize, _actionMasks.Length));
-            }
-
-            Policy.Act(_observations, _actionMasks, n, Random, deterministic: false, _actions, _values, _logProbs, _distributionParameters);
-            _observations.CopyTo(Buffer.Observations.AsSpan(row * observationSize, n * observationSize));
-            _actions.CopyTo(Buffer.Actions.AsSpan(row * actionSize, n * actionSize));
-            _distributionParameters.CopyTo(Buffer.OldDistributionParameters.AsSpan(row * parameterSize, n * parameterSize));
-            _values.CopyTo(Buffer.Values.AsSpan(row, n));
-            _logProbs.CopyTo(Buffer.LogProbs.AsSpan(row, n));
-
-            Policy.ToEnvActions(_actions, _envActions, n);
-            Env.Step(_envActions, _nextObservations, _rewards, _terminated, _truncated);
-            NumTimesteps += n;
-
-            ReadOnlySpan<float> finalObservations = Env.FinalObservations;
-            for (int i = 0; i < n; i++)
-            {
-                int index = row + i;
-                Buffer.Rewards[index] = (float)_rewards[i];
-                Buffer.Terminated[index] = _terminated[i] ? 1f : 0f;
-                Buffer.Truncated[index] = _truncated[i] ? 1f : 0f;
-
-                // Bootstrap the time-limit cut: V(final observation), not 0 — the state was not terminal.
-                Buffer.NextValues[index] = 0f;
-                if (_truncated[i] && !_terminated[i])
-                {
-                    Policy.ForwardValues(finalObservations.Slice(i * observationSize, observationSize), _finalValue, 1);
-                    Buffer.NextValues[index] = _finalValue[0];
-                }
-            }
-
-            // Indexed: enumerating the IReadOnlyList interface would allocate an enumerator every step.
-            IReadOnlyList<EpisodeStatistics> completed = Env.CompletedEpisodes;
-            for (int e = 0; e < completed.Count; e++)
-            {
-                EpisodeStatistics episode = completed[e];
-                if (_recentEpisodes.Count == EpisodeWindow)
-                {
-                    _recentEpisodes.Dequeue();
-                }
-
-                _recentEpisodes.Enqueue(episode);
-            }
-
-            _nextObservations.CopyTo(_observations, 0);
-        }
-
-        // V(s_{t+1}) of a step that did not end an episode is the value stored for step t + 1,
-        // or for the last step, V of the observation the next rollout starts from.
-        Policy.ForwardValues(_observations, _values, n);
-        for (int t = 0; t < Buffer.Steps; t++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                int index = (t * n) + i;
-                if (Buffer.Terminated[index] == 0f && Buffer.Truncated[index] == 0f)
-                {
-                    Buffer.NextValues[index] = t + 1 < Buffer.Steps ? Buffer.Values[index + n] : _values[i];
-                }
-            }
-        }
+        NumTimesteps += (long)Env.NumEnvs * Buffer.Steps;
     }
+
+    private void RecordEpisode(EpisodeStatistics episode)
+    {
+        if (_recentEpisodes.Count == EpisodeWindow)
+        {
+            _recentEpisodes.Dequeue();
+        }
+
+        _recentEpisodes.Enqueue(episode);
+    }
+}
+
+/// <summary>Fills an on-policy algorithm's rollout from somewhere other than its local env (e.g. remote workers).</summary>
+public interface IRolloutSource
+{
+    /// <summary>
+    /// Fills <paramref name="agent"/>'s Buffer with one rollout of every env copy under the agent's current
+    /// policy (its weights are this iteration's), and reports finished episodes to <paramref name="onEpisode"/>
+    /// in step order and, within a step, in global copy order.
+    /// </summary>
+    void Collect(OnPolicyAlgorithm agent, Action<EpisodeStatistics> onEpisode);
 }
 
 /// <summary>Cumulative wall time per phase of training.</summary>

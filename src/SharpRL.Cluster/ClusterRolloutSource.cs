@@ -1,0 +1,369 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Orleans.Runtime;
+using SharpRL.Algorithms.Common;
+using SharpRL.Envs;
+using SharpRL.Nn;
+
+namespace SharpRL.Cluster;
+
+/// <summary>
+/// Synchronous distributed rollouts (distributed PPO; DD-PPO without preemption, Wijmans et al. 2020): each
+/// iteration the learner sends the weights of version v to every worker, each worker returns one
+/// fixed-length rollout of its slice of env copies made with v (one message), and the learner places the
+/// slices in global copy order in its RolloutBuffer. With a fixed worker set the buffer equals, bit for bit,
+/// the one a single process with all copies fills (<see cref="RolloutCollector"/>).
+/// </summary>
+/// <remarks>
+/// Workers are the silos of the cluster other than the learner's, found through Orleans' membership
+/// (<see cref="IClusterMembershipService"/>). The copies are split in <see cref="Workers"/> equal slices;
+/// slice s is copies s·K … s·K + K − 1. A worker that fails during an iteration (its silo died, a call timed
+/// out, or it sent a malformed rollout) is dropped, its partial rollout discarded, and its slice handed to the
+/// next worker that joins, which starts its copies from a reset; the iteration waits for it.
+/// </remarks>
+public sealed class ClusterRolloutSource : IRolloutSource
+{
+    private readonly IGrainFactory _grains;
+    private readonly IClusterMembershipService _membership;
+    private readonly SiloAddress _learnerSilo;
+    private readonly JoinRequest _template;
+    private readonly Slot[] _slots;
+    private readonly HashSet<SiloAddress> _seen = [];
+    private readonly Action<string> _log;
+    private float[] _weights = [];
+
+    /// <summary>Creates the source for <paramref name="agent"/>'s run.</summary>
+    /// <param name="services">The learner silo's services (grain factory, membership, local silo).</param>
+    /// <param name="agent">The learner's algorithm (its options, spaces and seed define the run).</param>
+    /// <param name="algorithm">Algorithm name, checked by workers.</param>
+    /// <param name="envId">Env id the workers make.</param>
+    /// <param name="workers">Worker count W; n_envs must be a multiple of it.</param>
+    /// <param name="log">Where progress lines go (joins, refusals, drops).</param>
+    public ClusterRolloutSource(IServiceProvider services, OnPolicyAlgorithm agent, string algorithm, string envId, int workers, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
+        int n = agent.Env.NumEnvs;
+        if (n % workers != 0)
+        {
+            throw new ArgumentException($"n_envs = {n} cannot be split evenly over {workers} workers; choose n_envs as a multiple of --workers.", nameof(workers));
+        }
+
+        if (VectorEnvBuilder.FindLayer<SharpRL.Envs.Vector.VectorNormalizeObservation>(agent.Env) is not null
+            || VectorEnvBuilder.FindLayer<SharpRL.Envs.Vector.VectorNormalizeReward>(agent.Env) is not null)
+        {
+            throw new ArgumentException("The cluster does not support observation or reward normalisation (normalize = true) yet: the running statistics are updated from every copy at every step, which the workers cannot share without a message per step. Train without normalisation (--set normalize=false), or in one process.", nameof(agent));
+        }
+
+        _grains = (IGrainFactory)services.GetService(typeof(IGrainFactory))!;
+        _membership = (IClusterMembershipService)services.GetService(typeof(IClusterMembershipService))!;
+        _learnerSilo = ((ILocalSiloDetails)services.GetService(typeof(ILocalSiloDetails))!).SiloAddress;
+        _log = log ?? (_ => { });
+        JsonObject options = OptionsBinder.ToJson(agent.Options);
+        var policyOptions = new JsonObject();
+        foreach ((string key, JsonNode? value) in options)
+        {
+            if (key.StartsWith("policy.", StringComparison.Ordinal))
+            {
+                policyOptions[key] = value?.DeepClone();
+            }
+        }
+
+        _template = new JoinRequest
+        {
+            ProtocolVersion = RolloutWorker.ProtocolVersion,
+            Algorithm = algorithm,
+            EnvId = envId,
+            ObservationSpace = agent.Policy.ObservationSpace.ToString() ?? "",
+            ActionSpace = agent.Policy.ActionSpace.ToString() ?? "",
+            Seed = agent.Seed,
+            NumEnvs = n / workers,
+            NumSteps = agent.Buffer.Steps,
+            PolicyOptionsJson = policyOptions.ToJsonString(),
+        };
+        _slots = [.. Enumerable.Range(0, workers).Select(s => new Slot(s * (n / workers)))];
+        Workers = workers;
+    }
+
+    /// <summary>Worker count W.</summary>
+    public int Workers { get; }
+
+    /// <summary>How long to wait for workers to join (and for a replacement of a dropped one).</summary>
+    public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long one worker's rollout may take before the worker is dropped.</summary>
+    public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Seconds per phase of the last iteration: the slowest worker's collection, and the whole round trip.</summary>
+    public (double WorkerCollect, double RoundTrip) LastTiming { get; private set; }
+
+    /// <summary>Workers dropped so far (failed, timed out or sent a malformed rollout).</summary>
+    public int Dropped { get; private set; }
+
+    /// <inheritdoc />
+    public void Collect(OnPolicyAlgorithm agent, Action<EpisodeStatistics> onEpisode)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(onEpisode);
+        long started = Stopwatch.GetTimestamp();
+        var parameters = new ParameterVector<float>(agent.Policy.Parameters);
+        if (_weights.Length != parameters.Count)
+        {
+            _weights = new float[parameters.Count];
+        }
+
+        parameters.CopyValuesTo(_weights);
+        var request = new RolloutRequest { Version = agent.Iterations, Parameters = MemoryMarshal.AsBytes(_weights.AsSpan()).ToArray() };
+        var results = new RolloutResult?[_slots.Length];
+        while (results.Any(r => r is null))
+        {
+            FillSlots();
+            var pending = new List<(int Slot, Task<RolloutResult> Call)>();
+            for (int s = 0; s < _slots.Length; s++)
+            {
+                if (results[s] is null)
+                {
+                    pending.Add((s, _slots[s].Worker!.Collect(request).WaitAsync(RolloutTimeout)));
+                }
+            }
+
+            foreach ((int s, Task<RolloutResult> call) in pending)
+            {
+                try
+                {
+                    RolloutResult result = call.GetAwaiter().GetResult();
+                    string? error = Validate(result, request.Version, _template.NumSteps, _template.NumEnvs, _slots[s].FirstEnvIndex, agent.Buffer);
+                    if (error is not null)
+                    {
+                        Drop(s, $"sent a malformed rollout ({error})");
+                        continue;
+                    }
+
+                    results[s] = result;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Drop(s, $"failed ({e.GetType().Name}: {e.Message})");
+                }
+            }
+        }
+
+        double slowest = 0;
+        var episodes = new List<(int Step, EpisodeStatistics Episode)>();
+        for (int s = 0; s < _slots.Length; s++)
+        {
+            RolloutResult result = results[s]!;
+            slowest = Math.Max(slowest, result.CollectSeconds);
+            Scatter(result, agent.Buffer, _slots[s].FirstEnvIndex, _template.NumEnvs);
+            for (int e = 0; e < result.EpisodeReturns.Length; e++)
+            {
+                episodes.Add((result.EpisodeSteps[3 * e], new EpisodeStatistics(result.EpisodeSteps[(3 * e) + 1], result.EpisodeReturns[e], result.EpisodeSteps[(3 * e) + 2])));
+            }
+        }
+
+        // The single-process order: by step, then by global copy.
+        foreach ((int _, EpisodeStatistics episode) in episodes.OrderBy(e => e.Step).ThenBy(e => e.Episode.EnvIndex))
+        {
+            onEpisode(episode);
+        }
+
+        LastTiming = (slowest, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>
+    /// Checks a worker's rollout against the slice it was asked for; returns what is wrong, or null. Every
+    /// block must have exactly steps × envs × size floats, episodes must lie inside the slice and the rollout.
+    /// </summary>
+    public static string? Validate(RolloutResult result, long version, int steps, int envs, int firstEnvIndex, RolloutBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (result is null)
+        {
+            return "no result";
+        }
+
+        if (result.Version != version)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"made with weights version {result.Version}, expected {version}");
+        }
+
+        long rows = (long)steps * envs;
+        (string Name, byte[]? Block, int Size)[] blocks =
+        [
+            ("observations", result.Observations, buffer.ObservationSize),
+            ("actions", result.Actions, buffer.ActionSize),
+            ("distribution parameters", result.DistributionParameters, buffer.DistributionParameterSize),
+            ("log-probabilities", result.LogProbs, 1),
+            ("values", result.Values, 1),
+            ("next values", result.NextValues, 1),
+            ("rewards", result.Rewards, 1),
+            ("terminated flags", result.Terminated, 1),
+            ("truncated flags", result.Truncated, 1),
+        ];
+        foreach ((string name, byte[]? block, int size) in blocks)
+        {
+            long expected = rows * size * sizeof(float);
+            if (block is null || block.LongLength != expected)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{name}: {block?.LongLength ?? 0} bytes, expected {expected} ({steps} steps × {envs} envs × {size} floats)");
+            }
+        }
+
+        if (result.EpisodeSteps is null || result.EpisodeReturns is null || result.EpisodeSteps.Length != 3 * result.EpisodeReturns.Length)
+        {
+            return "episode lists of mismatched lengths";
+        }
+
+        for (int e = 0; e < result.EpisodeReturns.Length; e++)
+        {
+            int step = result.EpisodeSteps[3 * e], env = result.EpisodeSteps[(3 * e) + 1], length = result.EpisodeSteps[(3 * e) + 2];
+            if (step < 0 || step >= steps || env < firstEnvIndex || env >= firstEnvIndex + envs || length <= 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"episode {e} at step {step} of copy {env} with length {length} lies outside the rollout (steps 0..{steps - 1}, copies {firstEnvIndex}..{firstEnvIndex + envs - 1})");
+            }
+        }
+
+        return null;
+    }
+
+    private static void Scatter(RolloutResult result, RolloutBuffer buffer, int first, int envs)
+    {
+        int n = buffer.Envs;
+        Place(result.Observations, buffer.Observations, buffer.ObservationSize);
+        Place(result.Actions, buffer.Actions, buffer.ActionSize);
+        Place(result.DistributionParameters, buffer.OldDistributionParameters, buffer.DistributionParameterSize);
+        Place(result.LogProbs, buffer.LogProbs, 1);
+        Place(result.Values, buffer.Values, 1);
+        Place(result.NextValues, buffer.NextValues, 1);
+        Place(result.Rewards, buffer.Rewards, 1);
+        Place(result.Terminated, buffer.Terminated, 1);
+        Place(result.Truncated, buffer.Truncated, 1);
+
+        // Worker rows [t × envs] go to columns first … first + envs − 1 of the learner's [t × n] rows.
+        void Place(byte[] block, float[] destination, int size)
+        {
+            ReadOnlySpan<float> source = MemoryMarshal.Cast<byte, float>(block);
+            for (int t = 0; t < buffer.Steps; t++)
+            {
+                source.Slice(t * envs * size, envs * size).CopyTo(destination.AsSpan(((t * n) + first) * size, envs * size));
+            }
+        }
+    }
+
+    private void Drop(int slot, string why)
+    {
+        _log($"worker {_slots[slot].Describe} (copies {_slots[slot].FirstEnvIndex}..{_slots[slot].FirstEnvIndex + _template.NumEnvs - 1}) {why}: dropped, its partial rollout discarded; waiting for a worker to take its copies.");
+        _slots[slot].Worker = null;
+        _slots[slot].Silo = null;
+        Dropped++;
+    }
+
+    /// <summary>Hands every vacant slice to a new worker silo, waiting up to <see cref="JoinTimeout"/>.</summary>
+    private void FillSlots()
+    {
+        long started = Stopwatch.GetTimestamp();
+        var refusals = new List<string>();
+        while (true)
+        {
+            // A slot whose silo membership declared dead is vacant before any call is made to it.
+            foreach (ClusterMember member in _membership.CurrentSnapshot.Members.Values)
+            {
+                for (int s = 0; s < _slots.Length; s++)
+                {
+                    if (_slots[s].Worker is not null && member.SiloAddress.Equals(_slots[s].Silo) && member.Status is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping)
+                    {
+                        Drop(s, $"left the cluster ({member.Status})");
+                    }
+                }
+            }
+
+            int vacant = Array.FindIndex(_slots, s => s.Worker is null);
+            if (vacant < 0)
+            {
+                return;
+            }
+
+            foreach (ClusterMember member in _membership.CurrentSnapshot.Members.Values)
+            {
+                if (member.Status != SiloStatus.Active || member.SiloAddress.Equals(_learnerSilo) || !_seen.Add(member.SiloAddress))
+                {
+                    continue;
+                }
+
+                vacant = Array.FindIndex(_slots, s => s.Worker is null);
+                if (vacant < 0)
+                {
+                    break;
+                }
+
+                IRolloutWorkerGrain worker = _grains.GetGrain<IRolloutWorkerGrain>(member.SiloAddress.ToParsableString());
+                JoinRequest request = WithSlice(_slots[vacant].FirstEnvIndex);
+                JoinReply reply;
+                try
+                {
+                    reply = worker.Join(request).WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    refusals.Add($"silo {member.SiloAddress}: join failed ({e.Message})");
+                    _log(refusals[^1]);
+                    continue;
+                }
+
+                if (!reply.Accepted)
+                {
+                    refusals.Add($"worker {reply.Describe} (silo {member.SiloAddress}) refused: {reply.Reason}");
+                    _log(refusals[^1]);
+                    continue;
+                }
+
+                _slots[vacant].Worker = worker;
+                _slots[vacant].Silo = member.SiloAddress;
+                _slots[vacant].Describe = reply.Describe;
+                _log($"worker {reply.Describe} joined: copies {request.FirstEnvIndex}..{request.FirstEnvIndex + request.NumEnvs - 1}.");
+            }
+
+            if (Array.TrueForAll(_slots, s => s.Worker is not null))
+            {
+                return;
+            }
+
+            if (Stopwatch.GetElapsedTime(started) > JoinTimeout)
+            {
+                int have = _slots.Count(s => s.Worker is not null);
+                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                    $"Waited {JoinTimeout.TotalSeconds:F0} s for {_slots.Length} workers; {have} joined.{(refusals.Count > 0 ? " " + string.Join(" ", refusals) : "")} Start workers with `sharprl cluster worker --join HOST:PORT`."));
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
+    private JoinRequest WithSlice(int first) => new()
+    {
+        ProtocolVersion = _template.ProtocolVersion,
+        Algorithm = _template.Algorithm,
+        EnvId = _template.EnvId,
+        ObservationSpace = _template.ObservationSpace,
+        ActionSpace = _template.ActionSpace,
+        Seed = _template.Seed,
+        FirstEnvIndex = first,
+        NumEnvs = _template.NumEnvs,
+        NumSteps = _template.NumSteps,
+        PolicyOptionsJson = _template.PolicyOptionsJson,
+    };
+
+    private sealed class Slot(int firstEnvIndex)
+    {
+        public int FirstEnvIndex { get; } = firstEnvIndex;
+
+        public IRolloutWorkerGrain? Worker { get; set; }
+
+        public SiloAddress? Silo { get; set; }
+
+        public string Describe { get; set; } = "";
+    }
+}
