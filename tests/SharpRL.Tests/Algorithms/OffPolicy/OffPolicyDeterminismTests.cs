@@ -1,5 +1,6 @@
 using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Environments;
+using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 using SharpRL.Nn;
 
