@@ -77,7 +77,7 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     public ActorCriticPolicy Policy { get; }
 
     /// <summary>Whether every env copy supplies action masks, so the policy is trained (and acts) under them.</summary>
-    public bool UsesActionMasks => _maskEnv is not null;
+    public bool UsesActionMasks => Buffer.ActionMaskSize > 0;
 
     /// <summary>The latest rollout.</summary>
     public RolloutBuffer Buffer { get; }
