@@ -136,5 +136,15 @@ public sealed record CheckpointData
             : throw new CheckpointException($"Checkpoint '{Describe()}' has no counter '{name}' (algorithm {Algorithm}); it holds: {(Counters.Count == 0 ? "none" : string.Join(", ", Counters.Keys))}.");
     }
 
+    /// <summary>A counter that counts something (steps, updates): refused, naming the file, when it is missing or negative.</summary>
+    /// <param name="name">Counter name.</param>
+    public long GetCount(string name)
+    {
+        long value = GetCounter(name);
+        return value >= 0
+            ? value
+            : throw new CheckpointException($"Checkpoint '{Describe()}' has counter '{name}' = {value}; a count cannot be negative (the file is damaged).");
+    }
+
     private string Describe() => SourcePath ?? "<in memory>";
 }

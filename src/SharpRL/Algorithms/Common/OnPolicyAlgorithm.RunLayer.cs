@@ -160,7 +160,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
                 })];
             }
 
-            optimizer.LoadState(new OptimizerState<float>(data.GetCounter($"optimizer.{optimizerName}.steps"), buffers));
+            optimizer.LoadState(new OptimizerState<float>(data.GetCount($"optimizer.{optimizerName}.steps"), buffers));
         }
 
         JsonNode? envStateNode = data.Extra[EnvStateKey];

@@ -65,7 +65,7 @@ internal static class PolicyCheckpoint
             })];
         }
 
-        optimizer.LoadState(new OptimizerState<float>(checkpoint.GetCounter($"optimizer.{name}.steps"), buffers));
+        optimizer.LoadState(new OptimizerState<float>(checkpoint.GetCount($"optimizer.{name}.steps"), buffers));
     }
 
     /// <summary>Rebuilds the trained policy from its checkpoint, acting in one raw env (for <c>sharprl eval</c>).</summary>

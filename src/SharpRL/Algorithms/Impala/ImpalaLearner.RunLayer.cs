@@ -127,7 +127,7 @@ public sealed partial class ImpalaLearner : ILearner
             })];
         }
 
-        var optimizerState = new OptimizerState<float>(checkpoint.GetCounter($"optimizer.{OptimizerName}.steps"), buffers);
+        var optimizerState = new OptimizerState<float>(checkpoint.GetCount($"optimizer.{OptimizerName}.steps"), buffers);
         EpisodeStatistics[] episodes = ReadEpisodes(checkpoint, source);
         JsonNode? sourceState = checkpoint.Extra[SourceStateKey];
         if (sourceState is null && checkpoint.Extra[SourceStateUnavailableKey] is not JsonValue)

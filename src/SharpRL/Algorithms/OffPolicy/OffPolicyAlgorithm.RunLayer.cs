@@ -116,7 +116,7 @@ public abstract partial class OffPolicyAlgorithm
                 })];
             }
 
-            optimizerStates.Add((optimizer, new OptimizerState<float>(checkpoint.GetCounter($"optimizer.{name}.steps"), buffers)));
+            optimizerStates.Add((optimizer, new OptimizerState<float>(checkpoint.GetCount($"optimizer.{name}.steps"), buffers)));
         }
 
         JsonObject loop = checkpoint.Extra["off_policy"] as JsonObject ?? throw new CheckpointException($"{source}: extra 'off_policy' (the loop state) is missing.");
