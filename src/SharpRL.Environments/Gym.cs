@@ -70,21 +70,24 @@ public static class Gym
         foreach (int v in (int[])[4, 5])
         {
             int version = v;
-            TryRegister(registry, $"Hopper-v{version}", Randomizable($"Hopper-v{version}", o => new HopperEnv(version, o)), 1000, 3800.0);
-            TryRegister(registry, $"HalfCheetah-v{version}", Randomizable($"HalfCheetah-v{version}", o => new HalfCheetahEnv(version, o)), 1000, 4800.0);
-            TryRegister(registry, $"Walker2d-v{version}", Randomizable($"Walker2d-v{version}", o => new Walker2dEnv(version, o)), 1000, null);
-            TryRegister(registry, $"Ant-v{version}", Randomizable($"Ant-v{version}", o => new AntEnv(version, o)), 1000, 6000.0);
-            TryRegister(registry, $"Swimmer-v{version}", Randomizable($"Swimmer-v{version}", o => new SwimmerEnv(version, o)), 1000, 360.0);
-            TryRegister(registry, $"InvertedPendulum-v{version}", Randomizable($"InvertedPendulum-v{version}", o => new InvertedPendulumEnv(version, o)), 1000, 950.0);
-            TryRegister(registry, $"InvertedDoublePendulum-v{version}", Randomizable($"InvertedDoublePendulum-v{version}", o => new InvertedDoublePendulumEnv(version, o)), 1000, 9100.0);
-            TryRegister(registry, $"Reacher-v{version}", Randomizable($"Reacher-v{version}", o => new ReacherEnv(version, o)), 50, -3.75);
-            TryRegister(registry, $"Pusher-v{version}", Randomizable($"Pusher-v{version}", o => new PusherEnv(version, o)), 100, 0.0);
-            TryRegister(registry, $"Humanoid-v{version}", Randomizable($"Humanoid-v{version}", o => new HumanoidEnv(version, o)), 1000, null);
-            TryRegister(registry, $"HumanoidStandup-v{version}", Randomizable($"HumanoidStandup-v{version}", o => new HumanoidStandupEnv(version, o)), 1000, null);
+            TryRegisterMuJoCo(registry, $"Hopper-v{version}", o => new HopperEnv(version, o), 1000, 3800.0);
+            TryRegisterMuJoCo(registry, $"HalfCheetah-v{version}", o => new HalfCheetahEnv(version, o), 1000, 4800.0);
+            TryRegisterMuJoCo(registry, $"Walker2d-v{version}", o => new Walker2dEnv(version, o), 1000, null);
+            TryRegisterMuJoCo(registry, $"Ant-v{version}", o => new AntEnv(version, o), 1000, 6000.0);
+            TryRegisterMuJoCo(registry, $"Swimmer-v{version}", o => new SwimmerEnv(version, o), 1000, 360.0);
+            TryRegisterMuJoCo(registry, $"InvertedPendulum-v{version}", o => new InvertedPendulumEnv(version, o), 1000, 950.0);
+            TryRegisterMuJoCo(registry, $"InvertedDoublePendulum-v{version}", o => new InvertedDoublePendulumEnv(version, o), 1000, 9100.0);
+            TryRegisterMuJoCo(registry, $"Reacher-v{version}", o => new ReacherEnv(version, o), 50, -3.75);
+            TryRegisterMuJoCo(registry, $"Pusher-v{version}", o => new PusherEnv(version, o), 100, 0.0);
+            TryRegisterMuJoCo(registry, $"Humanoid-v{version}", o => new HumanoidEnv(version, o), 1000, null);
+            TryRegisterMuJoCo(registry, $"HumanoidStandup-v{version}", o => new HumanoidStandupEnv(version, o), 1000, null);
         }
     }
 
     // Every MuJoCo env takes mass_scale_range / friction_scale_range besides Gymnasium's own options.
+    private static void TryRegisterMuJoCo(EnvRegistry registry, string id, Func<IReadOnlyDictionary<string, object>?, MuJoCoEnv> factory, int? maxEpisodeSteps, double? rewardThreshold) =>
+        TryRegister(registry, id, Randomizable(id, factory), maxEpisodeSteps, rewardThreshold);
+
     private static Func<IReadOnlyDictionary<string, object>?, IEnv> Randomizable(string id, Func<IReadOnlyDictionary<string, object>?, MuJoCoEnv> factory) => options =>
     {
         (DomainRandomization? randomization, IReadOnlyDictionary<string, object>? rest) = DomainRandomization.Extract(id, options);

@@ -400,7 +400,9 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         if (_randomization is not null)
         {
             _randomizationRandom = randomizationRandom;
-            ApplyPhysicalParameters(massFactors, frictionFactors);
+            massFactors.CopyTo(_massFactors, 0);
+            frictionFactors.CopyTo(_frictionFactors, 0);
+            ApplyPhysicalParameters();
         }
 
         qpos.CopyTo(new Span<double>(_data.Qpos, Nq));
@@ -442,47 +444,44 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         }
     }
 
-    // One episode's factors: k_b ~ U(mass range) for each body but the world, f_g ~ U(friction range) per geom.
+    // One episode's factors, drawn in place: k_b ~ U(mass range) for each body but the world, f_g ~ U(friction range) per geom.
     private void DrawPhysicalParameters()
     {
         NumpyGenerator random = _randomizationRandom ??= new NumpyGenerator(SeedSequence.FromOsEntropy());
         DomainRandomization settings = _randomization!;
-        double[] mass = new double[_massFactors.Length], friction = new double[_frictionFactors.Length];
-        mass[0] = 1;
-        for (int b = 1; b < mass.Length; b++)
+        _massFactors[0] = 1;
+        for (int b = 1; b < _massFactors.Length; b++)
         {
-            mass[b] = random.Uniform(settings.MassScale.Low, settings.MassScale.High);
+            _massFactors[b] = random.Uniform(settings.MassScale.Low, settings.MassScale.High);
         }
 
-        for (int g = 0; g < friction.Length; g++)
+        for (int g = 0; g < _frictionFactors.Length; g++)
         {
-            friction[g] = random.Uniform(settings.FrictionScale.Low, settings.FrictionScale.High);
+            _frictionFactors[g] = random.Uniform(settings.FrictionScale.Low, settings.FrictionScale.High);
         }
 
-        ApplyPhysicalParameters(mass, friction);
+        ApplyPhysicalParameters();
     }
 
-    // m_b = k_b m⁰_b, I_b = k_b I⁰_b (a uniformly denser body), μ_g = f_g μ⁰_g (sliding friction); then the
-    // derived constants (subtree masses, inverse weights) from mj_setConst.
-    private void ApplyPhysicalParameters(ReadOnlySpan<double> massFactors, ReadOnlySpan<double> frictionFactors)
+    // m_b = k_b m⁰_b, I_b = k_b I⁰_b (a uniformly denser body), μ_g = f_g μ⁰_g (sliding friction), from the current
+    // factors; then the derived constants (subtree masses, inverse weights) from mj_setConst.
+    private void ApplyPhysicalParameters()
     {
         Span<double> mass = _model.MutableBodyMass, inertia = _model.MutableBodyInertia, friction = _model.MutableGeomFriction;
         for (int b = 0; b < mass.Length; b++)
         {
-            mass[b] = massFactors[b] * _baseBodyMass[b];
+            mass[b] = _massFactors[b] * _baseBodyMass[b];
             for (int j = 0; j < 3; j++)
             {
-                inertia[(3 * b) + j] = massFactors[b] * _baseBodyInertia[(3 * b) + j];
+                inertia[(3 * b) + j] = _massFactors[b] * _baseBodyInertia[(3 * b) + j];
             }
         }
 
-        for (int g = 0; g < frictionFactors.Length; g++)
+        for (int g = 0; g < _frictionFactors.Length; g++)
         {
-            friction[3 * g] = frictionFactors[g] * _baseGeomFriction[3 * g];
+            friction[3 * g] = _frictionFactors[g] * _baseGeomFriction[3 * g];
         }
 
-        massFactors.CopyTo(_massFactors);
-        frictionFactors.CopyTo(_frictionFactors);
         _model.SetConstants(_data);
     }
 
