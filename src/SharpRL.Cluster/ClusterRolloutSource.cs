@@ -52,12 +52,6 @@ public sealed class ClusterRolloutSource : IRolloutSource
             throw new ArgumentException($"n_envs = {n} cannot be split evenly over {workers} workers; choose n_envs as a multiple of --workers.", nameof(workers));
         }
 
-        if (VectorEnvBuilder.FindLayer<SharpRL.Envs.Vector.VectorNormalizeObservation>(agent.Env) is not null
-            || VectorEnvBuilder.FindLayer<SharpRL.Envs.Vector.VectorNormalizeReward>(agent.Env) is not null)
-        {
-            throw new ArgumentException("The cluster does not support observation or reward normalisation (normalize = true) yet: the running statistics are updated from every copy at every step, which the workers cannot share without a message per step. Train without normalisation (--set normalize=false), or in one process.", nameof(agent));
-        }
-
         _grains = (IGrainFactory)services.GetService(typeof(IGrainFactory))!;
         _membership = (IClusterMembershipService)services.GetService(typeof(IClusterMembershipService))!;
         _learnerSilo = ((ILocalSiloDetails)services.GetService(typeof(ILocalSiloDetails))!).SiloAddress;
@@ -83,6 +77,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
             NumEnvs = n / workers,
             NumSteps = agent.Buffer.Steps,
             PolicyOptionsJson = policyOptions.ToJsonString(),
+            Normalization = ClusterNormalization.SettingsOf(agent.Env),
         };
         _slots = [.. Enumerable.Range(0, workers).Select(s => new Slot(s * (n / workers)))];
         Workers = workers;
@@ -116,7 +111,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
         }
 
         parameters.CopyValuesTo(_weights);
-        var request = new RolloutRequest { Version = agent.Iterations, Parameters = MemoryMarshal.AsBytes(_weights.AsSpan()).ToArray() };
+        var request = new RolloutRequest { Version = agent.Iterations, Parameters = MemoryMarshal.AsBytes(_weights.AsSpan()).ToArray(), Statistics = ClusterNormalization.Snapshot(agent.Env) };
         var results = new RolloutResult?[_slots.Length];
         while (results.Any(r => r is null))
         {
@@ -135,7 +130,8 @@ public sealed class ClusterRolloutSource : IRolloutSource
                 try
                 {
                     RolloutResult result = call.GetAwaiter().GetResult();
-                    string? error = Validate(result, request.Version, _template.NumSteps, _template.NumEnvs, _slots[s].FirstEnvIndex, agent.Buffer);
+                    string? error = Validate(result, request.Version, _template.NumSteps, _template.NumEnvs, _slots[s].FirstEnvIndex, agent.Buffer)
+                        ?? ClusterNormalization.Validate(_template.Normalization, result.StatisticsDelta, agent.Env.SingleObservationSpace.FlatSize, (_template.NumSteps + 1L) * _template.NumEnvs);
                     if (error is not null)
                     {
                         Drop(s, $"sent a malformed rollout ({error})");
@@ -163,6 +159,9 @@ public sealed class ClusterRolloutSource : IRolloutSource
                 episodes.Add((result.EpisodeSteps[3 * e], new EpisodeStatistics(result.EpisodeSteps[(3 * e) + 1], result.EpisodeReturns[e], result.EpisodeSteps[(3 * e) + 2])));
             }
         }
+
+        // Normaliser statistics: every worker's delta merged in slot order (Chan et al.), published with the next weights.
+        ClusterNormalization.MergeInto(agent.Env, results.Select(r => r!.StatisticsDelta));
 
         // The single-process order: by step, then by global copy.
         foreach ((int _, EpisodeStatistics episode) in episodes.OrderBy(e => e.Step).ThenBy(e => e.Episode.EnvIndex))
@@ -354,6 +353,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
         NumEnvs = _template.NumEnvs,
         NumSteps = _template.NumSteps,
         PolicyOptionsJson = _template.PolicyOptionsJson,
+        Normalization = _template.Normalization,
     };
 
     private sealed class Slot(int firstEnvIndex)
