@@ -54,6 +54,9 @@ public sealed class RolloutWorker : IDisposable
     /// <summary>The algorithm this worker was started for, or null.</summary>
     public string? PinnedAlgorithm { get; }
 
+    /// <summary>Makes one env copy of <paramref name="envId"/> the way this worker makes its rollout copies (the IMPALA actor uses it).</summary>
+    public IEnv MakeEnv(string envId) => _makeEnv(envId);
+
     /// <summary>Rollouts collected so far.</summary>
     public long Rollouts { get; private set; }
 
