@@ -21,6 +21,8 @@ internal static class ClusterCommand
 {
     public static Command Build()
     {
+        // So that `sharprl eval` and `--resume` know the algorithm of a `cluster learner impala` run folder.
+        ImpalaClusterAlgorithm.Register();
         var command = new Command("cluster", "Distributed training on an Orleans cluster: one learner, rollout workers on any number of machines.");
         command.Add(BuildLearner());
         command.Add(BuildWorker());
@@ -46,10 +48,11 @@ internal static class ClusterCommand
         var quorum = new Option<double>("--quorum") { Description = "Fraction of the slices that must report before stragglers are preempted (DD-PPO); 1 waits for all (byte-identical to one process).", DefaultValueFactory = _ => 1.0 };
         var stragglerDeadline = new Option<double>("--straggler-deadline") { Description = "With --quorum < 1: seconds after the first slice reports that the others are waited for.", DefaultValueFactory = _ => 5.0 };
         var envAssembly = EnvAssemblyOption();
+        Option<int> statusPort = ClusterStatusPage.Option();
         SiloOptions silo = SiloOptions.Create();
         var command = new Command("learner", "Run the learner: sharprl cluster learner ppo CartPole-v1 --workers 2 --port 11111")
         {
-            algorithm, env, workers, port, joinTimeout, deadline, seed, timesteps, numEnvs, set, output, resume, saveFreq, quiet, quorum, stragglerDeadline, envAssembly,
+            algorithm, env, workers, port, joinTimeout, deadline, seed, timesteps, numEnvs, set, output, resume, saveFreq, quiet, quorum, stragglerDeadline, envAssembly, statusPort,
         };
         silo.AddTo(command);
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
@@ -72,7 +75,7 @@ internal static class ClusterCommand
                 LoadEnvAssembly(path);
             }
 
-            return Learner(stdout, request, cluster, silo.Read(parse), parse.GetValue(quiet));
+            return Learner(stdout, request, cluster, silo.Read(parse), parse.GetValue(quiet), parse.GetValue(statusPort));
         }));
         return command;
     }
@@ -95,7 +98,7 @@ internal static class ClusterCommand
         return command;
     }
 
-    private static int Learner(TextWriter output, TrainRequest request, LearnerSettings cluster, SiloSettings settings, bool quiet)
+    private static int Learner(TextWriter output, TrainRequest request, LearnerSettings cluster, SiloSettings settings, bool quiet, int statusPort)
     {
         if (cluster.Workers < 1 || cluster.Port is < 1 or > 65534 || !(cluster.JoinTimeout > 0) || !(cluster.Deadline > 0))
         {
@@ -108,6 +111,12 @@ internal static class ClusterCommand
         }
 
         settings.Validate();
+        if (string.Equals(request.Algorithm, "impala", StringComparison.OrdinalIgnoreCase))
+        {
+            // IMPALA's actors stream from the workers (asynchronous); --deadline bounds the wait for a chunk.
+            return ClusterImpalaLearner.Run(output, request, cluster.Workers, cluster.Port, cluster.JoinTimeout, cluster.Deadline, settings, quiet, statusPort);
+        }
+
         using TrainingRun run = TrainingRun.Start(request, Gym.Registry);
         if (run.Agent is not OnPolicyAlgorithm agent)
         {
@@ -123,6 +132,7 @@ internal static class ClusterCommand
             StragglerDeadline = TimeSpan.FromSeconds(cluster.StragglerDeadline),
         };
         agent.RolloutSource = source;
+        using IDisposable? status = ClusterStatusPage.Start(statusPort, () => new ClusterStatusSnapshot(run.Algorithm, run.EnvId, agent.Iterations, agent.NumTimesteps, source.Board.Rows(agent.Iterations)), output);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{run.Algorithm} on {run.EnvId}, seed {run.Seed}, {run.TotalTimesteps:N0} env steps, {agent.Env.NumEnvs} env copies on {cluster.Workers} workers{(cluster.Quorum < 1 ? $" (quorum {source.RequiredReports} of {cluster.Workers} slices, stragglers preempted {cluster.StragglerDeadline:0.###} s after the first report)" : "")} → {run.Directory}"));
         output.WriteLine(settings.Clustering == ClusteringMode.Redis

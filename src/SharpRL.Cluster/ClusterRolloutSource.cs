@@ -97,6 +97,9 @@ public sealed class ClusterRolloutSource : IRolloutSource
     /// <summary>Seconds per phase of the last iteration: the slowest worker's collection, and the whole round trip.</summary>
     public (double WorkerCollect, double RoundTrip) LastTiming { get; private set; }
 
+    /// <summary>Per-worker throughput and lag, for the status page (<see cref="ClusterStatusServer"/>).</summary>
+    public ClusterStatusBoard Board { get; } = new();
+
     /// <summary>Workers dropped so far (failed, timed out or sent a malformed rollout).</summary>
     public int Dropped { get; private set; }
 
@@ -212,6 +215,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
 
                         round.Results[s] = result;
                         round.Reported++;
+                        Board.Report(s, _slots[s].Describe, _slots[s].FirstEnvIndex, (long)_template.NumSteps * _template.NumEnvs, result.CollectSeconds, request.Version);
                         if (firstReport == 0)
                         {
                             firstReport = Stopwatch.GetTimestamp();
@@ -431,6 +435,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
 
     private void Drop(int slot, string why)
     {
+        Board.Drop(slot);
         if (_slots[slot].Worker is null)
         {
             return;

@@ -138,6 +138,10 @@ public sealed class ImpalaClusterSource : ITrajectorySource
         }
     }
 
+    /// <summary>The workers as status-page rows.</summary>
+    public IReadOnlyList<WorkerStatusRow> StatusRows =>
+        [.. Status.Select(w => new WorkerStatusRow(w.Worker, w.FirstSourceId, w.Chunks, w.Steps, w.StepsPerSecond, w.LastLag, w.SecondsSinceLastChunk, _stopped ? "stopped" : "active"))];
+
     /// <inheritdoc />
     public void PublishWeights(ReadOnlySpan<float> parameters, long version)
     {
