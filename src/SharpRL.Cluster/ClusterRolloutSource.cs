@@ -25,12 +25,15 @@ namespace SharpRL.Cluster;
 /// </remarks>
 public sealed class ClusterRolloutSource : IRolloutSource
 {
+    private const int MaxJoinAttempts = 50;
+
     private readonly IGrainFactory _grains;
     private readonly IClusterMembershipService _membership;
     private readonly SiloAddress _learnerSilo;
     private readonly JoinRequest _template;
     private readonly Slot[] _slots;
     private readonly HashSet<SiloAddress> _seen = [];
+    private readonly Dictionary<SiloAddress, int> _joinFailures = [];
     private readonly Action<string> _log;
     private float[] _weights = [];
     private double _quorum = 1;
@@ -495,6 +498,15 @@ public sealed class ClusterRolloutSource : IRolloutSource
                 {
                     refusals.Add($"silo {member.SiloAddress}: join failed ({e.Message})");
                     _log(refusals[^1]);
+
+                    // Transient when this silo's placement view lags membership (the grain was then placed here
+                    // and refused): try the silo again at the next poll, a few times.
+                    _joinFailures[member.SiloAddress] = _joinFailures.GetValueOrDefault(member.SiloAddress) + 1;
+                    if (_joinFailures[member.SiloAddress] < MaxJoinAttempts)
+                    {
+                        _seen.Remove(member.SiloAddress);
+                    }
+
                     continue;
                 }
 

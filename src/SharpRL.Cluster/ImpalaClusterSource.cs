@@ -295,6 +295,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
         long started = Stopwatch.GetTimestamp();
         var refusals = new List<string>();
         var tried = new HashSet<SiloAddress>();
+        var failures = new Dictionary<SiloAddress, int>();
         while (_started.Count < Workers)
         {
             foreach (ClusterMember member in _membership.CurrentSnapshot.Members.Values)
@@ -322,6 +323,14 @@ public sealed class ImpalaClusterSource : ITrajectorySource
                     refusals.Add($"silo {member.SiloAddress}: start failed ({e.Message})");
                     _workers.TryRemove(key, out _);
                     _log(refusals[^1]);
+
+                    // Transient when this silo's placement view lags membership: try it again at the next poll, a few times.
+                    failures[member.SiloAddress] = failures.GetValueOrDefault(member.SiloAddress) + 1;
+                    if (failures[member.SiloAddress] < 50)
+                    {
+                        tried.Remove(member.SiloAddress);
+                    }
+
                     continue;
                 }
 
