@@ -10,8 +10,12 @@ using SharpRL.Nn;
 
 namespace SharpRL.Cluster;
 
-/// <summary>The learner's inbox: hands each push to the <see cref="ImpalaClusterSource"/> of its silo.</summary>
+/// <summary>
+/// The learner's inbox: hands each push to the <see cref="ImpalaClusterSource"/> of its silo. Reentrant: a push
+/// waiting for room in a full inbox must not hold up the other workers' pushes (nor a malformed one's refusal).
+/// </summary>
 [OwnSiloPlacement]
+[Orleans.Concurrency.Reentrant]
 public sealed class ImpalaLearnerGrain : Grain, IImpalaLearnerGrain
 {
     private readonly ILocalSiloDetails _silo;

@@ -55,6 +55,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
     private byte[] _weights = [];
     private long _version = -1;
     private volatile bool _stopped;
+    private int _rejected;
 
     /// <summary>Creates the source; workers are started at the first <see cref="Receive"/>.</summary>
     /// <param name="services">The learner silo's services.</param>
@@ -123,7 +124,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
     public TimeSpan ChunkTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Batches dropped as malformed.</summary>
-    public int Rejected { get; private set; }
+    public int Rejected => Volatile.Read(ref _rejected);
 
     /// <summary>The latest weights version published.</summary>
     public long Version => Interlocked.Read(ref _version);
@@ -261,7 +262,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
         }
         catch (InvalidDataException e)
         {
-            Rejected++;
+            Interlocked.Increment(ref _rejected);
             _log($"IMPALA worker {entry?.Describe ?? batch.Worker} sent a malformed batch ({e.Message}): dropped, and the worker told to stop.");
             return new ImpalaPushReply { Stop = true, Reason = $"malformed batch: {e.Message}" };
         }
