@@ -59,6 +59,7 @@ internal static class BenchCommand
 
         bench.Add(MuJoCoBenchCommand.Build());
         bench.Add(PoolBenchCommand.Build());
+        bench.Add(ClusterBenchCommand.Build());
 
         var algorithm = new Argument<string>("algorithm") { Description = "Algorithm to time.", DefaultValueFactory = _ => "ppo" };
         var env = new Argument<string>("env") { Description = "Env id.", DefaultValueFactory = _ => "CartPole-v1" };

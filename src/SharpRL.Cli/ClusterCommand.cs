@@ -21,6 +21,8 @@ internal static class ClusterCommand
 {
     public static Command Build()
     {
+        // So that `sharprl eval` and `--resume` know the algorithm of a `cluster learner impala` run folder.
+        ImpalaClusterAlgorithm.Register();
         var command = new Command("cluster", "Distributed training on an Orleans cluster: one learner, rollout workers on any number of machines.");
         command.Add(BuildLearner());
         command.Add(BuildWorker());
@@ -43,10 +45,16 @@ internal static class ClusterCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its latest checkpoint (workers join again)." };
         var saveFreq = new Option<long?>("--save-freq") { CustomParser = CliParsers.ParseSteps, Description = "Checkpoint every N env steps." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
+        var quorum = new Option<double>("--quorum") { Description = "Fraction of the slices that must report before stragglers are preempted (DD-PPO); 1 waits for all (byte-identical to one process).", DefaultValueFactory = _ => 1.0 };
+        var stragglerDeadline = new Option<double>("--straggler-deadline") { Description = "With --quorum < 1: seconds after the first slice reports that the others are waited for.", DefaultValueFactory = _ => 5.0 };
+        var envAssembly = EnvAssemblyOption();
+        Option<int> statusPort = ClusterStatusPage.Option();
+        SiloOptions silo = SiloOptions.Create();
         var command = new Command("learner", "Run the learner: sharprl cluster learner ppo CartPole-v1 --workers 2 --port 11111")
         {
-            algorithm, env, workers, port, joinTimeout, deadline, seed, timesteps, numEnvs, set, output, resume, saveFreq, quiet,
+            algorithm, env, workers, port, joinTimeout, deadline, seed, timesteps, numEnvs, set, output, resume, saveFreq, quiet, quorum, stragglerDeadline, envAssembly, statusPort,
         };
+        silo.AddTo(command);
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
             var request = new TrainRequest
@@ -61,32 +69,52 @@ internal static class ClusterCommand
                 ResumeDirectory = parse.GetValue(resume),
                 SaveFrequency = parse.GetValue(saveFreq),
             };
-            return Learner(stdout, request, parse.GetValue(workers), parse.GetValue(port), parse.GetValue(joinTimeout), parse.GetValue(deadline), parse.GetValue(quiet));
+            var cluster = new LearnerSettings(parse.GetValue(workers), parse.GetValue(port), parse.GetValue(joinTimeout), parse.GetValue(deadline), parse.GetValue(quorum), parse.GetValue(stragglerDeadline));
+            foreach (string path in parse.GetValue(envAssembly) ?? [])
+            {
+                LoadEnvAssembly(path);
+            }
+
+            return Learner(stdout, request, cluster, silo.Read(parse), parse.GetValue(quiet), parse.GetValue(statusPort));
         }));
         return command;
     }
 
     private static Command BuildWorker()
     {
-        var join = new Option<string>("--join") { Description = "The learner's HOST:PORT.", Required = true };
+        var join = new Option<string?>("--join") { Description = "The learner's HOST:PORT (localhost clustering; with --clustering redis the cluster is found in Redis)." };
         var envs = new Option<int>("--envs") { Description = "Env copies this worker runs (0: the learner's n_envs / --workers).", DefaultValueFactory = _ => 0 };
         var port = new Option<int>("--port") { Description = "This worker's silo port (gateway: PORT + 1); 0 picks a free one.", DefaultValueFactory = _ => 0 };
-        var envAssembly = new Option<string[]>("--env-assembly") { Description = "Load a .dll with your envs: its public static RegisterEnvs(EnvRegistry) methods are called (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var envAssembly = EnvAssemblyOption();
         var envId = new Option<string?>("--env") { Description = "Only join a learner that trains this env." };
         var algorithm = new Option<string?>("--algo") { Description = "Only join a learner that runs this algorithm." };
+        SiloOptions silo = SiloOptions.Create();
         var command = new Command("worker", "Run a rollout worker: sharprl cluster worker --join 10.0.0.1:11111 --envs 8")
         {
             join, envs, port, envAssembly, envId, algorithm,
         };
-        command.SetAction(parse => CliRunner.Run(parse, stdout => Worker(stdout, parse.GetValue(join)!, parse.GetValue(envs), parse.GetValue(port), parse.GetValue(envAssembly) ?? [], parse.GetValue(envId), parse.GetValue(algorithm))));
+        silo.AddTo(command);
+        command.SetAction(parse => CliRunner.Run(parse, stdout => Worker(stdout, parse.GetValue(join), parse.GetValue(envs), parse.GetValue(port), parse.GetValue(envAssembly) ?? [], parse.GetValue(envId), parse.GetValue(algorithm), silo.Read(parse))));
         return command;
     }
 
-    private static int Learner(TextWriter output, TrainRequest request, int workers, int port, double joinTimeout, double deadline, bool quiet)
+    private static int Learner(TextWriter output, TrainRequest request, LearnerSettings cluster, SiloSettings settings, bool quiet, int statusPort)
     {
-        if (workers < 1 || port is < 1 or > 65534 || joinTimeout <= 0 || deadline <= 0)
+        if (cluster.Workers < 1 || cluster.Port is < 1 or > 65534 || !(cluster.JoinTimeout > 0) || !(cluster.Deadline > 0))
         {
-            throw new ArgumentException($"--workers {workers}, --port {port}, --join-timeout {joinTimeout}, --deadline {deadline}: expected workers ≥ 1, 1 ≤ port ≤ 65534 and positive times.");
+            throw new ArgumentException($"--workers {cluster.Workers}, --port {cluster.Port}, --join-timeout {cluster.JoinTimeout}, --deadline {cluster.Deadline}: expected workers ≥ 1, 1 ≤ port ≤ 65534 and positive times.");
+        }
+
+        if (!(cluster.Quorum > 0 && cluster.Quorum <= 1) || !(cluster.StragglerDeadline >= 0))
+        {
+            throw new ArgumentException($"--quorum {cluster.Quorum}, --straggler-deadline {cluster.StragglerDeadline}: expected a quorum in (0, 1] (a fraction of the slices, e.g. 0.8) and a deadline ≥ 0 seconds.");
+        }
+
+        settings.Validate();
+        if (string.Equals(request.Algorithm, "impala", StringComparison.OrdinalIgnoreCase))
+        {
+            // IMPALA's actors stream from the workers (asynchronous); --deadline bounds the wait for a chunk.
+            return ClusterImpalaLearner.Run(output, request, cluster.Workers, cluster.Port, cluster.JoinTimeout, cluster.Deadline, settings, quiet, statusPort);
         }
 
         using TrainingRun run = TrainingRun.Start(request, Gym.Registry);
@@ -95,16 +123,21 @@ internal static class ClusterCommand
             throw new ArgumentException($"The cluster trains on-policy algorithms (ppo, a2c, trpo, …); '{run.Algorithm}' is {run.Descriptor.Family}.");
         }
 
-        using IHost silo = ClusterHosts.StartLearnerSiloAsync(port).GetAwaiter().GetResult();
-        var source = new ClusterRolloutSource(silo.Services, agent, run.Algorithm, run.EnvId, workers, line => output.WriteLine(line))
+        using IHost silo = ClusterHosts.StartLearnerSiloAsync(cluster.Port, settings).GetAwaiter().GetResult();
+        var source = new ClusterRolloutSource(silo.Services, agent, run.Algorithm, run.EnvId, cluster.Workers, line => output.WriteLine(line))
         {
-            JoinTimeout = TimeSpan.FromSeconds(joinTimeout),
-            RolloutTimeout = TimeSpan.FromSeconds(deadline),
+            JoinTimeout = TimeSpan.FromSeconds(cluster.JoinTimeout),
+            RolloutTimeout = TimeSpan.FromSeconds(cluster.Deadline),
+            Quorum = cluster.Quorum,
+            StragglerDeadline = TimeSpan.FromSeconds(cluster.StragglerDeadline),
         };
         agent.RolloutSource = source;
+        using IDisposable? status = ClusterStatusPage.Start(statusPort, () => new ClusterStatusSnapshot(run.Algorithm, run.EnvId, agent.Iterations, agent.NumTimesteps, source.Board.Rows(agent.Iterations)), output);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{run.Algorithm} on {run.EnvId}, seed {run.Seed}, {run.TotalTimesteps:N0} env steps, {agent.Env.NumEnvs} env copies on {workers} workers → {run.Directory}"));
-        output.WriteLine($"Learner silo on port {port}; start workers with: sharprl cluster worker --join {Dns.GetHostName()}:{port}");
+            $"{run.Algorithm} on {run.EnvId}, seed {run.Seed}, {run.TotalTimesteps:N0} env steps, {agent.Env.NumEnvs} env copies on {cluster.Workers} workers{(cluster.Quorum < 1 ? $" (quorum {source.RequiredReports} of {cluster.Workers} slices, stragglers preempted {cluster.StragglerDeadline:0.###} s after the first report)" : "")} → {run.Directory}"));
+        output.WriteLine(settings.Clustering == ClusteringMode.Redis
+            ? $"Learner silo on port {cluster.Port}, {ClusterHosts.Describe(settings)}; start workers with: sharprl cluster worker --clustering redis --redis {settings.Redis}"
+            : $"Learner silo on port {cluster.Port}, {ClusterHosts.Describe(settings)}; start workers with: sharprl cluster worker --join {Dns.GetHostName()}:{cluster.Port}");
         using var interrupt = new CancellationTokenSource();
         using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
@@ -114,14 +147,30 @@ internal static class ClusterCommand
         bool completed = ProgressReporter.Run(run, quiet, output, interrupt.Token);
         TrainingSummary summary = run.Summary();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{(completed ? "Done" : "Interrupted")}: {summary.Timesteps:N0} env steps in {summary.Elapsed.TotalSeconds:F2} s ({summary.StepsPerSecond:N0} env steps/s), recent mean return {summary.RecentMeanReturn:F1}, {source.Dropped} workers dropped. Model: {summary.ModelPath}"));
+            $"{(completed ? "Done" : "Interrupted")}: {summary.Timesteps:N0} env steps in {summary.Elapsed.TotalSeconds:F2} s ({summary.StepsPerSecond:N0} env steps/s), recent mean return {summary.RecentMeanReturn:F1}, {source.Dropped} workers dropped, {source.Preempted} straggler rollouts discarded. Model: {summary.ModelPath}"));
         silo.StopAsync().GetAwaiter().GetResult();
         return completed ? 0 : 143;
     }
 
-    private static int Worker(TextWriter output, string join, int envs, int port, string[] envAssemblies, string? envId, string? algorithm)
+    private static int Worker(TextWriter output, string? join, int envs, int port, string[] envAssemblies, string? envId, string? algorithm, SiloSettings settings)
     {
-        IPEndPoint learner = ParseEndpoint(join);
+        IPEndPoint? learner = join is null ? null : ParseEndpoint(join);
+        if (learner is null && settings.Clustering == ClusteringMode.Localhost)
+        {
+            throw new ArgumentException("--join HOST:PORT is required with localhost clustering (the learner's silo port, e.g. --join localhost:11111); with --clustering redis the cluster is found in Redis.");
+        }
+
+        if (learner is not null && settings.Clustering != ClusteringMode.Localhost)
+        {
+            throw new ArgumentException("--join is only used with localhost clustering; with --clustering redis the workers find the cluster in Redis (--redis HOST:PORT).");
+        }
+
+        if (port is < 0 or > 65534)
+        {
+            throw new ArgumentException($"--port {port} is invalid; expected 0 (a free port) or 1 … 65534.");
+        }
+
+        settings.Validate();
         if (envs < 0)
         {
             throw new ArgumentException($"--envs {envs} is invalid; expected ≥ 0.");
@@ -134,8 +183,10 @@ internal static class ClusterCommand
 
         int siloPort = port != 0 ? port : FreePort();
         var worker = new RolloutWorker(id => Gym.Make(id), envs, envId, algorithm);
-        using IHost silo = ClusterHosts.StartWorkerSiloAsync(learner, siloPort, worker).GetAwaiter().GetResult();
-        output.WriteLine($"Worker silo on port {siloPort} joined the learner at {join}; waiting for rollouts (Ctrl+C to leave).");
+        using IHost silo = ClusterHosts.StartWorkerSiloAsync(learner, siloPort, worker, settings).GetAwaiter().GetResult();
+        output.WriteLine(learner is null
+            ? $"Worker silo on port {siloPort} joined the cluster ({ClusterHosts.Describe(settings)}); waiting for rollouts (Ctrl+C to leave)."
+            : $"Worker silo on port {siloPort} joined the learner at {join} ({ClusterHosts.Describe(settings)}); waiting for rollouts (Ctrl+C to leave).");
         using var stop = new ManualResetEventSlim();
         using PosixSignalRegistration onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
@@ -169,6 +220,12 @@ internal static class ClusterCommand
         return new IPEndPoint(address, port);
     }
 
+    private static Option<string[]> EnvAssemblyOption() => new("--env-assembly")
+    {
+        Description = "Load a .dll with your envs: its public static RegisterEnvs(EnvRegistry) methods are called (repeatable).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -195,6 +252,79 @@ internal static class ClusterCommand
         foreach (MethodInfo registrar in registrars)
         {
             registrar.Invoke(null, [Gym.Registry]);
+        }
+    }
+
+    /// <summary>The learner's cluster settings from the command line.</summary>
+    private sealed record LearnerSettings(int Workers, int Port, double JoinTimeout, double Deadline, double Quorum, double StragglerDeadline);
+
+    /// <summary>The options every silo takes: clustering provider, advertised address, TLS.</summary>
+    private sealed class SiloOptions
+    {
+        private Option<string> _clustering = null!;
+        private Option<string?> _redis = null!;
+        private Option<string?> _advertise = null!;
+        private Option<string> _clusterId = null!;
+        private Option<string?> _tlsCert = null!;
+        private Option<string?> _tlsPassword = null!;
+
+        public static SiloOptions Create() => new()
+        {
+            _clustering = new Option<string>("--clustering") { Description = "How silos find each other: localhost (one machine; the learner holds the membership) or redis (any machines; workers outlive a learner restart).", DefaultValueFactory = _ => "localhost" },
+            _redis = new Option<string?>("--redis") { Description = "The Redis server HOST:PORT (with --clustering redis)." },
+            _advertise = new Option<string?>("--advertise-ip") { Description = "The address other machines reach this silo at (with --clustering redis; default: this host's first IPv4 address)." },
+            _clusterId = new Option<string>("--cluster-id") { Description = "Cluster id: runs with different ids share one Redis without seeing each other.", DefaultValueFactory = _ => ClusterHosts.ClusterId },
+            _tlsCert = new Option<string?>("--tls-cert") { Description = "PKCS#12 (.pfx) certificate: silo connections use mutually authenticated TLS; every silo must be given the same one." },
+            _tlsPassword = new Option<string?>("--tls-password") { Description = "Password of the --tls-cert file." },
+        };
+
+        public void AddTo(Command command)
+        {
+            command.Add(_clustering);
+            command.Add(_redis);
+            command.Add(_advertise);
+            command.Add(_clusterId);
+            command.Add(_tlsCert);
+            command.Add(_tlsPassword);
+        }
+
+        public SiloSettings Read(ParseResult parse)
+        {
+            string clustering = parse.GetValue(_clustering) ?? "localhost";
+            ClusteringMode mode = clustering.ToUpperInvariant() switch
+            {
+                "LOCALHOST" => ClusteringMode.Localhost,
+                "REDIS" => ClusteringMode.Redis,
+                "KUBERNETES" => throw new ArgumentException("--clustering kubernetes: Kubernetes is a hosting option here, not a membership store; use --clustering redis --redis HOST:PORT with --advertise-ip set to the pod's IP (see deploy/k8s)."),
+                _ => throw new ArgumentException($"--clustering '{clustering}' is unknown; expected localhost or redis."),
+            };
+            string? advertise = parse.GetValue(_advertise);
+            IPAddress? address = null;
+            if (advertise is not null && !IPAddress.TryParse(advertise, out address))
+            {
+                throw new ArgumentException($"--advertise-ip '{advertise}' is not an IP address; expected e.g. 10.0.0.5.");
+            }
+
+            if (address is not null && mode != ClusteringMode.Redis)
+            {
+                throw new ArgumentException("--advertise-ip is only used with --clustering redis (localhost clustering binds to loopback).");
+            }
+
+            string clusterId = parse.GetValue(_clusterId) ?? ClusterHosts.ClusterId;
+            if (clusterId.Length == 0 || !clusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                throw new ArgumentException($"--cluster-id '{clusterId}' is invalid; expected letters, digits, '-', '_' or '.'.");
+            }
+
+            return new SiloSettings
+            {
+                Clustering = mode,
+                Redis = parse.GetValue(_redis),
+                AdvertiseAddress = address,
+                ClusterId = clusterId,
+                TlsCertificate = parse.GetValue(_tlsCert),
+                TlsPassword = parse.GetValue(_tlsPassword),
+            };
         }
     }
 }

@@ -30,6 +30,7 @@ internal static class TrainCommand
         var evalEpisodes = new Option<int?>("--eval-episodes") { Description = $"Episodes per evaluation (default {RunConfig.DefaultEvalEpisodes})." };
         var stopAtReward = new Option<double?>("--stop-at-reward") { Description = "Stop training once an evaluation's mean return reaches this (needs --eval-freq)." };
         var parallel = new Option<bool>("--parallel") { Description = "Step env copies on worker threads (pays off for expensive envs)." };
+        var vecEnv = new Option<string>("--vec-env") { Description = "How on-policy env copies step: sync (one thread), parallel (= --parallel), pool (EnvPool, synchronous mode: SyncVectorEnv's results bit for bit).", DefaultValueFactory = _ => "sync" };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
         var noReplay = new Option<bool>("--no-save-replay-buffer") { Description = "Off-policy algorithms: leave the replay buffer out of checkpoints (smaller; a resume is then not exact). Same as --set save_replay_buffer=false." };
         var dataset = new Option<string?>("--dataset") { Description = "Dataset folder for algorithms that learn from data (bc), the same as --set dataset=<dir>." };
@@ -37,7 +38,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train an agent. Example: sharprl train ppo CartPole-v1")
         {
-            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, force, evalFreq, evalEpisodes, stopAtReward, parallel, quiet, noReplay, envKwargs, dataset, ignoreUnsupported,
+            algorithm, env, seed, timesteps, numEnvs, set, config, preset, output, resume, saveFreq, force, evalFreq, evalEpisodes, stopAtReward, parallel, vecEnv, quiet, noReplay, envKwargs, dataset, ignoreUnsupported,
         };
         command.SetAction(parse => CliRunner.Run(parse, stdout =>
         {
@@ -57,7 +58,8 @@ internal static class TrainCommand
                 OutputDirectory = parse.GetValue(output),
                 ResumeDirectory = parse.GetValue(resume),
                 SaveFrequency = parse.GetValue(saveFreq),
-                Parallel = parse.GetValue(parallel),
+                Parallel = parse.GetValue(parallel) || VecEnv(parse.GetValue(vecEnv)) == "parallel",
+                Pool = VecEnv(parse.GetValue(vecEnv)) == "pool",
                 Force = parse.GetValue(force),
                 EvalFrequency = parse.GetValue(evalFreq),
                 EvalEpisodes = parse.GetValue(evalEpisodes),
@@ -178,4 +180,10 @@ internal static class TrainCommand
     // 128 + the signal number, as shells report a process stopped by a signal.
     private const int SigIntExitCode = 130;
     private const int SigTermExitCode = 143;
+
+    private static string VecEnv(string? value) => value switch
+    {
+        "sync" or "parallel" or "pool" => value,
+        _ => throw new CliError($"--vec-env '{value}' is invalid; expected sync, parallel or pool."),
+    };
 }

@@ -25,14 +25,19 @@ namespace SharpRL.Cluster;
 /// </remarks>
 public sealed class ClusterRolloutSource : IRolloutSource
 {
+    private const int MaxJoinAttempts = 50;
+
     private readonly IGrainFactory _grains;
     private readonly IClusterMembershipService _membership;
     private readonly SiloAddress _learnerSilo;
     private readonly JoinRequest _template;
     private readonly Slot[] _slots;
     private readonly HashSet<SiloAddress> _seen = [];
+    private readonly Dictionary<SiloAddress, int> _joinFailures = [];
     private readonly Action<string> _log;
     private float[] _weights = [];
+    private double _quorum = 1;
+    private bool _started;
 
     /// <summary>Creates the source for <paramref name="agent"/>'s run.</summary>
     /// <param name="services">The learner silo's services (grain factory, membership, local silo).</param>
@@ -50,12 +55,6 @@ public sealed class ClusterRolloutSource : IRolloutSource
         if (n % workers != 0)
         {
             throw new ArgumentException($"n_envs = {n} cannot be split evenly over {workers} workers; choose n_envs as a multiple of --workers.", nameof(workers));
-        }
-
-        if (VectorEnvBuilder.FindLayer<SharpRL.Envs.Vector.VectorNormalizeObservation>(agent.Env) is not null
-            || VectorEnvBuilder.FindLayer<SharpRL.Envs.Vector.VectorNormalizeReward>(agent.Env) is not null)
-        {
-            throw new ArgumentException("The cluster does not support observation or reward normalisation (normalize = true) yet: the running statistics are updated from every copy at every step, which the workers cannot share without a message per step. Train without normalisation (--set normalize=false), or in one process.", nameof(agent));
         }
 
         _grains = (IGrainFactory)services.GetService(typeof(IGrainFactory))!;
@@ -83,6 +82,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
             NumEnvs = n / workers,
             NumSteps = agent.Buffer.Steps,
             PolicyOptionsJson = policyOptions.ToJsonString(),
+            Normalization = ClusterNormalization.SettingsOf(agent.Env),
         };
         _slots = [.. Enumerable.Range(0, workers).Select(s => new Slot(s * (n / workers)))];
         Workers = workers;
@@ -100,8 +100,40 @@ public sealed class ClusterRolloutSource : IRolloutSource
     /// <summary>Seconds per phase of the last iteration: the slowest worker's collection, and the whole round trip.</summary>
     public (double WorkerCollect, double RoundTrip) LastTiming { get; private set; }
 
+    /// <summary>Per-worker throughput and lag, for the status page (<see cref="ClusterStatusServer"/>).</summary>
+    public ClusterStatusBoard Board { get; } = new();
+
     /// <summary>Workers dropped so far (failed, timed out or sent a malformed rollout).</summary>
     public int Dropped { get; private set; }
+
+    /// <summary>
+    /// Fraction of the slices that must report before the learner may proceed without the others (DD-PPO's
+    /// preemption threshold). 1, the default, waits for every slice: the run is then byte-identical to one
+    /// process. Below 1 the learner proceeds once <see cref="StragglerDeadline"/> has passed since the first
+    /// slice reported and ⌈quorum · W⌉ slices have.
+    /// </summary>
+    public double Quorum
+    {
+        get => _quorum;
+        init
+        {
+            if (!(value > 0 && value <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "quorum must be a fraction of the slices in (0, 1].");
+            }
+
+            _quorum = value;
+        }
+    }
+
+    /// <summary>With <see cref="Quorum"/> below 1: how long after the first report the stragglers are waited for.</summary>
+    public TimeSpan StragglerDeadline { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Rollouts of stragglers discarded so far (their slice did not report before the quorum deadline).</summary>
+    public int Preempted { get; private set; }
+
+    /// <summary>Slices whose rollout the last iteration trained on.</summary>
+    public int LastReported { get; private set; }
 
     /// <inheritdoc />
     public void Collect(OnPolicyAlgorithm agent, Action<EpisodeStatistics> onEpisode)
@@ -116,51 +148,125 @@ public sealed class ClusterRolloutSource : IRolloutSource
         }
 
         parameters.CopyValuesTo(_weights);
-        var request = new RolloutRequest { Version = agent.Iterations, Parameters = MemoryMarshal.AsBytes(_weights.AsSpan()).ToArray() };
-        var results = new RolloutResult?[_slots.Length];
-        while (results.Any(r => r is null))
+        var request = new RolloutRequest { Version = agent.Iterations, Parameters = MemoryMarshal.AsBytes(_weights.AsSpan()).ToArray(), Statistics = ClusterNormalization.Snapshot(agent.Env) };
+        var round = new Round(_slots.Length);
+
+        // The first iteration of a (resumed) run waits for every slice's worker; later ones only for a quorum.
+        // Workers that joined since the last iteration take vacant slices here, so they collect from this one on.
+        int required = _started ? RequiredReports : _slots.Length;
+        _started = true;
+        FillSlots(() => Potential(round) >= required, required);
+        Issue(round, request);
+        long firstReport = 0;
+        while (round.Reported < _slots.Length)
         {
-            FillSlots();
-            var pending = new List<(int Slot, Task<RolloutResult> Call)>();
-            for (int s = 0; s < _slots.Length; s++)
+            if (Potential(round) < required)
             {
-                if (results[s] is null)
-                {
-                    pending.Add((s, _slots[s].Worker!.Collect(request).WaitAsync(RolloutTimeout)));
-                }
+                // A worker dropped and too few are left for the quorum: its replacement collects this iteration.
+                FillSlots(() => Potential(round) >= required, required);
+                Issue(round, request);
             }
 
-            foreach ((int s, Task<RolloutResult> call) in pending)
+            bool quorum = round.Reported >= required;
+            double waited = firstReport == 0 ? 0 : Stopwatch.GetElapsedTime(firstReport).TotalSeconds;
+            List<Task> running = Running(round);
+            if (quorum && (running.Count == 0 || waited >= StragglerDeadline.TotalSeconds))
             {
-                try
+                break;
+            }
+
+            if (running.Count == 0)
+            {
+                Thread.Sleep(10);
+                continue;
+            }
+
+            int timeout = quorum ? (int)Math.Ceiling(Math.Max(0, StragglerDeadline.TotalSeconds - waited) * 1000) : Timeout.Infinite;
+            Task.WaitAny([.. running], timeout);
+            for (int s = 0; s < _slots.Length; s++)
+            {
+                if (_slots[s].Busy is { IsCompleted: true } busy)
                 {
-                    RolloutResult result = call.GetAwaiter().GetResult();
-                    string? error = Validate(result, request.Version, _template.NumSteps, _template.NumEnvs, _slots[s].FirstEnvIndex, agent.Buffer);
-                    if (error is not null)
+                    // A call this source stopped waiting for in an earlier iteration: its rollout is discarded.
+                    _slots[s].Busy = null;
+                    if (!busy.IsCompletedSuccessfully)
                     {
-                        Drop(s, $"sent a malformed rollout ({error})");
+                        Drop(s, $"failed ({Describe(busy.Exception)})");
+                    }
+                }
+
+                if (round.Calls[s] is { IsCompleted: true } call && round.Results[s] is null)
+                {
+                    round.Calls[s] = null;
+                    if (!Equals(round.CalledSilos[s], _slots[s].Silo))
+                    {
+                        // Made to a worker that membership dropped meanwhile (a replacement holds the slice now).
+                        _ = call.Exception;
                         continue;
                     }
 
-                    results[s] = result;
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    Drop(s, $"failed ({e.GetType().Name}: {e.Message})");
+                    try
+                    {
+                        RolloutResult result = call.GetAwaiter().GetResult();
+                        string? error = Validate(result, request.Version, _template.NumSteps, _template.NumEnvs, _slots[s].FirstEnvIndex, agent.Buffer)
+                            ?? ClusterNormalization.Validate(_template.Normalization, result.StatisticsDelta, agent.Env.SingleObservationSpace.FlatSize, (_template.NumSteps + 1L) * _template.NumEnvs);
+                        if (error is not null)
+                        {
+                            Drop(s, $"sent a malformed rollout ({error})");
+                            continue;
+                        }
+
+                        round.Results[s] = result;
+                        round.Reported++;
+                        Board.Report(s, _slots[s].Describe, _slots[s].FirstEnvIndex, (long)_template.NumSteps * _template.NumEnvs, result.CollectSeconds, request.Version);
+                        if (firstReport == 0)
+                        {
+                            firstReport = Stopwatch.GetTimestamp();
+                        }
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        Drop(s, $"failed ({e.GetType().Name}: {e.Message})");
+                    }
                 }
             }
+
+            Issue(round, request);
         }
 
+        Preempt(round, request.Version);
         double slowest = 0;
         var episodes = new List<(int Step, EpisodeStatistics Episode)>();
+        var reported = new List<int>();
         for (int s = 0; s < _slots.Length; s++)
         {
-            RolloutResult result = results[s]!;
+            if (round.Results[s] is not { } result)
+            {
+                continue;
+            }
+
+            reported.Add(s);
             slowest = Math.Max(slowest, result.CollectSeconds);
             Scatter(result, agent.Buffer, _slots[s].FirstEnvIndex, _template.NumEnvs);
             for (int e = 0; e < result.EpisodeReturns.Length; e++)
             {
                 episodes.Add((result.EpisodeSteps[3 * e], new EpisodeStatistics(result.EpisodeSteps[(3 * e) + 1], result.EpisodeReturns[e], result.EpisodeSteps[(3 * e) + 2])));
+            }
+        }
+
+        // Normaliser statistics: the reported workers' deltas merged in slot order (Chan et al.), published with the next weights.
+        ClusterNormalization.MergeInto(agent.Env, reported.Select(s => round.Results[s]!.StatisticsDelta));
+
+        // Slices that did not report take a copy of a reported slice (rotating with the iteration), so the
+        // update keeps its batch size and minibatch count and trains on reported transitions only.
+        int missing = 0;
+        for (int s = 0; s < _slots.Length; s++)
+        {
+            if (round.Results[s] is null)
+            {
+                int source = reported[(int)((agent.Iterations + missing) % reported.Count)];
+                Scatter(round.Results[source]!, agent.Buffer, _slots[s].FirstEnvIndex, _template.NumEnvs);
+                missing++;
             }
         }
 
@@ -170,7 +276,84 @@ public sealed class ClusterRolloutSource : IRolloutSource
             onEpisode(episode);
         }
 
+        LastReported = reported.Count;
+        if (Quorum < 1)
+        {
+            agent.Logger.Record("cluster/reported_slices", reported.Count);
+            agent.Logger.Record("cluster/preempted_total", Preempted);
+        }
+
         LastTiming = (slowest, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>Slices that must report before the learner may proceed: ⌈quorum · W⌉, at least 1.</summary>
+    public int RequiredReports => Math.Max(1, (int)Math.Ceiling((Quorum * _slots.Length) - 1e-9));
+
+    private static string Describe(Exception? e) => e?.InnerException is { } inner ? $"{inner.GetType().Name}: {inner.Message}" : e?.Message ?? "cancelled";
+
+    /// <summary>Slices that have reported or still can this iteration (a worker holds them).</summary>
+    private int Potential(Round round)
+    {
+        int count = 0;
+        for (int s = 0; s < _slots.Length; s++)
+        {
+            if (round.Results[s] is not null || _slots[s].Worker is not null)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Asks every held slice that is neither done, in flight nor still busy with an earlier call.</summary>
+    private void Issue(Round round, RolloutRequest request)
+    {
+        for (int s = 0; s < _slots.Length; s++)
+        {
+            if (_slots[s].Worker is { } worker && round.Results[s] is null && round.Calls[s] is null && _slots[s].Busy is null)
+            {
+                round.Calls[s] = worker.Collect(request).WaitAsync(RolloutTimeout);
+                round.CalledSilos[s] = _slots[s].Silo;
+            }
+        }
+    }
+
+    private List<Task> Running(Round round)
+    {
+        var running = new List<Task>();
+        for (int s = 0; s < _slots.Length; s++)
+        {
+            if (round.Calls[s] is { } call)
+            {
+                running.Add(call);
+            }
+
+            if (_slots[s].Busy is { } busy)
+            {
+                running.Add(busy);
+            }
+        }
+
+        return running;
+    }
+
+    /// <summary>
+    /// Stops waiting for the slices still collecting (DD-PPO's preemption of stragglers, Wijmans et al. 2020):
+    /// their rollout of this version is discarded when it arrives, and they are asked again once it has.
+    /// </summary>
+    private void Preempt(Round round, long version)
+    {
+        for (int s = 0; s < _slots.Length; s++)
+        {
+            if (round.Calls[s] is { } call && Equals(round.CalledSilos[s], _slots[s].Silo))
+            {
+                _slots[s].Busy = call;
+                Preempted++;
+                _log(string.Create(CultureInfo.InvariantCulture,
+                    $"worker {_slots[s].Describe} (copies {_slots[s].FirstEnvIndex}..{_slots[s].FirstEnvIndex + _template.NumEnvs - 1}) preempted at version {version}: {round.Reported} of {_slots.Length} slices reported within {StragglerDeadline.TotalSeconds:0.###} s of the first; its rollout will be discarded."));
+            }
+        }
     }
 
     /// <summary>
@@ -255,14 +438,25 @@ public sealed class ClusterRolloutSource : IRolloutSource
 
     private void Drop(int slot, string why)
     {
+        Board.Drop(slot);
+        if (_slots[slot].Worker is null)
+        {
+            return;
+        }
+
         _log($"worker {_slots[slot].Describe} (copies {_slots[slot].FirstEnvIndex}..{_slots[slot].FirstEnvIndex + _template.NumEnvs - 1}) {why}: dropped, its partial rollout discarded; waiting for a worker to take its copies.");
         _slots[slot].Worker = null;
         _slots[slot].Silo = null;
+        _slots[slot].Busy = null;
         Dropped++;
     }
 
-    /// <summary>Hands every vacant slice to a new worker silo, waiting up to <see cref="JoinTimeout"/>.</summary>
-    private void FillSlots()
+    /// <summary>
+    /// Hands vacant slices to worker silos that have not been used yet (in slice order), then waits, up to
+    /// <see cref="JoinTimeout"/>, until <paramref name="enough"/> holds. Active silos beyond the vacant slices are
+    /// left untried: they are spares, used as soon as a slice falls vacant.
+    /// </summary>
+    private void FillSlots(Func<bool> enough, int needed)
     {
         long started = Stopwatch.GetTimestamp();
         var refusals = new List<string>();
@@ -280,23 +474,17 @@ public sealed class ClusterRolloutSource : IRolloutSource
                 }
             }
 
-            int vacant = Array.FindIndex(_slots, s => s.Worker is null);
-            if (vacant < 0)
+            foreach (ClusterMember member in _membership.CurrentSnapshot.Members.Values.OrderBy(m => m.SiloAddress.ToParsableString(), StringComparer.Ordinal))
             {
-                return;
-            }
-
-            foreach (ClusterMember member in _membership.CurrentSnapshot.Members.Values)
-            {
-                if (member.Status != SiloStatus.Active || member.SiloAddress.Equals(_learnerSilo) || !_seen.Add(member.SiloAddress))
-                {
-                    continue;
-                }
-
-                vacant = Array.FindIndex(_slots, s => s.Worker is null);
+                int vacant = Array.FindIndex(_slots, s => s.Worker is null);
                 if (vacant < 0)
                 {
                     break;
+                }
+
+                if (member.Status != SiloStatus.Active || member.SiloAddress.Equals(_learnerSilo) || !_seen.Add(member.SiloAddress))
+                {
+                    continue;
                 }
 
                 IRolloutWorkerGrain worker = _grains.GetGrain<IRolloutWorkerGrain>(member.SiloAddress.ToParsableString());
@@ -310,6 +498,15 @@ public sealed class ClusterRolloutSource : IRolloutSource
                 {
                     refusals.Add($"silo {member.SiloAddress}: join failed ({e.Message})");
                     _log(refusals[^1]);
+
+                    // Transient when this silo's placement view lags membership (the grain was then placed here
+                    // and refused): try the silo again at the next poll, a few times.
+                    _joinFailures[member.SiloAddress] = _joinFailures.GetValueOrDefault(member.SiloAddress) + 1;
+                    if (_joinFailures[member.SiloAddress] < MaxJoinAttempts)
+                    {
+                        _seen.Remove(member.SiloAddress);
+                    }
+
                     continue;
                 }
 
@@ -326,7 +523,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
                 _log($"worker {reply.Describe} joined: copies {request.FirstEnvIndex}..{request.FirstEnvIndex + request.NumEnvs - 1}.");
             }
 
-            if (Array.TrueForAll(_slots, s => s.Worker is not null))
+            if (enough() || Array.TrueForAll(_slots, s => s.Worker is not null))
             {
                 return;
             }
@@ -335,7 +532,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
             {
                 int have = _slots.Count(s => s.Worker is not null);
                 throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
-                    $"Waited {JoinTimeout.TotalSeconds:F0} s for {_slots.Length} workers; {have} joined.{(refusals.Count > 0 ? " " + string.Join(" ", refusals) : "")} Start workers with `sharprl cluster worker --join HOST:PORT`."));
+                    $"Waited {JoinTimeout.TotalSeconds:F0} s for the workers of {needed} of {_slots.Length} slices; {have} joined.{(refusals.Count > 0 ? " " + string.Join(" ", refusals) : "")} Start workers with `sharprl cluster worker --join HOST:PORT`."));
             }
 
             Thread.Sleep(100);
@@ -354,6 +551,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
         NumEnvs = _template.NumEnvs,
         NumSteps = _template.NumSteps,
         PolicyOptionsJson = _template.PolicyOptionsJson,
+        Normalization = _template.Normalization,
     };
 
     private sealed class Slot(int firstEnvIndex)
@@ -365,5 +563,20 @@ public sealed class ClusterRolloutSource : IRolloutSource
         public SiloAddress? Silo { get; set; }
 
         public string Describe { get; set; } = "";
+
+        /// <summary>A call of an earlier iteration that was preempted and has not answered yet.</summary>
+        public Task<RolloutResult>? Busy { get; set; }
+    }
+
+    /// <summary>One iteration's calls and results, by slice.</summary>
+    private sealed class Round(int slices)
+    {
+        public RolloutResult?[] Results { get; } = new RolloutResult?[slices];
+
+        public Task<RolloutResult>?[] Calls { get; } = new Task<RolloutResult>?[slices];
+
+        public SiloAddress?[] CalledSilos { get; } = new SiloAddress?[slices];
+
+        public int Reported { get; set; }
     }
 }

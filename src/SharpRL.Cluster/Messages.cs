@@ -44,6 +44,10 @@ public sealed class JoinRequest
     /// <summary>The policy settings (<c>policy.*</c> keys of the run's options, as OptionsBinder writes them), as JSON.</summary>
     [Id(9)]
     public string PolicyOptionsJson { get; set; } = "{}";
+
+    /// <summary>The run's observation and reward normalisers (null: none), which the worker's copies are wrapped in.</summary>
+    [Id(10)]
+    public NormalizationSettings? Normalization { get; set; }
 }
 
 /// <summary>A worker's answer to <see cref="JoinRequest"/>.</summary>
@@ -76,6 +80,10 @@ public sealed class RolloutRequest
     /// <summary>The flat parameter vector, float32 little-endian (one block copy on the wire).</summary>
     [Id(1)]
     public byte[] Parameters { get; set; } = [];
+
+    /// <summary>The learner's merged normaliser statistics, which the worker's rollout starts from (null: the run does not normalise).</summary>
+    [Id(2)]
+    public NormalizerStatistics? Statistics { get; set; }
 }
 
 /// <summary>
@@ -137,4 +145,8 @@ public sealed class RolloutResult
     /// <summary>Seconds the worker spent collecting (env steps and acting).</summary>
     [Id(12)]
     public double CollectSeconds { get; set; }
+
+    /// <summary>Moments of the samples this rollout added to the worker's normalisers (null: the run does not normalise).</summary>
+    [Id(13)]
+    public NormalizerStatistics? StatisticsDelta { get; set; }
 }

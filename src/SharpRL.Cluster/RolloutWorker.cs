@@ -18,7 +18,7 @@ namespace SharpRL.Cluster;
 public sealed class RolloutWorker : IDisposable
 {
     /// <summary>Wire-format version of <see cref="JoinRequest"/> / <see cref="RolloutResult"/>.</summary>
-    public const int ProtocolVersion = 1;
+    public const int ProtocolVersion = 2;
 
     private readonly Func<string, IEnv> _makeEnv;
     private readonly Lock _gate = new();
@@ -54,6 +54,9 @@ public sealed class RolloutWorker : IDisposable
     /// <summary>The algorithm this worker was started for, or null.</summary>
     public string? PinnedAlgorithm { get; }
 
+    /// <summary>Makes one env copy of <paramref name="envId"/> the way this worker makes its rollout copies (the IMPALA actor uses it).</summary>
+    public IEnv MakeEnv(string envId) => _makeEnv(envId);
+
     /// <summary>Rollouts collected so far.</summary>
     public long Rollouts { get; private set; }
 
@@ -72,7 +75,7 @@ public sealed class RolloutWorker : IDisposable
             IVectorEnv env;
             try
             {
-                env = new SyncVectorEnv(() => _makeEnv(request.EnvId), request.NumEnvs);
+                env = ClusterNormalization.Wrap(new SyncVectorEnv(() => _makeEnv(request.EnvId), request.NumEnvs), request.Normalization);
             }
             catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException)
             {
@@ -130,6 +133,7 @@ public sealed class RolloutWorker : IDisposable
             long started = Stopwatch.GetTimestamp();
             _parameters.SetValues(MemoryMarshal.Cast<byte, float>(request.Parameters));
             _episodes.Clear();
+            ClusterNormalization.Load(_env!, request.Statistics);
             _collector.Collect(0, RecordEpisode);
             RolloutBuffer b = _buffer;
             var result = new RolloutResult
@@ -146,6 +150,7 @@ public sealed class RolloutWorker : IDisposable
                 Truncated = Bytes(b.Truncated),
                 EpisodeSteps = new int[_episodes.Count * 3],
                 EpisodeReturns = new double[_episodes.Count],
+                StatisticsDelta = ClusterNormalization.Delta(request.Statistics, ClusterNormalization.Snapshot(_env!)),
             };
             for (int e = 0; e < _episodes.Count; e++)
             {

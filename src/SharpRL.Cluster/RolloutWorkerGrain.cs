@@ -1,16 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Placement;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 
 namespace SharpRL.Cluster;
 
 /// <summary>
-/// The grain face of a silo's <see cref="RolloutWorker"/>. Placed on the silo that first calls it (the
-/// worker silo activates it at start-up) and keyed by that silo's address; an activation anywhere else
-/// (e.g. on the learner after the worker silo died) is refused, so a dead worker is never silently
-/// replaced by a fresh one somewhere else.
+/// The grain face of a silo's <see cref="RolloutWorker"/>, keyed by that silo's address and always placed
+/// there (<see cref="OwnSiloPlacement"/>), so that a learner that lost the grain directory's entry (it was
+/// restarted, or the directory partition lived in its silo) reaches the same worker again. An activation
+/// anywhere else is refused, so a dead worker is never silently replaced by a fresh one somewhere else.
 /// </summary>
-[PreferLocalPlacement]
+[OwnSiloPlacement]
 public sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
 {
     private readonly RolloutWorker? _worker;
@@ -46,4 +47,47 @@ public sealed class RolloutWorkerGrain : Grain, IRolloutWorkerGrain
 
     /// <inheritdoc />
     public Task<RolloutResult> Collect(RolloutRequest request) => Task.Run(() => _worker!.Collect(request));
+}
+
+/// <summary>Places a grain whose string key is a silo address (<see cref="SiloAddress.ToParsableString"/>) on that silo.</summary>
+[GenerateSerializer]
+[Alias("SharpRL.Cluster.OwnSiloPlacement")]
+public sealed class OwnSiloPlacement : PlacementStrategy
+{
+    /// <summary>The one instance.</summary>
+    public static readonly OwnSiloPlacement Instance = new();
+}
+
+/// <summary>Marks a grain class for <see cref="OwnSiloPlacement"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class OwnSiloPlacementAttribute : PlacementAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public OwnSiloPlacementAttribute()
+        : base(OwnSiloPlacement.Instance)
+    {
+    }
+}
+
+/// <summary>Chooses the silo named by the grain's key; if that silo is not in the cluster, the caller's own (where activation is refused).</summary>
+public sealed class OwnSiloPlacementDirector : IPlacementDirector
+{
+    /// <inheritdoc />
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        SiloAddress[] silos = context.GetCompatibleSilos(target);
+        string key = target.GrainIdentity.Key.ToString() ?? "";
+        SiloAddress? named = null;
+        try
+        {
+            named = SiloAddress.FromParsableString(key);
+        }
+        catch (FormatException)
+        {
+            // Not a silo address: no such worker; the local activation refuses.
+        }
+
+        return Task.FromResult(named is not null && Array.IndexOf(silos, named) >= 0 ? named : context.LocalSilo);
+    }
 }

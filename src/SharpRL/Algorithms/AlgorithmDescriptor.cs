@@ -226,6 +226,9 @@ public sealed class LearnerContext : IDisposable
     /// <summary>Step env copies on worker threads.</summary>
     public bool Parallel { get; }
 
+    /// <summary>Step on-policy env copies in a synchronous EnvPool (same results as one thread).</summary>
+    public bool Pool { get; init; }
+
     /// <summary>Hands <paramref name="resource"/> (e.g. the learner's vector env) to the run, which disposes it after the learner.</summary>
     public T Own<T>(T resource)
         where T : IDisposable

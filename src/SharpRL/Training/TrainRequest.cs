@@ -42,6 +42,9 @@ public sealed record TrainRequest
     /// <summary>Step env copies on worker threads.</summary>
     public bool Parallel { get; init; }
 
+    /// <summary>Step the on-policy env copies in an <c>EnvPool</c> in synchronous mode (bit for bit SyncVectorEnv's results).</summary>
+    public bool Pool { get; init; }
+
     /// <summary>Evaluate the policy every this many steps, keeping the best as best_model (null: never).</summary>
     public long? EvalFrequency { get; init; }
 

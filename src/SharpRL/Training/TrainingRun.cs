@@ -157,8 +157,19 @@ public sealed class TrainingRun : IDisposable
         options = OptionsBinder.Apply(options, request.Settings);
         long totalTimesteps = request.TotalTimesteps ?? preset.TotalTimesteps;
         RequirePositive(totalTimesteps, "--timesteps", $"a positive number of {descriptor.ProgressUnit}");
+        if (request.Parallel && request.Pool)
+        {
+            throw new ArgumentException("--parallel and --vec-env pool both choose how env copies are stepped; pass one.", nameof(request));
+        }
+
+        if (request.Pool && descriptor is not IOnPolicyDescriptor)
+        {
+            throw new ArgumentException($"--vec-env pool steps the env copies of on-policy algorithms (ppo, a2c, trpo, …); '{descriptor.Name}' manages its own envs.", nameof(request));
+        }
+
         var config = new RunConfig(descriptor.Name, spec.Id, request.Seed, totalTimesteps, preset.Source, request.Parallel, OptionsBinder.ToJson(options))
         {
+            Pool = request.Pool,
             SaveFrequency = request.SaveFrequency,
             EvalFrequency = request.EvalFrequency,
             EvalEpisodes = request.EvalEpisodes ?? RunConfig.DefaultEvalEpisodes,
@@ -172,7 +183,7 @@ public sealed class TrainingRun : IDisposable
         // Build the learner (and so check the spaces fit the options and the networks fit in memory)
         // before the folder exists: a refused setting leaves nothing behind.
         var logger = new MetricsLogger();
-        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), request.Seed, logger, request.Parallel);
+        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), request.Seed, logger, request.Parallel) { Pool = request.Pool };
         ILearner? agent = null;
         try
         {
@@ -442,6 +453,12 @@ public sealed class TrainingRun : IDisposable
             notices.Add("--parallel: env copies now step on worker threads (the results are the same).");
         }
 
+        if (request.Pool && !resumed.Pool)
+        {
+            resumed = resumed with { Pool = true, Parallel = false };
+            notices.Add("--vec-env pool: env copies now step in a synchronous EnvPool (the results are the same).");
+        }
+
         if (request.StopAtReward is double threshold && threshold != config.StopAtReward)
         {
             resumed = resumed with { StopAtReward = threshold };
@@ -464,7 +481,7 @@ public sealed class TrainingRun : IDisposable
 
         EnvSpec spec = registry.GetSpec(config.EnvId);
         var logger = new MetricsLogger();
-        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), config.Seed, logger, resumed.Parallel);
+        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), config.Seed, logger, resumed.Parallel) { Pool = resumed.Pool };
         ILearner? agent = null;
         try
         {
@@ -743,11 +760,25 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, long To
     /// <summary>Stop once a periodic evaluation's mean return reaches this (null: never).</summary>
     public double? StopAtReward { get; init; }
 
+    /// <summary>On-policy env copies stepped in a synchronous EnvPool (<c>--vec-env pool</c>); written only when set.</summary>
+    public bool Pool { get; init; }
+
     /// <summary>As indented JSON.</summary>
     public string ToJson() => ToJsonObject().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>As a JSON object.</summary>
-    public JsonObject ToJsonObject() => new()
+    public JsonObject ToJsonObject()
+    {
+        JsonObject json = ToJsonObjectWithoutPool();
+        if (Pool)
+        {
+            json["pool"] = true;
+        }
+
+        return json;
+    }
+
+    private JsonObject ToJsonObjectWithoutPool() => new()
     {
         ["algorithm"] = Algorithm,
         ["env_id"] = EnvId,
@@ -810,6 +841,7 @@ public sealed record RunConfig(string Algorithm, string EnvId, int Seed, long To
             EvalFrequency = eval,
             EvalEpisodes = episodes,
             StopAtReward = stop,
+            Pool = Optional<bool>(o, "pool", source, "true or false") ?? false,
         };
     }
 

@@ -63,7 +63,7 @@ public sealed class OnPolicyDescriptor<TOptions> : AlgorithmDescriptor<TOptions>
 
     private static OnPolicyAlgorithm Create(LearnerContext context, TOptions options, Func<IVectorEnv, TOptions, int, MetricsLogger?, OnPolicyAlgorithm> create)
     {
-        IVectorEnv env = context.Own(VectorEnvBuilder.Build(context.MakeEnv, options, context.Parallel));
+        IVectorEnv env = context.Own(VectorEnvBuilder.Build(context.MakeEnv, options, context.Parallel, context.Pool));
 
         // Refuse what would not fit in memory before allocating it, with the size it would take.
         OnPolicySizes.CheckMemory(options, env.SingleObservationSpace, env.SingleActionSpace);

@@ -7,14 +7,23 @@ namespace SharpRL.Algorithms.Common;
 public static class VectorEnvBuilder
 {
     /// <summary>
-    /// N = options.NumEnvs copies from <paramref name="factory"/>, stepped in one thread or on workers,
-    /// wrapped in shared observation and reward normalisation (SB3's VecNormalize) when enabled.
+    /// N = options.NumEnvs copies from <paramref name="factory"/>, stepped in one thread, on workers, or (with
+    /// <paramref name="pool"/>) in an <see cref="EnvPool"/> in synchronous mode (batch = all copies, one worker
+    /// thread per core up to the copies, SyncVectorEnv's results bit for bit: docs/env-pool.md), wrapped in
+    /// shared observation and reward normalisation (SB3's VecNormalize) when enabled.
     /// </summary>
-    public static IVectorEnv Build(Func<IEnv> factory, OnPolicyOptions options, bool parallel)
+    public static IVectorEnv Build(Func<IEnv> factory, OnPolicyOptions options, bool parallel, bool pool = false)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(options);
-        IVectorEnv env = parallel ? new ParallelVectorEnv(factory, options.NumEnvs) : new SyncVectorEnv(factory, options.NumEnvs);
+        if (parallel && pool)
+        {
+            throw new ArgumentException("parallel and pool both choose how env copies are stepped; choose one.", nameof(pool));
+        }
+
+        IVectorEnv env = pool
+            ? new EnvPool(factory, options.NumEnvs, Math.Min(options.NumEnvs, Environment.ProcessorCount))
+            : parallel ? new ParallelVectorEnv(factory, options.NumEnvs) : new SyncVectorEnv(factory, options.NumEnvs);
         if (options.NormalizeObservations)
         {
             env = new VectorNormalizeObservation(env);

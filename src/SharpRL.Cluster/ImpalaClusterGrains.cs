@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.Impala;
+using SharpRL.Nn;
+
+namespace SharpRL.Cluster;
+
+/// <summary>
+/// The learner's inbox: hands each push to the <see cref="ImpalaClusterSource"/> of its silo. Reentrant: a push
+/// waiting for room in a full inbox must not hold up the other workers' pushes (nor a malformed one's refusal).
+/// </summary>
+[OwnSiloPlacement]
+[Orleans.Concurrency.Reentrant]
+public sealed class ImpalaLearnerGrain : Grain, IImpalaLearnerGrain
+{
+    private readonly ILocalSiloDetails _silo;
+
+    /// <summary>Created by Orleans.</summary>
+    public ImpalaLearnerGrain(ILocalSiloDetails silo) => _silo = silo;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (this.GetPrimaryKeyString() != _silo.SiloAddress.ToParsableString())
+        {
+            throw new InvalidOperationException($"The IMPALA inbox '{this.GetPrimaryKeyString()}' lives only on its learner's silo; this is {_silo.SiloAddress}.");
+        }
+
+        DelayDeactivation(TimeSpan.FromDays(3650));
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ImpalaPushReply> Push(ImpalaChunkBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ImpalaClusterSource? source = ImpalaClusterSource.Find(this.GetPrimaryKeyString());
+        return source is null
+            ? Task.FromResult(new ImpalaPushReply { Stop = true, Reason = "this learner runs no IMPALA training now" })
+            : source.AcceptAsync(batch);
+    }
+}
+
+/// <summary>
+/// A worker silo's IMPALA actor: K env copies (made by the silo's <see cref="RolloutWorker"/>, so
+/// <c>--env-assembly</c>, <c>--env</c> and <c>--algo</c> apply) and a policy replica, unrolled on a thread of
+/// its own; each unroll is pushed to the learner's inbox and the reply's weights, when newer, are loaded.
+/// </summary>
+[OwnSiloPlacement]
+public sealed class ImpalaWorkerGrain : Grain, IImpalaWorkerGrain
+{
+    private readonly RolloutWorker? _worker;
+    private readonly ILocalSiloDetails _silo;
+    private readonly IGrainFactory _grains;
+
+    /// <summary>Created by Orleans.</summary>
+    public ImpalaWorkerGrain(IServiceProvider services, ILocalSiloDetails silo)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _worker = services.GetService<RolloutWorker>();
+        _grains = services.GetRequiredService<IGrainFactory>();
+        _silo = silo;
+    }
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        string key = this.GetPrimaryKeyString();
+        if (_worker is null || key != _silo.SiloAddress.ToParsableString())
+        {
+            throw new InvalidOperationException($"IMPALA worker '{key}' cannot be activated on silo {_silo.SiloAddress}: it lives only in its own worker silo.");
+        }
+
+        DelayDeactivation(TimeSpan.FromDays(3650));
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<JoinReply> Start(ImpalaJoinRequest request) => Task.FromResult(ImpalaWorkerLoop.Start(_worker!, _grains, request, this.GetPrimaryKeyString()));
+
+    /// <inheritdoc />
+    public Task Stop()
+    {
+        ImpalaWorkerLoop.StopCurrent();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The actor loop of a worker silo (one per silo: a new Start stops the previous run's loop).</summary>
+internal sealed class ImpalaWorkerLoop
+{
+    private static readonly Lock Gate = new();
+    private static ImpalaWorkerLoop? _current;
+
+    private readonly ImpalaActor _actor;
+    private readonly PublishedWeights _weights;
+    private readonly IImpalaLearnerGrain _inbox;
+    private readonly string _workerKey;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+
+    private ImpalaWorkerLoop(ImpalaActor actor, PublishedWeights weights, IImpalaLearnerGrain inbox, string workerKey)
+    {
+        _actor = actor;
+        _weights = weights;
+        _inbox = inbox;
+        _workerKey = workerKey;
+        _thread = new Thread(Run) { IsBackground = true, Name = "impala-cluster-actor" };
+    }
+
+    public static JoinReply Start(RolloutWorker worker, IGrainFactory grains, ImpalaJoinRequest request, string workerKey)
+    {
+        string describe = $"{Environment.MachineName} pid {Environment.ProcessId}";
+        string? refusal = Check(worker, request);
+        if (refusal is not null)
+        {
+            return new JoinReply { Accepted = false, Reason = refusal, Describe = describe };
+        }
+
+        ImpalaActor actor;
+        try
+        {
+            ImpalaOptions options = OptionsBinder.FromJson(new ImpalaOptions(), JsonNode.Parse(request.PolicyOptionsJson)!.AsObject());
+            actor = new ImpalaActor(() => worker.MakeEnv(request.EnvId), request.NumEnvs, request.UnrollLength, options.Policy, request.FirstSourceId, request.Seed);
+        }
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
+        {
+            return new JoinReply { Accepted = false, Reason = $"this worker cannot set up the run: {e.Message}", Describe = describe };
+        }
+
+        if ((actor.ObservationSpace.ToString() ?? "") != request.ObservationSpace || (actor.ActionSpace.ToString() ?? "") != request.ActionSpace)
+        {
+            string reason = $"env '{request.EnvId}' on this worker has observations {actor.ObservationSpace} and actions {actor.ActionSpace}; the learner expects {request.ObservationSpace} and {request.ActionSpace}";
+            actor.Dispose();
+            return new JoinReply { Accepted = false, Reason = reason, Describe = describe };
+        }
+
+        if (request.Parameters.Length != actor.ParameterCount * sizeof(float))
+        {
+            actor.Dispose();
+            return new JoinReply { Accepted = false, Reason = string.Create(CultureInfo.InvariantCulture, $"the learner's weights have {request.Parameters.Length / sizeof(float)} parameters; this worker's policy has {actor.ParameterCount}"), Describe = describe };
+        }
+
+        var weights = new PublishedWeights(actor.ParameterCount);
+        weights.Publish(MemoryMarshal.Cast<byte, float>(request.Parameters), request.Version);
+        var loop = new ImpalaWorkerLoop(actor, weights, grains.GetGrain<IImpalaLearnerGrain>(request.LearnerKey), workerKey);
+        lock (Gate)
+        {
+            _current?.Halt();
+            _current = loop;
+        }
+
+        loop._thread.Start();
+        return new JoinReply { Accepted = true, Describe = describe };
+    }
+
+    public static void StopCurrent()
+    {
+        lock (Gate)
+        {
+            _current?.Halt();
+            _current = null;
+        }
+    }
+
+    private static string? Check(RolloutWorker worker, ImpalaJoinRequest request)
+    {
+        if (request.ProtocolVersion != RolloutWorker.ProtocolVersion)
+        {
+            return $"the learner speaks protocol version {request.ProtocolVersion}; this worker speaks {RolloutWorker.ProtocolVersion} (use the same SharpRL version on every machine)";
+        }
+
+        if (worker.PinnedEnvId is not null && worker.PinnedEnvId != request.EnvId)
+        {
+            return $"this worker was started for env '{worker.PinnedEnvId}'; the learner trains on '{request.EnvId}'";
+        }
+
+        if (worker.PinnedAlgorithm is not null && !string.Equals(worker.PinnedAlgorithm, "impala", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"this worker was started for algorithm '{worker.PinnedAlgorithm}'; the learner runs 'impala'";
+        }
+
+        if (worker.OfferedEnvs != 0 && worker.OfferedEnvs != request.NumEnvs)
+        {
+            return $"this worker offers {worker.OfferedEnvs} env copies (--envs); the learner asks for {request.NumEnvs}";
+        }
+
+        return request.NumEnvs <= 0 || request.UnrollLength <= 0 || request.FirstSourceId < 0
+            ? $"invalid slice: {request.NumEnvs} envs from copy {request.FirstSourceId}, unroll {request.UnrollLength} (all must be positive)"
+            : null;
+    }
+
+    private void Halt()
+    {
+        _stop.Cancel();
+        if (Thread.CurrentThread != _thread && _thread.IsAlive)
+        {
+            _thread.Join(TimeSpan.FromSeconds(30));
+        }
+
+        _actor.Dispose();
+    }
+
+    private void Run()
+    {
+        CancellationToken stop = _stop.Token;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                _actor.Refresh(_weights);
+                long started = Stopwatch.GetTimestamp();
+                TrajectoryChunk[] chunks = _actor.Unroll();
+                var batch = new ImpalaChunkBatch
+                {
+                    Worker = _workerKey,
+                    UnrollSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
+                    Chunks = [.. chunks.Select(ImpalaChunkMessage.From)],
+                };
+                ImpalaPushReply reply = _inbox.Push(batch).WaitAsync(stop).GetAwaiter().GetResult();
+                if (reply.Stop)
+                {
+                    return;
+                }
+
+                if (reply.Parameters is { } parameters && parameters.Length == _actor.ParameterCount * sizeof(float))
+                {
+                    _weights.Publish(MemoryMarshal.Cast<byte, float>(parameters), reply.Version);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped by the learner or by a newer run.
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The learner is gone; the silo stays up for the next run.
+            Trace.TraceWarning($"IMPALA actor stopped: {e.Message}");
+        }
+    }
+}

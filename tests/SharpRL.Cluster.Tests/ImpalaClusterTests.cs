@@ -1,0 +1,152 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Runtime;
+using SharpRL.Algorithms.Common;
+using SharpRL.Algorithms.Impala;
+using SharpRL.Environments;
+using SharpRL.Envs;
+using SharpRL.Logging;
+
+namespace SharpRL.Cluster.Tests;
+
+/// <summary>IMPALA with its actors on worker silos (loopback): streaming, the policy lag, malformed pushes, refusals.</summary>
+public class ImpalaClusterTests
+{
+    private static int _nextPort = 43000 + (Environment.ProcessId % 500 * 20);
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task TwoWorkerSilos_StreamChunksWithTheirLag_AndTheLearnerLearnsCartPole()
+    {
+        // CartPole-v1 with the IMPALA preset (lr lin_1e-3), 2 worker silos × 4 copies, seed 0, 1.2e5 steps.
+        ImpalaOptions options = OptionsBinder.Apply(ImpalaPresets.For("CartPole-v1")!.Options, [new("num_actors", "2"), new("n_envs", "4")]);
+        int port = Interlocked.Add(ref _nextPort, 10);
+        using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
+        using IHost worker0 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id)));
+        using IHost worker1 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 4, new RolloutWorker(id => Gym.Make(id)));
+        try
+        {
+            using IEnv probe = Gym.Make("CartPole-v1");
+            var logger = new MetricsLogger();
+            var lags = new List<double>();
+            logger.AddSink(new DelegateSink(values =>
+            {
+                foreach ((string key, double value) in values)
+                {
+                    if (key == ImpalaMetricKeys.PolicyLagMean)
+                    {
+                        lags.Add(value);
+                    }
+                }
+            }));
+            using var source = new ImpalaClusterSource(learner.Services, options, "CartPole-v1", probe.ObservationSpace, probe.ActionSpace, 0) { JoinTimeout = TimeSpan.FromSeconds(30) };
+            using var agent = new ImpalaLearner(source, probe.ObservationSpace, probe.ActionSpace, options, 0, logger);
+            const long Budget = 120_000;
+            agent.Learn(Budget);
+            Assert.Equal(Budget, agent.NumTimesteps);
+            IReadOnlyList<ImpalaWorkerStatus> status = source.Status;
+            Assert.Equal(2, status.Count);
+            Assert.Equal([0, 4], status.Select(s => s.FirstSourceId));
+            Assert.All(status, s => Assert.True(s.Chunks > 0 && s.Steps == s.Chunks * options.UnrollLength && s.StepsPerSecond > 0, $"worker {s.Worker}: {s.Chunks} chunks, {s.Steps} steps, {s.StepsPerSecond} steps/s"));
+            Assert.Equal(0, source.Rejected);
+
+            // Workers act with weights that lag the learner's (asynchronous), and the learner logs it.
+            Assert.NotEmpty(lags);
+            Assert.All(lags, l => Assert.True(l >= 0));
+            Assert.True(lags.Max() > 0, "the workers' weights never lagged: the actors are not asynchronous");
+            Assert.True(agent.RecentMeanReturn > 150, $"recent mean return {agent.RecentMeanReturn:F1} after {Budget} steps; expected > 150 (random ≈ 22)");
+        }
+        finally
+        {
+            await worker1.StopAsync();
+            await worker0.StopAsync();
+            await learner.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task MalformedPush_IsRejectedWithTheReason_AndTheLearnerGoesOn()
+    {
+        ImpalaOptions options = OptionsBinder.Apply(new ImpalaOptions(), [new("num_actors", "1"), new("n_envs", "2"), new("unroll_length", "5"), new("batch_size", "2")]);
+        int port = Interlocked.Add(ref _nextPort, 10);
+        using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
+        using IHost worker = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id)));
+        try
+        {
+            using IEnv probe = Gym.Make("CartPole-v1");
+            var log = new List<string>();
+            using var source = new ImpalaClusterSource(learner.Services, options, "CartPole-v1", probe.ObservationSpace, probe.ActionSpace, 0, line => { lock (log) { log.Add(line); } }) { JoinTimeout = TimeSpan.FromSeconds(30) };
+            using var agent = new ImpalaLearner(source, probe.ObservationSpace, probe.ActionSpace, options, 0);
+            agent.Learn(2 * 5 * 2);
+
+            // A push of the joined worker with a truncated reward block, and one from a silo that never joined.
+            string learnerKey = learner.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+            string workerKey = worker.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
+            IImpalaLearnerGrain inbox = worker.Services.GetRequiredService<IGrainFactory>().GetGrain<IImpalaLearnerGrain>(learnerKey);
+            ImpalaChunkMessage Good(int id) => new()
+            {
+                Length = 5, ObservationSize = 4, ActionSize = 1, PolicyVersion = 0, SourceId = id,
+                Observations = new byte[6 * 4 * 4], Actions = new byte[5 * 4], Rewards = new byte[5 * 4],
+                Terminated = new byte[5], Truncated = new byte[5], BehaviourLogProbs = new byte[5 * 4],
+            };
+            ImpalaChunkMessage bad = Good(1);
+            bad.Rewards = new byte[7];
+            ImpalaPushReply reply = await inbox.Push(new ImpalaChunkBatch { Worker = workerKey, Chunks = [Good(0), bad] });
+            Assert.True(reply.Stop);
+            Assert.Contains("rewards: 7 bytes, expected 20", reply.Reason, StringComparison.Ordinal);
+            ImpalaChunkMessage flag = Good(1);
+            flag.Terminated[2] = 7;
+            Assert.Contains("terminated flags: byte 2 is 7", (await inbox.Push(new ImpalaChunkBatch { Worker = workerKey, Chunks = [Good(0), flag] })).Reason, StringComparison.Ordinal);
+            Assert.Contains("did not join this run", (await inbox.Push(new ImpalaChunkBatch { Worker = "nobody", Chunks = [Good(0), Good(1)] })).Reason, StringComparison.Ordinal);
+            Assert.Equal(3, source.Rejected);
+            lock (log)
+            {
+                Assert.Contains(log, line => line.Contains("malformed batch (rewards: 7 bytes", StringComparison.Ordinal));
+            }
+
+            // The learner was not disturbed: its own worker was told to stop, so a new run on the silo streams again.
+            Assert.Equal(20, agent.NumTimesteps);
+        }
+        finally
+        {
+            await worker.StopAsync();
+            await learner.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WorkerForAnotherEnvOrAlgorithm_IsRefusedWithTheReason()
+    {
+        ImpalaOptions options = OptionsBinder.Apply(new ImpalaOptions(), [new("num_actors", "1"), new("n_envs", "2"), new("unroll_length", "5"), new("batch_size", "2")]);
+        int port = Interlocked.Add(ref _nextPort, 10);
+        using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
+        using IHost worker = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id), pinnedAlgorithm: "ppo"));
+        try
+        {
+            using IEnv probe = Gym.Make("CartPole-v1");
+            using var source = new ImpalaClusterSource(learner.Services, options, "CartPole-v1", probe.ObservationSpace, probe.ActionSpace, 0) { JoinTimeout = TimeSpan.FromSeconds(4) };
+            using var agent = new ImpalaLearner(source, probe.ObservationSpace, probe.ActionSpace, options, 0);
+            TimeoutException error = Assert.Throws<TimeoutException>(() => agent.Learn(100));
+            Assert.Contains("started for algorithm 'ppo'; the learner runs 'impala'", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await worker.StopAsync();
+            await learner.StopAsync();
+        }
+    }
+
+    private sealed class DelegateSink(Action<IReadOnlyList<KeyValuePair<string, double>>> onDump) : IMetricsSink
+    {
+        public void Write(long step, IReadOnlyList<KeyValuePair<string, double>> metrics) => onDump(metrics);
+
+        public void Flush()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
