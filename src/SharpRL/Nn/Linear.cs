@@ -67,18 +67,24 @@ public sealed class Linear<T> : IModule<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <summary>Y = X·W + b, unchecked and uncached (callers that own the input buffer, like <see cref="Mlp{T}"/>).</summary>
-    internal void Apply(ReadOnlySpan<T> input, Span<T> output, int batchSize)
-    {
-        // Seeding Y with b and accumulating the product saves a separate bias pass.
-        BroadcastRows(Bias.Value, output, batchSize);
-        Gemm.Multiply(input, Weight.Value, output, batchSize, InputSize, OutputSize, accumulate: true);
-    }
+    internal void Apply(ReadOnlySpan<T> input, Span<T> output, int batchSize) => Apply(input, output, batchSize, relu: false);
+
+    /// <summary>Y = X·W + b, then max(Y, 0) if <paramref name="relu"/>, in one product (bias and ReLU in its epilogue).</summary>
+    internal void Apply(ReadOnlySpan<T> input, Span<T> output, int batchSize, bool relu)
+        => Gemm.MultiplyAddBias(input, Weight.Value, Bias.Value, output, batchSize, InputSize, OutputSize, relu);
 
     /// <summary>
     /// Reverse mode given the forward input X; an empty <paramref name="gradInput"/> skips ∂L/∂X, and
     /// <paramref name="parameterGradients"/> = false skips ∂L/∂W and ∂L/∂b (only the input gradient is wanted).
     /// </summary>
     internal void Differentiate(ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize, bool parameterGradients = true)
+        => Differentiate(input, gradOutput, gradInput, batchSize, parameterGradients, reluOutput: []);
+
+    /// <summary>
+    /// As the other overload; a non-empty <paramref name="reluOutput"/> (the output of the ReLU that feeds this
+    /// layer, i.e. <paramref name="input"/>) multiplies ∂L/∂X by the ReLU's derivative as it is stored.
+    /// </summary>
+    internal void Differentiate(ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradInput, int batchSize, bool parameterGradients, ReadOnlySpan<T> reluOutput)
     {
         if (parameterGradients)
         {
@@ -90,9 +96,18 @@ public sealed class Linear<T> : IModule<T> where T : unmanaged, IFloatingPointIe
         }
 
         // ∂L/∂X = ∂L/∂Y·Wᵀ
-        if (!gradInput.IsEmpty)
+        if (gradInput.IsEmpty)
+        {
+            return;
+        }
+
+        if (reluOutput.IsEmpty)
         {
             Gemm.MultiplyTransposedB(gradOutput, Weight.Value, gradInput, batchSize, OutputSize, InputSize);
+        }
+        else
+        {
+            Gemm.MultiplyTransposedBMasked(gradOutput, Weight.Value, gradInput, batchSize, OutputSize, InputSize, reluOutput);
         }
     }
 

@@ -145,8 +145,11 @@ public sealed class Mlp<T> : IModule<T> where T : unmanaged, IFloatingPointIeee7
         for (int l = 0; l <= last; l++)
         {
             Span<T> layerOutput = l == last ? output : LayerInput(l + 1, batchSize);
-            _layers[l].Apply(LayerInput(l, batchSize), layerOutput, batchSize);
-            if (l != last)
+
+            // A ReLU runs in the product's epilogue; tanh has its own pass.
+            bool fusedRelu = l != last && Activation == Activation.Relu;
+            _layers[l].Apply(LayerInput(l, batchSize), layerOutput, batchSize, fusedRelu);
+            if (l != last && !fusedRelu)
             {
                 Activate(layerOutput);
             }
@@ -185,8 +188,11 @@ public sealed class Mlp<T> : IModule<T> where T : unmanaged, IFloatingPointIeee7
         {
             // Below layer 0 the gradient goes to the caller; above it, through activation l.
             Span<T> downstream = l == 0 ? gradInput : Scratch(l, batchSize * _sizes[l]);
-            _layers[l].Differentiate(LayerInput(l, batchSize), upstream, downstream, batchSize, parameterGradients);
-            if (l != 0)
+
+            // Above layer 0 a ReLU's derivative is applied as the input gradient is stored; tanh's in its own pass.
+            bool fusedRelu = l != 0 && Activation == Activation.Relu;
+            _layers[l].Differentiate(LayerInput(l, batchSize), upstream, downstream, batchSize, parameterGradients, fusedRelu ? LayerInput(l, batchSize) : []);
+            if (l != 0 && !fusedRelu)
             {
                 MultiplyByActivationDerivative(LayerInput(l, batchSize), downstream);
             }

@@ -111,12 +111,12 @@ public sealed class PairedWorker : IDisposable, IGemmPartner
             (Task: task, Split: split),
             static s =>
             {
-                s.Task.ComputeRows(s.Task, 0, s.Split);
+                s.Task.ComputeRange(s.Task, 0, s.Split);
                 return true;
             },
             static s =>
             {
-                s.Task.ComputeRows(s.Task, s.Split, s.Task.Rows);
+                s.Task.ComputeRange(s.Task, s.Split, s.Task.Extent);
                 return true;
             });
     }

@@ -46,7 +46,8 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     private int _phaseSteps;
     private int _phaseEpisodes;
     private long _timestepsAtStart;
-    private readonly PairedWorker? _worker;
+    private readonly SplitWorker? _worker;
+    private readonly CriticJob _criticJob;
     private readonly long[] _partTicks = new long[UpdatePartCount];
     private long _timedUpdates;
 
@@ -89,9 +90,10 @@ public abstract partial class OffPolicyAlgorithm : ILearner
         _rewards = new double[n];
         _terminated = new bool[n];
         _truncated = new bool[n];
+        _criticJob = new CriticJob(this);
         if (options.ParallelCritics && Environment.ProcessorCount > 1)
         {
-            _worker = new PairedWorker($"{algorithmName} critic");
+            _worker = new SplitWorker($"{algorithmName} critic");
         }
     }
 
@@ -315,9 +317,10 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     }
 
     /// <summary>
-    /// Runs <see cref="CriticWork"/>(phase, i) for critics i = 0 … count − 1: the even ones on this thread and
-    /// the odd ones on the worker thread at the same time (the critics share no parameters or buffers, so
-    /// the result is the same as running them in order).
+    /// Runs <see cref="CriticWork"/>(phase, i) for critics i = 0 … count − 1, shared between this thread and
+    /// the worker thread: each takes the next critic nobody has started, so a worker that is late (the cores
+    /// are shared) leaves its critic to this thread instead of holding it up. The critics share no
+    /// parameters or buffers, so the result is the same as running them in order.
     /// </summary>
     protected void ForEachCritic(int phase, int count)
     {
@@ -333,12 +336,8 @@ public abstract partial class OffPolicyAlgorithm : ILearner
 
         // Both threads are busy with a critic each, so no product may hand rows to the worker meanwhile.
         using Gemm.PartnerScope noSplit = Gemm.SplitWith(null);
-
-        // Static lambdas with the arguments in the state tuple: no allocation after the first call.
-        _worker.Run(
-            (Algorithm: this, Phase: phase, Count: count),
-            static s => s.Algorithm.RunCritics(s.Phase, s.Count, first: 0),
-            static s => s.Algorithm.RunCritics(s.Phase, s.Count, first: 1));
+        _criticJob.Phase = phase;
+        _worker.Run(_criticJob, count);
     }
 
     /// <summary>Adds the time since <paramref name="since"/> (a <see cref="Stopwatch.GetTimestamp"/>) to <paramref name="part"/> and returns the current timestamp.</summary>
@@ -356,14 +355,12 @@ public abstract partial class OffPolicyAlgorithm : ILearner
 
     private TimeSpan Ticks(UpdatePart part) => TimeSpan.FromSeconds(_partTicks[(int)part] / (double)Stopwatch.Frequency);
 
-    private bool RunCritics(int phase, int count, int first)
+    /// <summary>One critic per chunk of a <see cref="ForEachCritic"/> phase.</summary>
+    private sealed class CriticJob(OffPolicyAlgorithm owner) : SplitJob
     {
-        for (int i = first; i < count; i += 2)
-        {
-            CriticWork(phase, i);
-        }
+        public int Phase;
 
-        return true;
+        public override void Execute(int chunk) => owner.CriticWork(Phase, chunk);
     }
 
     /// <summary>The loop's own state for a checkpoint: counters, RNG, noise, env and the observation it acts on next.</summary>

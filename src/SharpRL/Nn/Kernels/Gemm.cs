@@ -122,13 +122,78 @@ public static unsafe class Gemm
             return;
         }
 
-        // The broadcast kernels stream rows of the right operand, so Bᵀ is materialised once per
-        // call in a per-thread buffer: k·n copies against m·k·n FMAs.
-        T[] packed = PackBuffer<T>.Rent(k * n);
-        fixed (T* pa = a, pb = b, pc = c, pt = packed)
+        fixed (T* pa = a, pb = b, pc = c)
         {
-            MatrixTranspose.Transpose(pb, pt, rows: n, columns: k);
-            Run(path, pa, aRowStride: k, aDepthStride: 1, pt, pc, m, k, n, accumulate);
+            RunTransposedB(path, pa, pb, pc, m, k, n, accumulate, EpilogueMode.None, null);
+        }
+    }
+
+    /// <summary>
+    /// C[m×n] = (A[m×k] · Bᵀ) ⊙ 1[mask &gt; 0], B stored [n×k] and the mask [m×n]: a ReLU layer's input
+    /// gradient with the activation's derivative applied as C is stored, not in a second pass (the same
+    /// bits as <see cref="MultiplyTransposedB{T}"/> followed by <see cref="Elementwise.ReluBackward{T}"/>).
+    /// </summary>
+    internal static void MultiplyTransposedBMasked<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, ReadOnlySpan<T> mask)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)n * k);
+        if (mask.Length < (long)m * n)
+        {
+            throw new ArgumentException($"mask has {mask.Length} elements; expected at least {(long)m * n} for m={m}, n={n}.", nameof(mask));
+        }
+
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n))
+        {
+            MultiplyTransposedB(a, b, c, m, k, n);
+            Span<T> product = c[..(m * n)];
+            Elementwise.ReluBackward<T>(product, mask[..(m * n)], product);
+            return;
+        }
+
+        fixed (T* pa = a, pb = b, pc = c, pm = mask)
+        {
+            RunTransposedB(path, pa, pb, pc, m, k, n, accumulate: false, EpilogueMode.Mask, pm);
+        }
+    }
+
+    /// <summary>
+    /// C[m×n] = A[m×k] · B[k×n] + bias (added to every row), then max(·, 0) if <paramref name="relu"/>: a
+    /// linear layer's forward with its bias and activation in the product's first and last depth blocks
+    /// (the same bits as storing the bias rows, accumulating the product onto them and applying
+    /// <see cref="Elementwise.Relu{T}(Span{T})"/>).
+    /// </summary>
+    internal static void MultiplyAddBias<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> bias, Span<T> c, int m, int k, int n, bool relu)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes(a.Length, b.Length, c.Length, m, k, n, (long)m * k, (long)k * n);
+        if (bias.Length < n)
+        {
+            throw new ArgumentException($"bias has {bias.Length} elements; expected at least n = {n}.", nameof(bias));
+        }
+
+        KernelPath path = EffectivePath;
+        if (IsNarrow<T>(path, n))
+        {
+            // The dot-product kernels add their sums to C at the end rather than starting from it, so the
+            // bias goes in first, exactly as a plain accumulating product would have it.
+            for (int r = 0; r < m; r++)
+            {
+                bias[..n].CopyTo(c.Slice(r * n, n));
+            }
+
+            Multiply(a, b, c, m, k, n, accumulate: true);
+            if (relu)
+            {
+                Elementwise.Relu(c[..(m * n)]);
+            }
+
+            return;
+        }
+
+        fixed (T* pa = a, pb = b, pc = c, pbias = bias)
+        {
+            Run(path, pa, aRowStride: k, aDepthStride: 1, pb, pc, m, k, n, accumulate: false, pbias, relu ? EpilogueMode.Relu : EpilogueMode.None, null);
         }
     }
 
@@ -182,34 +247,11 @@ public static unsafe class Gemm
 
     private static void Run<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => Run(path, a, aRowStride, aDepthStride, b, c, m, k, n, accumulate, null, EpilogueMode.None, null);
+
+    private static void Run<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate, T* bias, EpilogueMode mode, T* mask)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        IGemmPartner? partner = t_partner;
-        if (partner is not null && 2L * m * k * n >= ParallelThresholdFlops && m >= 4 * GemmKernels.TileRows)
-        {
-            partner.RunSplit(new GemmTask
-            {
-                A = a,
-                ARowStride = aRowStride,
-                ADepthStride = aDepthStride,
-                B = b,
-                C = c,
-                Rows = m,
-                Depth = k,
-                Columns = n,
-                Accumulate = accumulate,
-                Path = path,
-                ComputeRows = &ComputeRows<T>,
-            }, GemmKernels.SplitRow(m, path));
-            return;
-        }
-
-        int threads = ThreadsFor(m, k, n);
-        if (threads <= 1)
-        {
-            GemmKernels.Compute(path, a, aRowStride, aDepthStride, b, n, c, n, m, k, n, accumulate);
-            return;
-        }
-
         var task = new GemmTask
         {
             A = a,
@@ -222,17 +264,95 @@ public static unsafe class Gemm
             Columns = n,
             Accumulate = accumulate,
             Path = path,
-            ComputeRows = &ComputeRows<T>,
+            Bias = bias,
+            Mask = mask,
+            Mode = mode,
+            Extent = m,
+            ComputeRange = &ComputeRows<T>,
         };
+        IGemmPartner? partner = t_partner;
+        if (partner is not null && 2L * m * k * n >= ParallelThresholdFlops && m >= 4 * GemmKernels.TileRows)
+        {
+            partner.RunSplit(task, GemmKernels.SplitRow(m, path));
+            return;
+        }
+
+        int threads = ThreadsFor(m, k, n);
+        if (threads <= 1)
+        {
+            GemmKernels.Compute(path, a, aRowStride, aDepthStride, b, n, c, n, m, k, n, accumulate, bias, mode, mask);
+            return;
+        }
+
         GemmThreadPool.Run(task, threads);
+    }
+
+    /// <summary>
+    /// C (+)= A·Bᵀ through the broadcast kernels, which stream rows of the right operand, so Bᵀ is packed
+    /// first. With a partner the product is split by columns of C: each thread then packs only its own
+    /// rows of B (the packing runs on both cores too) into its own buffer, and every element of C is
+    /// summed exactly as in the unsplit product.
+    /// </summary>
+    private static void RunTransposedB<T>(KernelPath path, T* a, T* b, T* c, int m, int k, int n, bool accumulate, EpilogueMode mode, T* mask)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        IGemmPartner? partner = t_partner;
+        int split = GemmKernels.SplitColumn(n, path, sizeof(T));
+        if (partner is not null && 2L * m * k * n >= ParallelThresholdFlops && split > 0)
+        {
+            partner.RunSplit(
+                new GemmTask
+                {
+                    A = a,
+                    ARowStride = k,
+                    ADepthStride = 1,
+                    B = b,
+                    C = c,
+                    Rows = m,
+                    Depth = k,
+                    Columns = n,
+                    Accumulate = accumulate,
+                    Path = path,
+                    Mask = mask,
+                    Mode = mode,
+                    Extent = n,
+                    ComputeRange = &ComputeColumnsTransposedB<T>,
+                },
+                split);
+            return;
+        }
+
+        // k·n copies against m·k·n FMAs, into a per-thread buffer.
+        T[] packed = PackBuffer<T>.Rent(k * n);
+        fixed (T* pt = packed)
+        {
+            MatrixTranspose.Transpose(b, pt, rows: n, columns: k);
+            Run(path, a, aRowStride: k, aDepthStride: 1, pt, c, m, k, n, accumulate, null, mode, mask);
+        }
     }
 
     private static void ComputeRows<T>(in GemmTask task, int rowStart, int rowEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* a = (T*)task.A + (rowStart * task.ARowStride);
-        T* c = (T*)task.C + ((nint)rowStart * task.Columns);
-        GemmKernels.Compute(task.Path, a, task.ARowStride, task.ADepthStride, (T*)task.B, task.Columns, c, task.Columns, rowEnd - rowStart, task.Depth, task.Columns, task.Accumulate);
+        nint offset = (nint)rowStart * task.Columns;
+        T* c = (T*)task.C + offset;
+        T* mask = task.Mask == null ? null : (T*)task.Mask + offset;
+        GemmKernels.Compute(task.Path, a, task.ARowStride, task.ADepthStride, (T*)task.B, task.Columns, c, task.Columns, rowEnd - rowStart, task.Depth, task.Columns, task.Accumulate, (T*)task.Bias, task.Mode, mask);
+    }
+
+    /// <summary>Columns [columnStart, columnEnd) of C = A·Bᵀ: packs rows [columnStart, columnEnd) of B (this thread's buffer), then multiplies.</summary>
+    private static void ComputeColumnsTransposedB<T>(in GemmTask task, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = columnEnd - columnStart, k = task.Depth;
+        T[] packed = PackBuffer<T>.Rent(k * width);
+        fixed (T* pt = packed)
+        {
+            MatrixTranspose.Transpose((T*)task.B + ((nint)columnStart * k), pt, rows: width, columns: k);
+            T* mask = task.Mask == null ? null : (T*)task.Mask + columnStart;
+            GemmKernels.Compute(task.Path, (T*)task.A, task.ARowStride, task.ADepthStride, pt, width, (T*)task.C + columnStart, task.Columns, task.Rows, k, width, task.Accumulate, null, task.Mode, mask);
+        }
     }
 
     private static int ThreadsFor(int m, int k, int n)

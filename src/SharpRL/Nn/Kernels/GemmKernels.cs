@@ -54,8 +54,41 @@ internal static unsafe class GemmKernels
         int Leftover(int count) => wideTiles ? count % 4 : count % 6 % 4;
     }
 
+    /// <summary>
+    /// Where to cut <paramref name="columns"/> in two near-equal halves at a whole vector, or 0 when there
+    /// are fewer than two vectors per half (then the product is not split by columns).
+    /// </summary>
+    internal static int SplitColumn(int columns, KernelPath path, int elementSize)
+    {
+        int lanes = path switch
+        {
+            KernelPath.Vector512 => 64,
+            KernelPath.Vector256 => 32,
+            KernelPath.Vector128 => 16,
+            _ => 0,
+        } / elementSize;
+        if (lanes == 0 || columns < 4 * lanes)
+        {
+            return 0;
+        }
+
+        return (columns + lanes) / (2 * lanes) * lanes;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, nint ldb, T* c, nint ldc, int rows, int depth, int columns, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => Compute(path, a, aRowStride, aDepthStride, b, ldb, c, ldc, rows, depth, columns, accumulate, null, EpilogueMode.None, null);
+
+    /// <summary>
+    /// As the plain overload, with an epilogue: when not accumulating, C starts from the row vector
+    /// <paramref name="bias"/> (if not null) instead of zero, the same sums as storing the bias first and
+    /// accumulating onto it; the last depth block stores its vectors through <paramref name="mode"/>
+    /// (ReLU, or keep where <paramref name="mask"/>, laid out as C, is positive) instead of leaving that
+    /// to a separate pass over C.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Compute<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, nint ldb, T* c, nint ldc, int rows, int depth, int columns, bool accumulate, T* bias, EpilogueMode mode, T* mask)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Depth blocks after the first add to what the earlier ones stored: C is loaded into the
@@ -63,12 +96,13 @@ internal static unsafe class GemmKernels
         for (int p0 = 0; p0 < depth; p0 += DepthBlock)
         {
             int blockDepth = Math.Min(DepthBlock, depth - p0);
-            ComputeBlock(path, a + (p0 * aDepthStride), aRowStride, aDepthStride, b + (p0 * ldb), ldb, c, ldc, rows, blockDepth, columns, accumulate || p0 > 0);
+            bool first = p0 == 0, last = p0 + blockDepth >= depth;
+            ComputeBlock(path, a + (p0 * aDepthStride), aRowStride, aDepthStride, b + (p0 * ldb), ldb, c, ldc, rows, blockDepth, columns, accumulate || !first, first && !accumulate ? bias : null, last ? mode : EpilogueMode.None, mask);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ComputeBlock<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, nint ldb, T* c, nint ldc, int rows, int depth, int columns, bool accumulate)
+    private static void ComputeBlock<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, nint ldb, T* c, nint ldc, int rows, int depth, int columns, bool accumulate, T* bias, EpilogueMode mode, T* mask)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int done = 0;
@@ -79,17 +113,17 @@ internal static unsafe class GemmKernels
             float* fc = (float*)c;
             if (path >= KernelPath.Vector512)
             {
-                done = Columns<Vector512<float>, float, Vector512SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate);
+                done = Columns<Vector512<float>, float, Vector512SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate, (float*)bias, mode, (float*)mask);
             }
 
             if (path >= KernelPath.Vector256)
             {
-                done = Columns<Vector256<float>, float, Vector256SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate);
+                done = Columns<Vector256<float>, float, Vector256SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate, (float*)bias, mode, (float*)mask);
             }
 
             if (path >= KernelPath.Vector128)
             {
-                done = Columns<Vector128<float>, float, Vector128SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate);
+                done = Columns<Vector128<float>, float, Vector128SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate, (float*)bias, mode, (float*)mask);
             }
         }
         else if (typeof(T) == typeof(double))
@@ -99,21 +133,21 @@ internal static unsafe class GemmKernels
             double* dc = (double*)c;
             if (path >= KernelPath.Vector512)
             {
-                done = Columns<Vector512<double>, double, Vector512DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate);
+                done = Columns<Vector512<double>, double, Vector512DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate, (double*)bias, mode, (double*)mask);
             }
 
             if (path >= KernelPath.Vector256)
             {
-                done = Columns<Vector256<double>, double, Vector256DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate);
+                done = Columns<Vector256<double>, double, Vector256DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate, (double*)bias, mode, (double*)mask);
             }
 
             if (path >= KernelPath.Vector128)
             {
-                done = Columns<Vector128<double>, double, Vector128DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate);
+                done = Columns<Vector128<double>, double, Vector128DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate, (double*)bias, mode, (double*)mask);
             }
         }
 
-        Columns<T, T, ScalarOps<T>>(a, aRowStride, aDepthStride, b, ldb, c, ldc, rows, depth, done, columns, accumulate);
+        Columns<T, T, ScalarOps<T>>(a, aRowStride, aDepthStride, b, ldb, c, ldc, rows, depth, done, columns, accumulate, bias, mode, mask);
     }
 
     /// <summary>
@@ -121,7 +155,7 @@ internal static unsafe class GemmKernels
     /// and returns the first column it left for a narrower width.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Columns<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int rows, int depth, int columnStart, int columnEnd, bool accumulate)
+    private static int Columns<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int rows, int depth, int columnStart, int columnEnd, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
         where TVector : unmanaged
         where TElement : unmanaged
         where TOps : IVectorOps<TVector, TElement>
@@ -139,17 +173,17 @@ internal static unsafe class GemmKernels
                 int i = 0;
                 for (; i + 6 <= rows; i += 6)
                 {
-                    Tile6x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                    Tile6x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
                 }
 
                 for (; i + 4 <= rows; i += 4)
                 {
-                    Tile4x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                    Tile4x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
                 }
 
                 for (; i < rows; i++)
                 {
-                    Tile1x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                    Tile1x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
                 }
             }
         }
@@ -159,12 +193,12 @@ internal static unsafe class GemmKernels
             int i = 0;
             for (; i + 4 <= rows; i += 4)
             {
-                Tile4x4<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                Tile4x4<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
             }
 
             for (; i < rows; i++)
             {
-                Tile1x4<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                Tile1x4<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
             }
         }
 
@@ -175,12 +209,12 @@ internal static unsafe class GemmKernels
             int i = 0;
             for (; i + 4 <= rows; i += 4)
             {
-                Tile4x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                Tile4x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
             }
 
             for (; i < rows; i++)
             {
-                Tile1x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                Tile1x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
             }
 
             j += 2 * (int)w;
@@ -191,17 +225,17 @@ internal static unsafe class GemmKernels
             int i = 0;
             for (; i + 8 <= rows; i += 8)
             {
-                Tile8x1<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                Tile8x1<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
             }
 
             for (; i + 4 <= rows; i += 4)
             {
-                Tile4x1<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                Tile4x1<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
             }
 
             for (; i < rows; i++)
             {
-                Tile1x1<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate);
+                Tile1x1<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
             }
 
             j += (int)w;
@@ -211,7 +245,7 @@ internal static unsafe class GemmKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x4<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+    private static void Tile4x4<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
         where TVector : unmanaged
         where TElement : unmanaged
         where TOps : IVectorOps<TVector, TElement>
@@ -236,6 +270,30 @@ internal static unsafe class GemmKernels
             c31 = TOps.Load(c + (3 * ldc) + w);
             c32 = TOps.Load(c + (3 * ldc) + (2 * w));
             c33 = TOps.Load(c + (3 * ldc) + (3 * w));
+        }
+        else if (bias != null)
+        {
+            // C starts from the bias row: the same sums as storing b and accumulating onto it.
+            TVector bias0 = TOps.Load(bias);
+            TVector bias1 = TOps.Load(bias + w);
+            TVector bias2 = TOps.Load(bias + (2 * w));
+            TVector bias3 = TOps.Load(bias + (3 * w));
+            c00 = bias0;
+            c01 = bias1;
+            c02 = bias2;
+            c03 = bias3;
+            c10 = bias0;
+            c11 = bias1;
+            c12 = bias2;
+            c13 = bias3;
+            c20 = bias0;
+            c21 = bias1;
+            c22 = bias2;
+            c23 = bias3;
+            c30 = bias0;
+            c31 = bias1;
+            c32 = bias2;
+            c33 = bias3;
         }
         else
         {
@@ -294,26 +352,47 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        TOps.Store(c, c00);
-        TOps.Store(c + w, c01);
-        TOps.Store(c + (2 * w), c02);
-        TOps.Store(c + (3 * w), c03);
-        TOps.Store(c + ldc, c10);
-        TOps.Store(c + ldc + w, c11);
-        TOps.Store(c + ldc + (2 * w), c12);
-        TOps.Store(c + ldc + (3 * w), c13);
-        TOps.Store(c + (2 * ldc), c20);
-        TOps.Store(c + (2 * ldc) + w, c21);
-        TOps.Store(c + (2 * ldc) + (2 * w), c22);
-        TOps.Store(c + (2 * ldc) + (3 * w), c23);
-        TOps.Store(c + (3 * ldc), c30);
-        TOps.Store(c + (3 * ldc) + w, c31);
-        TOps.Store(c + (3 * ldc) + (2 * w), c32);
-        TOps.Store(c + (3 * ldc) + (3 * w), c33);
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, c00);
+            TOps.Store(c + w, c01);
+            TOps.Store(c + (2 * w), c02);
+            TOps.Store(c + (3 * w), c03);
+            TOps.Store(c + ldc, c10);
+            TOps.Store(c + ldc + w, c11);
+            TOps.Store(c + ldc + (2 * w), c12);
+            TOps.Store(c + ldc + (3 * w), c13);
+            TOps.Store(c + (2 * ldc), c20);
+            TOps.Store(c + (2 * ldc) + w, c21);
+            TOps.Store(c + (2 * ldc) + (2 * w), c22);
+            TOps.Store(c + (2 * ldc) + (3 * w), c23);
+            TOps.Store(c + (3 * ldc), c30);
+            TOps.Store(c + (3 * ldc) + w, c31);
+            TOps.Store(c + (3 * ldc) + (2 * w), c32);
+            TOps.Store(c + (3 * ldc) + (3 * w), c33);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
+        Put<TVector, TElement, TOps>(c, w, c01, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * w), c02, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * w), c03, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc, c10, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc + w, c11, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc + (2 * w), c12, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc + (3 * w), c13, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc), c20, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc) + w, c21, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc) + (2 * w), c22, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc) + (3 * w), c23, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc), c30, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc) + w, c31, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc) + (2 * w), c32, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc) + (3 * w), c33, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1x4<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+    private static void Tile1x4<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
         where TVector : unmanaged
         where TElement : unmanaged
         where TOps : IVectorOps<TVector, TElement>
@@ -326,6 +405,18 @@ internal static unsafe class GemmKernels
             c01 = TOps.Load(c + w);
             c02 = TOps.Load(c + (2 * w));
             c03 = TOps.Load(c + (3 * w));
+        }
+        else if (bias != null)
+        {
+            // C starts from the bias row: the same sums as storing b and accumulating onto it.
+            TVector bias0 = TOps.Load(bias);
+            TVector bias1 = TOps.Load(bias + w);
+            TVector bias2 = TOps.Load(bias + (2 * w));
+            TVector bias3 = TOps.Load(bias + (3 * w));
+            c00 = bias0;
+            c01 = bias1;
+            c02 = bias2;
+            c03 = bias3;
         }
         else
         {
@@ -351,14 +442,23 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        TOps.Store(c, c00);
-        TOps.Store(c + w, c01);
-        TOps.Store(c + (2 * w), c02);
-        TOps.Store(c + (3 * w), c03);
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, c00);
+            TOps.Store(c + w, c01);
+            TOps.Store(c + (2 * w), c02);
+            TOps.Store(c + (3 * w), c03);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
+        Put<TVector, TElement, TOps>(c, w, c01, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * w), c02, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * w), c03, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6x2<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+    private static void Tile6x2<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
         where TVector : unmanaged
         where TElement : unmanaged
         where TOps : IVectorOps<TVector, TElement>
@@ -379,6 +479,24 @@ internal static unsafe class GemmKernels
             c41 = TOps.Load(c + (4 * ldc) + w);
             c50 = TOps.Load(c + (5 * ldc));
             c51 = TOps.Load(c + (5 * ldc) + w);
+        }
+        else if (bias != null)
+        {
+            // C starts from the bias row: the same sums as storing b and accumulating onto it.
+            TVector bias0 = TOps.Load(bias);
+            TVector bias1 = TOps.Load(bias + w);
+            c00 = bias0;
+            c01 = bias1;
+            c10 = bias0;
+            c11 = bias1;
+            c20 = bias0;
+            c21 = bias1;
+            c30 = bias0;
+            c31 = bias1;
+            c40 = bias0;
+            c41 = bias1;
+            c50 = bias0;
+            c51 = bias1;
         }
         else
         {
@@ -423,22 +541,39 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        TOps.Store(c, c00);
-        TOps.Store(c + w, c01);
-        TOps.Store(c + ldc, c10);
-        TOps.Store(c + ldc + w, c11);
-        TOps.Store(c + (2 * ldc), c20);
-        TOps.Store(c + (2 * ldc) + w, c21);
-        TOps.Store(c + (3 * ldc), c30);
-        TOps.Store(c + (3 * ldc) + w, c31);
-        TOps.Store(c + (4 * ldc), c40);
-        TOps.Store(c + (4 * ldc) + w, c41);
-        TOps.Store(c + (5 * ldc), c50);
-        TOps.Store(c + (5 * ldc) + w, c51);
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, c00);
+            TOps.Store(c + w, c01);
+            TOps.Store(c + ldc, c10);
+            TOps.Store(c + ldc + w, c11);
+            TOps.Store(c + (2 * ldc), c20);
+            TOps.Store(c + (2 * ldc) + w, c21);
+            TOps.Store(c + (3 * ldc), c30);
+            TOps.Store(c + (3 * ldc) + w, c31);
+            TOps.Store(c + (4 * ldc), c40);
+            TOps.Store(c + (4 * ldc) + w, c41);
+            TOps.Store(c + (5 * ldc), c50);
+            TOps.Store(c + (5 * ldc) + w, c51);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
+        Put<TVector, TElement, TOps>(c, w, c01, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc, c10, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc + w, c11, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc), c20, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc) + w, c21, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc), c30, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc) + w, c31, mode, mask);
+        Put<TVector, TElement, TOps>(c, (4 * ldc), c40, mode, mask);
+        Put<TVector, TElement, TOps>(c, (4 * ldc) + w, c41, mode, mask);
+        Put<TVector, TElement, TOps>(c, (5 * ldc), c50, mode, mask);
+        Put<TVector, TElement, TOps>(c, (5 * ldc) + w, c51, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x2<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+    private static void Tile4x2<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
         where TVector : unmanaged
         where TElement : unmanaged
         where TOps : IVectorOps<TVector, TElement>
@@ -455,6 +590,20 @@ internal static unsafe class GemmKernels
             c21 = TOps.Load(c + (2 * ldc) + w);
             c30 = TOps.Load(c + (3 * ldc));
             c31 = TOps.Load(c + (3 * ldc) + w);
+        }
+        else if (bias != null)
+        {
+            // C starts from the bias row: the same sums as storing b and accumulating onto it.
+            TVector bias0 = TOps.Load(bias);
+            TVector bias1 = TOps.Load(bias + w);
+            c00 = bias0;
+            c01 = bias1;
+            c10 = bias0;
+            c11 = bias1;
+            c20 = bias0;
+            c21 = bias1;
+            c30 = bias0;
+            c31 = bias1;
         }
         else
         {
@@ -495,18 +644,31 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        TOps.Store(c, c00);
-        TOps.Store(c + w, c01);
-        TOps.Store(c + ldc, c10);
-        TOps.Store(c + ldc + w, c11);
-        TOps.Store(c + (2 * ldc), c20);
-        TOps.Store(c + (2 * ldc) + w, c21);
-        TOps.Store(c + (3 * ldc), c30);
-        TOps.Store(c + (3 * ldc) + w, c31);
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, c00);
+            TOps.Store(c + w, c01);
+            TOps.Store(c + ldc, c10);
+            TOps.Store(c + ldc + w, c11);
+            TOps.Store(c + (2 * ldc), c20);
+            TOps.Store(c + (2 * ldc) + w, c21);
+            TOps.Store(c + (3 * ldc), c30);
+            TOps.Store(c + (3 * ldc) + w, c31);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
+        Put<TVector, TElement, TOps>(c, w, c01, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc, c10, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc + w, c11, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc), c20, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc) + w, c21, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc), c30, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc) + w, c31, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1x2<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+    private static void Tile1x2<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
         where TVector : unmanaged
         where TElement : unmanaged
         where TOps : IVectorOps<TVector, TElement>
@@ -517,6 +679,14 @@ internal static unsafe class GemmKernels
         {
             c00 = TOps.Load(c);
             c01 = TOps.Load(c + w);
+        }
+        else if (bias != null)
+        {
+            // C starts from the bias row: the same sums as storing b and accumulating onto it.
+            TVector bias0 = TOps.Load(bias);
+            TVector bias1 = TOps.Load(bias + w);
+            c00 = bias0;
+            c01 = bias1;
         }
         else
         {
@@ -536,12 +706,19 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        TOps.Store(c, c00);
-        TOps.Store(c + w, c01);
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, c00);
+            TOps.Store(c + w, c01);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
+        Put<TVector, TElement, TOps>(c, w, c01, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8x1<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+    private static void Tile8x1<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
         where TVector : unmanaged
         where TElement : unmanaged
         where TOps : IVectorOps<TVector, TElement>
@@ -558,6 +735,19 @@ internal static unsafe class GemmKernels
             c50 = TOps.Load(c + (5 * ldc));
             c60 = TOps.Load(c + (6 * ldc));
             c70 = TOps.Load(c + (7 * ldc));
+        }
+        else if (bias != null)
+        {
+            // C starts from the bias row: the same sums as storing b and accumulating onto it.
+            TVector bias0 = TOps.Load(bias);
+            c00 = bias0;
+            c10 = bias0;
+            c20 = bias0;
+            c30 = bias0;
+            c40 = bias0;
+            c50 = bias0;
+            c60 = bias0;
+            c70 = bias0;
         }
         else
         {
@@ -609,18 +799,31 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        TOps.Store(c, c00);
-        TOps.Store(c + ldc, c10);
-        TOps.Store(c + (2 * ldc), c20);
-        TOps.Store(c + (3 * ldc), c30);
-        TOps.Store(c + (4 * ldc), c40);
-        TOps.Store(c + (5 * ldc), c50);
-        TOps.Store(c + (6 * ldc), c60);
-        TOps.Store(c + (7 * ldc), c70);
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, c00);
+            TOps.Store(c + ldc, c10);
+            TOps.Store(c + (2 * ldc), c20);
+            TOps.Store(c + (3 * ldc), c30);
+            TOps.Store(c + (4 * ldc), c40);
+            TOps.Store(c + (5 * ldc), c50);
+            TOps.Store(c + (6 * ldc), c60);
+            TOps.Store(c + (7 * ldc), c70);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc, c10, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc), c20, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc), c30, mode, mask);
+        Put<TVector, TElement, TOps>(c, (4 * ldc), c40, mode, mask);
+        Put<TVector, TElement, TOps>(c, (5 * ldc), c50, mode, mask);
+        Put<TVector, TElement, TOps>(c, (6 * ldc), c60, mode, mask);
+        Put<TVector, TElement, TOps>(c, (7 * ldc), c70, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x1<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+    private static void Tile4x1<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
         where TVector : unmanaged
         where TElement : unmanaged
         where TOps : IVectorOps<TVector, TElement>
@@ -633,6 +836,15 @@ internal static unsafe class GemmKernels
             c10 = TOps.Load(c + ldc);
             c20 = TOps.Load(c + (2 * ldc));
             c30 = TOps.Load(c + (3 * ldc));
+        }
+        else if (bias != null)
+        {
+            // C starts from the bias row: the same sums as storing b and accumulating onto it.
+            TVector bias0 = TOps.Load(bias);
+            c00 = bias0;
+            c10 = bias0;
+            c20 = bias0;
+            c30 = bias0;
         }
         else
         {
@@ -664,14 +876,23 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        TOps.Store(c, c00);
-        TOps.Store(c + ldc, c10);
-        TOps.Store(c + (2 * ldc), c20);
-        TOps.Store(c + (3 * ldc), c30);
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, c00);
+            TOps.Store(c + ldc, c10);
+            TOps.Store(c + (2 * ldc), c20);
+            TOps.Store(c + (3 * ldc), c30);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
+        Put<TVector, TElement, TOps>(c, ldc, c10, mode, mask);
+        Put<TVector, TElement, TOps>(c, (2 * ldc), c20, mode, mask);
+        Put<TVector, TElement, TOps>(c, (3 * ldc), c30, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1x1<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate)
+    private static void Tile1x1<TVector, TElement, TOps>(TElement* a, nint aRowStride, nint aDepthStride, TElement* b, nint ldb, TElement* c, nint ldc, int depth, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
         where TVector : unmanaged
         where TElement : unmanaged
         where TOps : IVectorOps<TVector, TElement>
@@ -681,6 +902,12 @@ internal static unsafe class GemmKernels
         if (accumulate)
         {
             c00 = TOps.Load(c);
+        }
+        else if (bias != null)
+        {
+            // C starts from the bias row: the same sums as storing b and accumulating onto it.
+            TVector bias0 = TOps.Load(bias);
+            c00 = bias0;
         }
         else
         {
@@ -697,6 +924,30 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        TOps.Store(c, c00);
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, c00);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
+    }
+
+    /// <summary>The bias from column <paramref name="column"/> on, or null when there is none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TElement* At<TElement>(TElement* bias, int column)
+        where TElement : unmanaged
+        => bias == null ? null : bias + column;
+
+    /// <summary>Stores one vector of the last depth block through the epilogue (<paramref name="mode"/> is not None).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<TVector, TElement, TOps>(TElement* c, nint offset, TVector value, EpilogueMode mode, TElement* mask)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        // The mask has C's layout, so the same offset addresses it.
+        value = mode == EpilogueMode.Relu ? TOps.Relu(value) : TOps.KeepWherePositive(value, TOps.Load(mask + offset));
+        TOps.Store(c + offset, value);
     }
 }

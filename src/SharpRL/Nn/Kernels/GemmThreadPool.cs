@@ -1,6 +1,19 @@
 namespace SharpRL.Nn.Kernels;
 
-/// <summary>One product to split by rows: raw operands plus the instantiated row routine.</summary>
+/// <summary>What the last depth block of a product does to C as it stores it (see <see cref="GemmKernels"/>).</summary>
+internal enum EpilogueMode
+{
+    /// <summary>Plain store.</summary>
+    None,
+
+    /// <summary>max(c, 0): a ReLU layer's forward.</summary>
+    Relu,
+
+    /// <summary>c where the mask (laid out as C) is positive, else 0: a ReLU's derivative applied to the input gradient.</summary>
+    Mask,
+}
+
+/// <summary>One product to split: raw operands, its epilogue and the routine that computes a range of it.</summary>
 internal unsafe struct GemmTask
 {
     public void* A;
@@ -13,18 +26,31 @@ internal unsafe struct GemmTask
     public int Columns;
     public bool Accumulate;
     public KernelPath Path;
-    public delegate*<in GemmTask, int, int, void> ComputeRows;
+
+    /// <summary>Row vector C starts from when not accumulating (null: zero).</summary>
+    public void* Bias;
+
+    /// <summary>For <see cref="EpilogueMode.Mask"/>: a matrix laid out as C.</summary>
+    public void* Mask;
+
+    public EpilogueMode Mode;
+
+    /// <summary>The size of the dimension <see cref="ComputeRange"/> cuts: rows of C, or its columns.</summary>
+    public int Extent;
+
+    /// <summary>Computes [start, end) of <see cref="Extent"/>: the same sums, in the same order, as the whole product.</summary>
+    public delegate*<in GemmTask, int, int, void> ComputeRange;
 }
 
 /// <summary>
-/// A second thread that can take rows [split, task.Rows) of a product while the caller computes
+/// A second thread that can take the range [split, task.Extent) of a product while the caller computes
 /// rows [0, split): see <see cref="Gemm.SplitWith"/>. An algorithm that already keeps a worker thread
 /// for its own concurrent passes lends it to the products of its serial passes this way, so both
 /// cores stay busy without a third thread competing for them.
 /// </summary>
 internal interface IGemmPartner
 {
-    /// <summary>Computes the product's rows, [0, <paramref name="split"/>) here and the rest on the partner thread; returns when both are done.</summary>
+    /// <summary>Computes the product's ranges [0, <paramref name="split"/>) and [split, Extent), one on each thread (either may take either); returns when both are done.</summary>
     void RunSplit(in GemmTask task, int split);
 }
 
@@ -58,7 +84,7 @@ internal static unsafe class GemmThreadPool
         // parallel) simply computes on its own thread.
         if (!Gate.TryEnter())
         {
-            task.ComputeRows(task, 0, task.Rows);
+            task.ComputeRange(task, 0, task.Extent);
             return;
         }
 
@@ -94,10 +120,10 @@ internal static unsafe class GemmThreadPool
                 return;
             }
 
-            (int start, int end) = ChunkRows(_task.Rows, chunkCount, chunk);
+            (int start, int end) = ChunkRows(_task.Extent, chunkCount, chunk);
             if (end > start)
             {
-                _task.ComputeRows(_task, start, end);
+                _task.ComputeRange(_task, start, end);
             }
 
             if (Interlocked.Decrement(ref _pendingChunks) == 0)

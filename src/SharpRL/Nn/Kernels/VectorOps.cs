@@ -26,6 +26,18 @@ internal unsafe interface IVectorOps<TVector, TElement>
     /// <summary>All lanes zero.</summary>
     static abstract TVector Zero { get; }
 
+    /// <summary>
+    /// max(value, 0) per lane with <see cref="System.Numerics.Tensors.TensorPrimitives.Max{T}(ReadOnlySpan{T}, T, Span{T})"/>'s
+    /// rounding: +0 for every value ≤ 0 (−0 included), NaN kept. The fused ReLU of the GEMM epilogue.
+    /// </summary>
+    static abstract TVector Relu(TVector value);
+
+    /// <summary>
+    /// value where reference &gt; 0, else +0, per lane: the ReLU derivative applied to a gradient
+    /// (the same bits as <see cref="Elementwise.ReluBackward{T}"/>).
+    /// </summary>
+    static abstract TVector KeepWherePositive(TVector value, TVector reference);
+
     /// <summary>Unaligned load of <see cref="Count"/> elements.</summary>
     static abstract TVector Load(TElement* source);
 
@@ -52,6 +64,12 @@ internal readonly unsafe struct Vector512SingleOps : IVectorOps<Vector512<float>
     public static int Count => Vector512<float>.Count;
 
     public static Vector512<float> Zero => Vector512<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Relu(Vector512<float> value) => Vector512.AndNot(value, Vector512.LessThanOrEqual(value, Vector512<float>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> KeepWherePositive(Vector512<float> value, Vector512<float> reference) => value & Vector512.GreaterThan(reference, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load(float* source) => Vector512.Load(source);
@@ -92,6 +110,12 @@ internal readonly unsafe struct Vector512DoubleOps : IVectorOps<Vector512<double
     public static Vector512<double> Zero => Vector512<double>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Relu(Vector512<double> value) => Vector512.AndNot(value, Vector512.LessThanOrEqual(value, Vector512<double>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> KeepWherePositive(Vector512<double> value, Vector512<double> reference) => value & Vector512.GreaterThan(reference, Vector512<double>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Load(double* source) => Vector512.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -128,6 +152,12 @@ internal readonly unsafe struct Vector256SingleOps : IVectorOps<Vector256<float>
     public static Vector256<float> Zero => Vector256<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Relu(Vector256<float> value) => Vector256.AndNot(value, Vector256.LessThanOrEqual(value, Vector256<float>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> KeepWherePositive(Vector256<float> value, Vector256<float> reference) => value & Vector256.GreaterThan(reference, Vector256<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(float* source) => Vector256.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -155,6 +185,12 @@ internal readonly unsafe struct Vector256DoubleOps : IVectorOps<Vector256<double
     public static Vector256<double> Zero => Vector256<double>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Relu(Vector256<double> value) => Vector256.AndNot(value, Vector256.LessThanOrEqual(value, Vector256<double>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> KeepWherePositive(Vector256<double> value, Vector256<double> reference) => value & Vector256.GreaterThan(reference, Vector256<double>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Load(double* source) => Vector256.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -180,6 +216,12 @@ internal readonly unsafe struct Vector128SingleOps : IVectorOps<Vector128<float>
     public static int Count => Vector128<float>.Count;
 
     public static Vector128<float> Zero => Vector128<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Relu(Vector128<float> value) => Vector128.AndNot(value, Vector128.LessThanOrEqual(value, Vector128<float>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> KeepWherePositive(Vector128<float> value, Vector128<float> reference) => value & Vector128.GreaterThan(reference, Vector128<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Load(float* source) => Vector128.Load(source);
@@ -218,6 +260,12 @@ internal readonly unsafe struct Vector128DoubleOps : IVectorOps<Vector128<double
     public static Vector128<double> Zero => Vector128<double>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Relu(Vector128<double> value) => Vector128.AndNot(value, Vector128.LessThanOrEqual(value, Vector128<double>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> KeepWherePositive(Vector128<double> value, Vector128<double> reference) => value & Vector128.GreaterThan(reference, Vector128<double>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Load(double* source) => Vector128.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -254,6 +302,12 @@ internal readonly unsafe struct ScalarOps<T> : IVectorOps<T, T>
     public static int Count => 1;
 
     public static T Zero => T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Relu(T value) => value <= T.Zero ? T.Zero : value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T KeepWherePositive(T value, T reference) => reference > T.Zero ? value : T.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Load(T* source) => *source;

@@ -442,8 +442,8 @@ public class GemmTests
         public void RunSplit(in GemmTask task, int split)
         {
             Calls++;
-            task.ComputeRows(task, 0, split);
-            task.ComputeRows(task, split, task.Rows);
+            task.ComputeRange(task, 0, split);
+            task.ComputeRange(task, split, task.Extent);
         }
     }
 }
