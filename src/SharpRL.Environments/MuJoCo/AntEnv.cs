@@ -42,7 +42,7 @@ public sealed class AntEnv : MuJoCoEnv
         : base(Versions, version, options)
     {
         MuJoCoOptions o = Options;
-        _forwardRewardWeight = version == 5 ? o.Double("forward_reward_weight", 1.0) : 1.0;
+        _forwardRewardWeight = V5Double("forward_reward_weight", 1.0);
         _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 0.5);
         _useContactForces = version == 4 ? o.Bool("use_contact_forces", false) : o.Bool("include_cfrc_ext_in_observation", true);
         _contactCostWeight = o.Double("contact_cost_weight", 5e-4);

@@ -23,8 +23,8 @@ public sealed class InvertedDoublePendulumEnv : MuJoCoEnv
     public InvertedDoublePendulumEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
-        _healthyReward = version == 5 ? Options.Double("healthy_reward", 10.0) : 10.0;
-        ResetNoiseScale = version == 5 ? Options.Double("reset_noise_scale", 0.1) : 0.1;
+        _healthyReward = V5Double("healthy_reward", 10.0);
+        ResetNoiseScale = V5Double("reset_noise_scale", 0.1);
         NormalVelocityNoise = true;
         Options.EnsureAllUsed();
         SetObservationSize(1 + (2 * (Nq - 1)) + Nv + (version == 4 ? Nv : 1));

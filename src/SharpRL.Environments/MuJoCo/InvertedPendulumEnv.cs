@@ -19,7 +19,7 @@ public sealed class InvertedPendulumEnv : MuJoCoEnv
     public InvertedPendulumEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
-        ResetNoiseScale = version == 5 ? Options.Double("reset_noise_scale", 0.01) : 0.01;
+        ResetNoiseScale = V5Double("reset_noise_scale", 0.01);
         Options.EnsureAllUsed();
         SetObservationSize(Nq + Nv);
         Settings = Describe(("reset_noise_scale", ResetNoiseScale), ("model", ModelName));

@@ -511,6 +511,11 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         _model.SetConstants(_data);
     }
 
+    /// <summary>A v5 option that v4 fixes: in v5 read with <paramref name="v4Value"/> as its default, in v4 <paramref name="v4Value"/>.</summary>
+    /// <param name="key">Gymnasium's name of the option.</param>
+    /// <param name="v4Value">v4's fixed value, v5's default.</param>
+    private protected double V5Double(string key, double v4Value) => Version == 5 ? Options.Double(key, v4Value) : v4Value;
+
     /// <summary>Sets the observation size (once, from the derived constructor).</summary>
     /// <param name="size">Number of observation values.</param>
     private protected void SetObservationSize(int size)

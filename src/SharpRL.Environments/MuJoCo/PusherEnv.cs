@@ -32,9 +32,9 @@ public sealed class PusherEnv : MuJoCoEnv
     public PusherEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
-        _nearWeight = version == 5 ? Options.Double("reward_near_weight", 0.5) : 0.5;
-        _distWeight = version == 5 ? Options.Double("reward_dist_weight", 1) : 1;
-        _controlWeight = version == 5 ? (float)Options.Double("reward_control_weight", 0.1) : 0.1f;
+        _nearWeight = V5Double("reward_near_weight", 0.5);
+        _distWeight = V5Double("reward_dist_weight", 1);
+        _controlWeight = (float)V5Double("reward_control_weight", 0.1);
         Options.EnsureAllUsed();
         _tipsArm = Model.BodyId("tips_arm");
         _object = Model.BodyId("object");

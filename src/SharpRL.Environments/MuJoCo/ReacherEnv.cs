@@ -26,8 +26,8 @@ public sealed class ReacherEnv : MuJoCoEnv
     public ReacherEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
-        _rewardDistWeight = version == 5 ? Options.Double("reward_dist_weight", 1) : 1;
-        _rewardControlWeight = version == 5 ? (float)Options.Double("reward_control_weight", 1) : 1f;
+        _rewardDistWeight = V5Double("reward_dist_weight", 1);
+        _rewardControlWeight = (float)V5Double("reward_control_weight", 1);
         Options.EnsureAllUsed();
         _fingertip = Model.BodyId("fingertip");
         _target = Model.BodyId("target");
