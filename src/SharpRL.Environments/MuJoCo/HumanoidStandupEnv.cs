@@ -26,24 +26,14 @@ public sealed class HumanoidStandupEnv : MuJoCoEnv
         : base(Versions, version, options)
     {
         MuJoCoOptions o = Options;
-        if (version == 5)
-        {
-            _ = o.Double("uph_cost_weight", 1);
-            _ctrlCostWeight = o.Double("ctrl_cost_weight", 0.1);
-            _impactCostWeight = o.Double("impact_cost_weight", 5e-7);
-            _impactCostRange = o.Range("impact_cost_range", (double.NegativeInfinity, 10.0));
-            ResetNoiseScale = o.Double("reset_noise_scale", 1e-2);
-            _layout = HumanoidObservation.Read(o, version, Model);
-        }
-        else
-        {
-            _ctrlCostWeight = 0.1;
-            _impactCostWeight = 5e-7;
-            _impactCostRange = (double.NegativeInfinity, 10.0);
-            ResetNoiseScale = 1e-2;
-            _layout = HumanoidObservation.Read(new MuJoCoOptions(Id, null), 4, Model);
-        }
+        _ = V5Double("uph_cost_weight", 1);
+        _ctrlCostWeight = V5Double("ctrl_cost_weight", 0.1);
+        _impactCostWeight = V5Double("impact_cost_weight", 5e-7);
+        _impactCostRange = version == 5 ? o.Range("impact_cost_range", (double.NegativeInfinity, 10.0)) : (double.NegativeInfinity, 10.0);
+        ResetNoiseScale = V5Double("reset_noise_scale", 1e-2);
 
+        // v4 has none of the include_* options: its layout is v4's fixed one.
+        _layout = HumanoidObservation.Read(version == 5 ? o : new MuJoCoOptions(Id, null), version, Model);
         o.EnsureAllUsed();
         SetObservationSize(_layout.Size(Nq, Nv, Model.Nbody));
         Settings = Describe(("ctrl_cost_weight", _ctrlCostWeight), ("impact_cost_weight", _impactCostWeight), ("impact_cost_range", _impactCostRange),
