@@ -128,11 +128,11 @@ internal static class EnvsCommand
             {
                 // The full simulator state after the step, in round-trip precision, to diff against Gymnasium.
                 line.Append(", \"qpos\": ");
-                AppendDoubles(line, mujoco.Qpos);
+                AppendArray(line, mujoco.Qpos);
                 line.Append(", \"qvel\": ");
-                AppendDoubles(line, mujoco.Qvel);
+                AppendArray(line, mujoco.Qvel);
                 line.Append(", \"qacc_warmstart\": ");
-                AppendDoubles(line, mujoco.QaccWarmstart);
+                AppendArray(line, mujoco.QaccWarmstart);
             }
 
             line.Append('}');
@@ -150,7 +150,9 @@ internal static class EnvsCommand
         return 0;
     }
 
-    private static void AppendDoubles(StringBuilder builder, ReadOnlySpan<double> values)
+    // Shortest text that round-trips each value (a float32 one as NumPy prints float32).
+    private static void AppendArray<T>(StringBuilder builder, ReadOnlySpan<T> values)
+        where T : IFormattable
     {
         builder.Append('[');
         for (int i = 0; i < values.Length; i++)
@@ -160,23 +162,6 @@ internal static class EnvsCommand
                 builder.Append(", ");
             }
 
-            builder.Append(values[i].ToString("R", CultureInfo.InvariantCulture));
-        }
-
-        builder.Append(']');
-    }
-
-    private static void AppendArray(StringBuilder builder, ReadOnlySpan<float> values)
-    {
-        builder.Append('[');
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (i > 0)
-            {
-                builder.Append(", ");
-            }
-
-            // Shortest text that round-trips the float32 value, as NumPy prints float32.
             builder.Append(values[i].ToString("R", CultureInfo.InvariantCulture));
         }
 

@@ -100,26 +100,27 @@ internal static class PythonLiteral
             throw Error($"'{c}' cannot start a value");
         }
 
-        private Dictionary<string, object?> DictCall()
+        // dict(key=value, ...): the arguments of a dict call.
+        private Dictionary<string, object?> DictCall() => Mapping('(', '=', ')', KeywordName);
+
+        // {"key": value, ...}
+        private Dictionary<string, object?> Braces() => Mapping('{', ':', '}', QuotedKey);
+
+        // The entries "key <assign> value" between open and close, separated by commas (a trailing one allowed).
+        private Dictionary<string, object?> Mapping(char open, char assign, char close, Func<string> readKey)
         {
-            Expect('(');
+            Expect(open);
             var result = new Dictionary<string, object?>(StringComparer.Ordinal);
             SkipSpace();
-            while (!TryConsume(')'))
+            while (!TryConsume(close))
             {
+                string key = readKey();
                 SkipSpace();
-                string key = DottedName();
-                if (key.Contains('.', StringComparison.Ordinal))
-                {
-                    throw Error($"'{key}' is not a keyword argument name");
-                }
-
-                SkipSpace();
-                Expect('=');
+                Expect(assign);
                 Add(result, key, Value());
-                if (!ListSeparator(')'))
+                if (!ListSeparator(close))
                 {
-                    Expect(')');
+                    Expect(close);
                     break;
                 }
             }
@@ -127,31 +128,14 @@ internal static class PythonLiteral
             return result;
         }
 
-        private Dictionary<string, object?> Braces()
+        private string KeywordName()
         {
-            Expect('{');
-            var result = new Dictionary<string, object?>(StringComparer.Ordinal);
             SkipSpace();
-            while (!TryConsume('}'))
-            {
-                object? key = Value();
-                if (key is not string name)
-                {
-                    throw Error("dictionary keys must be quoted strings");
-                }
-
-                SkipSpace();
-                Expect(':');
-                Add(result, name, Value());
-                if (!ListSeparator('}'))
-                {
-                    Expect('}');
-                    break;
-                }
-            }
-
-            return result;
+            string key = DottedName();
+            return key.Contains('.', StringComparison.Ordinal) ? throw Error($"'{key}' is not a keyword argument name") : key;
         }
+
+        private string QuotedKey() => Value() is string name ? name : throw Error("dictionary keys must be quoted strings");
 
         private List<object?> Sequence(char open, char close)
         {

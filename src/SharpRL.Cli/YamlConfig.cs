@@ -188,8 +188,9 @@ internal static class YamlConfig
         throw new CliError($"Config file '{path}' has no settings for {envId}; it has blocks for: {string.Join(", ", ids)}.");
     }
 
-    // policy_kwargs: rl-zoo writes a Python dict literal; its network parts become SharpRL settings.
-    private static void PolicyKwargs(Reading reading, string text)
+    // A Python dict literal (rl-zoo's policy_kwargs, normalize); error(reason) names what was wrong: the parser's
+    // message, or null when the text is a valid literal but not a dict.
+    private static Dictionary<string, object?> ParseDict(string text, Func<string?, CliError> error)
     {
         object? parsed;
         try
@@ -198,13 +199,18 @@ internal static class YamlConfig
         }
         catch (FormatException e)
         {
-            throw new CliError($"Config file '{reading.Path}': policy_kwargs could not be read: {e.Message}; expected a dict literal such as dict(net_arch=[64, 64], activation_fn=nn.ReLU).");
+            throw error(e.Message);
         }
 
-        if (parsed is not Dictionary<string, object?> kwargs)
-        {
-            throw new CliError($"Config file '{reading.Path}': policy_kwargs = {text} is not a dict; expected e.g. dict(net_arch=[64, 64]).");
-        }
+        return parsed as Dictionary<string, object?> ?? throw error(null);
+    }
+
+    // policy_kwargs: rl-zoo writes a Python dict literal; its network parts become SharpRL settings.
+    private static void PolicyKwargs(Reading reading, string text)
+    {
+        Dictionary<string, object?> kwargs = ParseDict(text, reason => reason is null
+            ? new CliError($"Config file '{reading.Path}': policy_kwargs = {text} is not a dict; expected e.g. dict(net_arch=[64, 64]).")
+            : new CliError($"Config file '{reading.Path}': policy_kwargs could not be read: {reason}; expected a dict literal such as dict(net_arch=[64, 64], activation_fn=nn.ReLU)."));
 
         // On-policy algorithms name their networks policy.pi_hidden / policy.vf_hidden; the off-policy ones
         // share one width list between actor and critics (hidden_sizes), as SB3's net_arch=[400, 300] does.
@@ -346,20 +352,9 @@ internal static class YamlConfig
 
         // rl-zoo's dict form: "{'norm_obs': True, 'norm_reward': False}" (a string holding a Python dict).
         string expected = "expected true, false or {'norm_obs': True, 'norm_reward': False}";
-        object? parsed;
-        try
-        {
-            parsed = PythonLiteral.Parse(text);
-        }
-        catch (FormatException e)
-        {
-            throw new CliError($"Config file '{reading.Path}': normalize = '{text}' is invalid ({e.Message}); {expected}.");
-        }
-
-        if (parsed is not Dictionary<string, object?> flags)
-        {
-            throw new CliError($"Config file '{reading.Path}': normalize = '{text}' is invalid; {expected}.");
-        }
+        Dictionary<string, object?> flags = ParseDict(text, reason => reason is null
+            ? new CliError($"Config file '{reading.Path}': normalize = '{text}' is invalid; {expected}.")
+            : new CliError($"Config file '{reading.Path}': normalize = '{text}' is invalid ({reason}); {expected}."));
 
         bool observations = true, rewards = true;
         foreach ((string key, object? value) in flags)

@@ -25,10 +25,12 @@ public sealed class AcrobotEnv : ClassicControlEnv
     private const double MaxVelocity1 = 4 * Math.PI;
     private const double MaxVelocity2 = 9 * Math.PI;
 
+    // Box([-1 -1 -1 -1 -12.566371 -28.274334], [1 1 1 1 12.566371 28.274334], (6,), float32).
     private static readonly Box ObservationBox = new(
         [-1f, -1f, -1f, -1f, (float)-MaxVelocity1, (float)-MaxVelocity2],
         [1f, 1f, 1f, 1f, (float)MaxVelocity1, (float)MaxVelocity2]);
 
+    // Discrete(3): torque −1, 0, +1.
     private static readonly Discrete ActionDiscrete = new(3);
 
     private double _theta1;
@@ -38,15 +40,9 @@ public sealed class AcrobotEnv : ClassicControlEnv
 
     /// <summary>Creates the env.</summary>
     public AcrobotEnv()
-        : base(6)
+        : base(ObservationBox, ActionDiscrete)
     {
     }
-
-    /// <summary>Box([-1 -1 -1 -1 -12.566371 -28.274334], [1 1 1 1 12.566371 28.274334], (6,), float32).</summary>
-    public override Space ObservationSpace => ObservationBox;
-
-    /// <summary>Discrete(3): torque −1, 0, +1.</summary>
-    public override Space ActionSpace => ActionDiscrete;
 
     /// <summary>The state (θ1, θ2, θ̇1, θ̇2) (Gymnasium's <c>env.unwrapped.state</c>).</summary>
     public (double Theta1, double Theta2, double DTheta1, double DTheta2) State => (_theta1, _theta2, _dTheta1, _dTheta2);
@@ -63,9 +59,8 @@ public sealed class AcrobotEnv : ClassicControlEnv
     }
 
     /// <inheritdoc />
-    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    protected override StepResult StepState(ReadOnlySpan<float> action)
     {
-        CheckCanStep(observation);
         double torque = ReadDiscreteAction(action, 3) - 1.0;
 
         // One RK4 step over [0, dt] (Gymnasium's rk4 with t = [0, dt]); the torque rides along as a
@@ -110,14 +105,7 @@ public sealed class AcrobotEnv : ClassicControlEnv
         _dTheta2 = Math.Min(Math.Max(y[3], -MaxVelocity2), MaxVelocity2);
 
         bool terminated = -Math.Cos(_theta1) - Math.Cos(_theta2 + _theta1) > 1.0;
-        WriteObservation(observation);
-        if (terminated)
-        {
-            MarkTerminated();
-            return new StepResult(0.0, Terminated: true, Truncated: false);
-        }
-
-        return new StepResult(-1.0, Terminated: false, Truncated: false);
+        return terminated ? new StepResult(0.0, Terminated: true, Truncated: false) : new StepResult(-1.0, Terminated: false, Truncated: false);
     }
 
     /// <inheritdoc />

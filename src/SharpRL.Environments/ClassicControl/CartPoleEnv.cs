@@ -27,10 +27,12 @@ public sealed class CartPoleEnv : ClassicControlEnv
     // 12 * 2 * math.pi / 360, evaluated left to right as Python does.
     private static readonly double ThetaThresholdRadians = 12 * 2 * Math.PI / 360;
 
+    // Box([-4.8 -inf -0.41887903 -inf], [4.8 inf 0.41887903 inf], (4,), float32).
     private static readonly Box ObservationBox = new(
         [(float)(-XThreshold * 2), float.NegativeInfinity, (float)(-ThetaThresholdRadians * 2), float.NegativeInfinity],
         [(float)(XThreshold * 2), float.PositiveInfinity, (float)(ThetaThresholdRadians * 2), float.PositiveInfinity]);
 
+    // Discrete(2).
     private static readonly Discrete ActionDiscrete = new(2);
 
     private readonly bool _suttonBartoReward;
@@ -42,16 +44,10 @@ public sealed class CartPoleEnv : ClassicControlEnv
     /// <summary>Creates the env.</summary>
     /// <param name="suttonBartoReward">Gymnasium's <c>sutton_barto_reward</c>: 0 per step, −1 on termination.</param>
     public CartPoleEnv(bool suttonBartoReward = false)
-        : base(4)
+        : base(ObservationBox, ActionDiscrete)
     {
         _suttonBartoReward = suttonBartoReward;
     }
-
-    /// <summary>Box([-4.8 -inf -0.41887903 -inf], [4.8 inf 0.41887903 inf], (4,), float32).</summary>
-    public override Space ObservationSpace => ObservationBox;
-
-    /// <summary>Discrete(2).</summary>
-    public override Space ActionSpace => ActionDiscrete;
 
     /// <summary>The float64 state (x, ẋ, θ, θ̇) (Gymnasium's <c>env.unwrapped.state</c>).</summary>
     public (double X, double XDot, double Theta, double ThetaDot) State => (_x, _xDot, _theta, _thetaDot);
@@ -68,9 +64,8 @@ public sealed class CartPoleEnv : ClassicControlEnv
     }
 
     /// <inheritdoc />
-    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    protected override StepResult StepState(ReadOnlySpan<float> action)
     {
-        CheckCanStep(observation);
         int push = ReadDiscreteAction(action, 2);
         double force = push == 1 ? ForceMagnitude : -ForceMagnitude;
         (double sinTheta, double cosTheta) = Math.SinCos(_theta);
@@ -91,17 +86,9 @@ public sealed class CartPoleEnv : ClassicControlEnv
         _thetaDot += Tau * thetaAcc;
 
         bool terminated = _x < -XThreshold || _x > XThreshold || _theta < -ThetaThresholdRadians || _theta > ThetaThresholdRadians;
-        observation[3] = (float)_thetaDot;
-        observation[2] = (float)_theta;
-        observation[1] = (float)_xDot;
-        observation[0] = (float)_x;
-        if (terminated)
-        {
-            MarkTerminated();
-            return new StepResult(_suttonBartoReward ? -1.0 : 1.0, Terminated: true, Truncated: false);
-        }
-
-        return new StepResult(_suttonBartoReward ? 0.0 : 1.0, Terminated: false, Truncated: false);
+        return terminated
+            ? new StepResult(_suttonBartoReward ? -1.0 : 1.0, Terminated: true, Truncated: false)
+            : new StepResult(_suttonBartoReward ? 0.0 : 1.0, Terminated: false, Truncated: false);
     }
 
     /// <inheritdoc />

@@ -25,17 +25,20 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
     private bool _hasReset;
 
     /// <summary>Initialises the bookkeeping.</summary>
-    /// <param name="observationSize">FlatSize of the observation space.</param>
-    protected ClassicControlEnv(int observationSize)
+    /// <param name="observationSpace">The env's observation space (Gymnasium's, float32).</param>
+    /// <param name="actionSpace">The env's action space.</param>
+    protected ClassicControlEnv(Space observationSpace, Space actionSpace)
     {
-        _observationSize = observationSize;
+        ObservationSpace = observationSpace;
+        ActionSpace = actionSpace;
+        _observationSize = observationSpace.FlatSize;
     }
 
-    /// <inheritdoc />
-    public abstract Space ObservationSpace { get; }
+    /// <summary>The observation space, Gymnasium's (its repr is given beside each env's definition).</summary>
+    public Space ObservationSpace { get; }
 
     /// <inheritdoc />
-    public abstract Space ActionSpace { get; }
+    public Space ActionSpace { get; }
 
     /// <summary>Always null: registration facts are attached by the registry's wrappers.</summary>
     public EnvSpec? Spec => null;
@@ -70,7 +73,18 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
     }
 
     /// <inheritdoc />
-    public abstract StepResult Step(ReadOnlySpan<float> action, Span<float> observation);
+    public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    {
+        CheckCanStep(observation);
+        StepResult result = StepState(action);
+        WriteObservation(observation);
+        if (result.Terminated)
+        {
+            MarkTerminated();
+        }
+
+        return result;
+    }
 
     /// <inheritdoc />
     public JsonNode SaveState()
@@ -117,6 +131,14 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
     /// <param name="options">Gymnasium's reset options (e.g. "low"/"high"), or null.</param>
     protected abstract void ResetState(NumpyGenerator random, IReadOnlyDictionary<string, object>? options);
 
+    /// <summary>
+    /// Gymnasium's <c>step</c> body: reads the action, advances the state and returns the reward and whether the
+    /// episode terminated; <see cref="Step"/> checks the call beforehand, then writes the observation and records
+    /// the termination.
+    /// </summary>
+    /// <param name="action">The caller's action.</param>
+    protected abstract StepResult StepState(ReadOnlySpan<float> action);
+
     /// <summary>Writes the observation of the current state.</summary>
     /// <param name="observation">Destination of FlatSize floats.</param>
     protected abstract void WriteObservation(Span<float> observation);
@@ -143,7 +165,7 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
     /// <summary>Throws unless a step is allowed now and <paramref name="observation"/> has the right length.</summary>
     /// <param name="observation">The caller's observation buffer.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected void CheckCanStep(Span<float> observation)
+    private void CheckCanStep(Span<float> observation)
     {
         if (_needsReset || observation.Length != _observationSize)
         {
@@ -153,7 +175,7 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
 
     /// <summary>Records that the episode terminated: the next step must be preceded by a reset.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected void MarkTerminated() => _needsReset = true;
+    private void MarkTerminated() => _needsReset = true;
 
     /// <summary>Reads a Discrete(n) action (one float holding an integer in [0, n)), or throws.</summary>
     /// <param name="action">The action span.</param>

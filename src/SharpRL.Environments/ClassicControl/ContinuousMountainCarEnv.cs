@@ -26,7 +26,9 @@ public sealed class ContinuousMountainCarEnv : ClassicControlEnv
     private const double GoalPosition = 0.45;
     private const float Power = 0.0015f;
 
+    // Box([-1.2 -0.07], [0.6 0.07], (2,), float32).
     private static readonly Box ObservationBox = new([(float)MinPosition, (float)-MaxSpeed], [(float)MaxPosition, (float)MaxSpeed]);
+    // Box(-1.0, 1.0, (1,), float32).
     private static readonly Box ActionBox = new(MinAction, MaxAction, 1);
 
     private readonly double _goalVelocity;
@@ -40,16 +42,10 @@ public sealed class ContinuousMountainCarEnv : ClassicControlEnv
     /// <summary>Creates the env.</summary>
     /// <param name="goalVelocity">Minimum velocity at the goal (Gymnasium's <c>goal_velocity</c>, default 0).</param>
     public ContinuousMountainCarEnv(double goalVelocity = 0)
-        : base(2)
+        : base(ObservationBox, ActionBox)
     {
         _goalVelocity = goalVelocity;
     }
-
-    /// <summary>Box([-1.2 -0.07], [0.6 0.07], (2,), float32).</summary>
-    public override Space ObservationSpace => ObservationBox;
-
-    /// <summary>Box(-1.0, 1.0, (1,), float32).</summary>
-    public override Space ActionSpace => ActionBox;
 
     /// <summary>The state (position, velocity); float32 values after any step.</summary>
     public (double Position, double Velocity) State => (_position, _velocity);
@@ -65,9 +61,8 @@ public sealed class ContinuousMountainCarEnv : ClassicControlEnv
     }
 
     /// <inheritdoc />
-    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    protected override StepResult StepState(ReadOnlySpan<float> action)
     {
-        CheckCanStep(observation);
         float force = ReadBoxAction(action, MinAction, MaxAction);
 
         // v ← v + force·power − 0.0025·cos(3p), clipped to ±max_speed; p ← p + v, clipped to the track;
@@ -113,15 +108,9 @@ public sealed class ContinuousMountainCarEnv : ClassicControlEnv
         _position = (float)position;
         _velocity = (float)velocity;
         _stateIsFloat32 = true;
-        WriteObservation(observation);
 
         // reward = (100 if terminated else 0) − a²·0.1, in float64 on the unclipped action.
         double reward = (terminated ? 100.0 : 0.0) - ((double)force * force * 0.1);
-        if (terminated)
-        {
-            MarkTerminated();
-        }
-
         return new StepResult(reward, terminated, Truncated: false);
     }
 

@@ -19,7 +19,9 @@ public sealed class MountainCarEnv : ClassicControlEnv
     private const double Force = 0.001;
     private const double Gravity = 0.0025;
 
+    // Box([-1.2 -0.07], [0.6 0.07], (2,), float32).
     private static readonly Box ObservationBox = new([(float)MinPosition, (float)-MaxSpeed], [(float)MaxPosition, (float)MaxSpeed]);
+    // Discrete(3).
     private static readonly Discrete ActionDiscrete = new(3);
 
     private readonly double _goalVelocity;
@@ -29,16 +31,10 @@ public sealed class MountainCarEnv : ClassicControlEnv
     /// <summary>Creates the env.</summary>
     /// <param name="goalVelocity">Minimum velocity at the goal (Gymnasium's <c>goal_velocity</c>, default 0).</param>
     public MountainCarEnv(double goalVelocity = 0)
-        : base(2)
+        : base(ObservationBox, ActionDiscrete)
     {
         _goalVelocity = goalVelocity;
     }
-
-    /// <summary>Box([-1.2 -0.07], [0.6 0.07], (2,), float32).</summary>
-    public override Space ObservationSpace => ObservationBox;
-
-    /// <summary>Discrete(3).</summary>
-    public override Space ActionSpace => ActionDiscrete;
 
     /// <summary>The float64 state (position, velocity).</summary>
     public (double Position, double Velocity) State => (_position, _velocity);
@@ -53,9 +49,8 @@ public sealed class MountainCarEnv : ClassicControlEnv
     }
 
     /// <inheritdoc />
-    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    protected override StepResult StepState(ReadOnlySpan<float> action)
     {
-        CheckCanStep(observation);
         int push = ReadDiscreteAction(action, 3);
 
         // v ← clip(v + (a − 1)·force − cos(3p)·gravity); p ← clip(p + v); a car stopped by the left wall loses its velocity.
@@ -70,12 +65,6 @@ public sealed class MountainCarEnv : ClassicControlEnv
         _position = position;
         _velocity = velocity;
         bool terminated = position >= GoalPosition && velocity >= _goalVelocity;
-        WriteObservation(observation);
-        if (terminated)
-        {
-            MarkTerminated();
-        }
-
         return new StepResult(-1.0, terminated, Truncated: false);
     }
 

@@ -23,7 +23,9 @@ public sealed class PendulumEnv : ClassicControlEnv
     private const double Mass = 1.0;
     private const double Length = 1.0;
 
+    // Box([-1. -1. -8.], [1. 1. 8.], (3,), float32).
     private static readonly Box ObservationBox = new([-1f, -1f, (float)-MaxSpeed], [1f, 1f, (float)MaxSpeed]);
+    // Box(-2.0, 2.0, (1,), float32).
     private static readonly Box ActionBox = new(-MaxTorque, MaxTorque, 1);
 
     private readonly double _g;
@@ -33,7 +35,7 @@ public sealed class PendulumEnv : ClassicControlEnv
     /// <summary>Creates the env.</summary>
     /// <param name="g">Gravitational acceleration (Gymnasium's <c>g</c>, default 10).</param>
     public PendulumEnv(double g = 10.0)
-        : base(3)
+        : base(ObservationBox, ActionBox)
     {
         if (!double.IsFinite(g))
         {
@@ -42,12 +44,6 @@ public sealed class PendulumEnv : ClassicControlEnv
 
         _g = g;
     }
-
-    /// <summary>Box([-1. -1. -8.], [1. 1. 8.], (3,), float32).</summary>
-    public override Space ObservationSpace => ObservationBox;
-
-    /// <summary>Box(-2.0, 2.0, (1,), float32).</summary>
-    public override Space ActionSpace => ActionBox;
 
     /// <summary>The float64 state (θ, θ̇).</summary>
     public (double Theta, double ThetaDot) State => (_theta, _thetaDot);
@@ -62,9 +58,8 @@ public sealed class PendulumEnv : ClassicControlEnv
     }
 
     /// <inheritdoc />
-    public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+    protected override StepResult StepState(ReadOnlySpan<float> action)
     {
-        CheckCanStep(observation);
         float u = ReadBoxAction(action, -MaxTorque, MaxTorque);
         double theta = _theta;
         double thetaDot = _thetaDot;
@@ -80,7 +75,6 @@ public sealed class PendulumEnv : ClassicControlEnv
         newThetaDot = Math.Clamp(newThetaDot, -MaxSpeed, MaxSpeed);
         _theta = theta + (newThetaDot * Dt);
         _thetaDot = newThetaDot;
-        WriteObservation(observation);
         return new StepResult(-cost, Terminated: false, Truncated: false);
     }
 

@@ -1,5 +1,3 @@
-using SharpRL.Rng;
-
 namespace SharpRL.Environments.MuJoCo;
 
 /// <summary>
@@ -14,10 +12,14 @@ namespace SharpRL.Environments.MuJoCo;
 /// </summary>
 public sealed class AntEnv : MuJoCoEnv
 {
-    private static readonly string[] KeysV4 = ["reward_forward", "reward_ctrl", "reward_survive", "x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "forward_reward"];
-    private static readonly string[] KeysV5 = ["x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "reward_forward", "reward_ctrl", "reward_contact", "reward_survive"];
+    private static readonly MuJoCoVersions Versions = new(
+        "Ant", "ant.xml", FrameSkip: 5,
+        KeysV4: ["reward_forward", "reward_ctrl", "reward_survive", "x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "forward_reward"],
+        KeysV5: ["x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "reward_forward", "reward_ctrl", "reward_contact", "reward_survive"])
+    {
+        V4HasXmlOption = true,
+    };
 
-    private readonly int _version;
     private readonly double _forwardRewardWeight;
     private readonly float _ctrlCostWeight;
     private readonly bool _useContactForces;
@@ -26,7 +28,6 @@ public sealed class AntEnv : MuJoCoEnv
     private readonly bool _terminateWhenUnhealthy;
     private readonly (double Low, double High) _healthyZRange;
     private readonly (double Low, double High) _contactForceRange;
-    private readonly double _resetNoiseScale;
     private readonly bool _excludeCurrentPositions;
     private readonly int _mainBody;
     private readonly double[] _contactForces;
@@ -38,15 +39,10 @@ public sealed class AntEnv : MuJoCoEnv
     /// exclude_current_positions_from_observation; v4 use_contact_forces; v5 frame_skip, forward_reward_weight,
     /// main_body (id or name), include_cfrc_ext_in_observation).</param>
     public AntEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"Ant-v{version}", options))
+        : base(Versions, version, options)
     {
-    }
-
-    private AntEnv(int version, MuJoCoOptions o)
-        : base(MuJoCoVersions.Id("Ant", version), MuJoCoVersions.XmlFile(o, version, "ant.xml", v4HasOption: true), MuJoCoVersions.FrameSkip(o, version, 5), version == 4 ? KeysV4 : KeysV5)
-    {
-        _version = version;
-        _forwardRewardWeight = version == 5 ? o.Double("forward_reward_weight", 1.0) : 1.0;
+        MuJoCoOptions o = Options;
+        _forwardRewardWeight = V5Double("forward_reward_weight", 1.0);
         _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 0.5);
         _useContactForces = version == 4 ? o.Bool("use_contact_forces", false) : o.Bool("include_cfrc_ext_in_observation", true);
         _contactCostWeight = o.Double("contact_cost_weight", 5e-4);
@@ -54,7 +50,8 @@ public sealed class AntEnv : MuJoCoEnv
         _terminateWhenUnhealthy = o.Bool("terminate_when_unhealthy", true);
         _healthyZRange = o.Range("healthy_z_range", (0.2, 1.0));
         _contactForceRange = o.Range("contact_force_range", (-1.0, 1.0));
-        _resetNoiseScale = o.Double("reset_noise_scale", 0.1);
+        ResetNoiseScale = o.Double("reset_noise_scale", 0.1);
+        NormalVelocityNoise = true;
         _excludeCurrentPositions = o.Bool("exclude_current_positions_from_observation", true);
         string mainBody = version == 5 ? o.String("main_body", "1") : "torso";
         o.EnsureAllUsed();
@@ -66,7 +63,7 @@ public sealed class AntEnv : MuJoCoEnv
         SetObservationSize(Nq + Nv - (_excludeCurrentPositions ? 2 : 0) + contactSize);
         Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", (double)_ctrlCostWeight), ("contact_forces", _useContactForces),
             ("contact_cost_weight", _contactCostWeight), ("healthy_reward", _healthyReward), ("terminate_when_unhealthy", _terminateWhenUnhealthy),
-            ("healthy_z_range", _healthyZRange), ("contact_force_range", _contactForceRange), ("reset_noise_scale", _resetNoiseScale),
+            ("healthy_z_range", _healthyZRange), ("contact_force_range", _contactForceRange), ("reset_noise_scale", ResetNoiseScale),
             ("exclude", _excludeCurrentPositions), ("main_body", _mainBody), ("model", ModelName));
     }
 
@@ -96,15 +93,9 @@ public sealed class AntEnv : MuJoCoEnv
         }
     }
 
-    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
-    {
-        AddUniform(random, InitQpos, _resetNoiseScale, qpos);
-        AddNormal(random, InitQvel, _resetNoiseScale, qvel);
-    }
-
     private protected override unsafe void WriteResetInfo(Span<double> info)
     {
-        if (_version == 5)
+        if (Version == 5)
         {
             WriteRootPosition(info);
         }
@@ -122,7 +113,7 @@ public sealed class AntEnv : MuJoCoEnv
         if (_useContactForces)
         {
             ClipContactForces();
-            int first = _version == 4 ? 0 : 6;
+            int first = Version == 4 ? 0 : 6;
             _contactForces.AsSpan(first).CopyTo(observation[k..]);
         }
     }
@@ -140,7 +131,7 @@ public sealed class AntEnv : MuJoCoEnv
         bool healthy = IsHealthy;
         float ctrlCost = _ctrlCostWeight * NumpyMath.SumOfSquares(action);
         double reward;
-        if (_version == 4)
+        if (Version == 4)
         {
             double forwardReward = xVelocity;
             double healthyReward = (healthy || _terminateWhenUnhealthy ? 1.0 : 0.0) * _healthyReward;

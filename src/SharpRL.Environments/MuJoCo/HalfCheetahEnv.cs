@@ -1,5 +1,3 @@
-using SharpRL.Rng;
-
 namespace SharpRL.Environments.MuJoCo;
 
 /// <summary>
@@ -9,13 +7,13 @@ namespace SharpRL.Environments.MuJoCo;
 /// </summary>
 public sealed class HalfCheetahEnv : MuJoCoEnv
 {
-    private static readonly string[] KeysV4 = ["x_position", "x_velocity", "reward_run", "reward_ctrl"];
-    private static readonly string[] KeysV5 = ["x_position", "x_velocity", "reward_forward", "reward_ctrl"];
+    private static readonly MuJoCoVersions Versions = new(
+        "HalfCheetah", "half_cheetah.xml", FrameSkip: 5,
+        KeysV4: ["x_position", "x_velocity", "reward_run", "reward_ctrl"],
+        KeysV5: ["x_position", "x_velocity", "reward_forward", "reward_ctrl"]);
 
-    private readonly int _version;
     private readonly double _forwardRewardWeight;
     private readonly float _ctrlCostWeight;
-    private readonly double _resetNoiseScale;
     private readonly bool _excludeCurrentPositions;
 
     /// <summary>Creates the env.</summary>
@@ -23,33 +21,22 @@ public sealed class HalfCheetahEnv : MuJoCoEnv
     /// <param name="options">Gymnasium's constructor arguments (forward_reward_weight, ctrl_cost_weight, reset_noise_scale,
     /// exclude_current_positions_from_observation; v5 also xml_file, frame_skip).</param>
     public HalfCheetahEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"HalfCheetah-v{version}", options))
+        : base(Versions, version, options)
     {
-    }
-
-    private HalfCheetahEnv(int version, MuJoCoOptions o)
-        : base(MuJoCoVersions.Id("HalfCheetah", version), MuJoCoVersions.XmlFile(o, version, "half_cheetah.xml"), MuJoCoVersions.FrameSkip(o, version, 5), version == 4 ? KeysV4 : KeysV5)
-    {
-        _version = version;
-        _forwardRewardWeight = o.Double("forward_reward_weight", 1.0);
-        _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 0.1);
-        _resetNoiseScale = o.Double("reset_noise_scale", 0.1);
-        _excludeCurrentPositions = o.Bool("exclude_current_positions_from_observation", true);
-        o.EnsureAllUsed();
+        _forwardRewardWeight = Options.Double("forward_reward_weight", 1.0);
+        _ctrlCostWeight = (float)Options.Double("ctrl_cost_weight", 0.1);
+        ResetNoiseScale = Options.Double("reset_noise_scale", 0.1);
+        NormalVelocityNoise = true;
+        _excludeCurrentPositions = Options.Bool("exclude_current_positions_from_observation", true);
+        Options.EnsureAllUsed();
         SetObservationSize(Nq + Nv - (_excludeCurrentPositions ? 1 : 0));
         Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", (double)_ctrlCostWeight),
-            ("reset_noise_scale", _resetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelName));
-    }
-
-    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
-    {
-        AddUniform(random, InitQpos, _resetNoiseScale, qpos);
-        AddNormal(random, InitQvel, _resetNoiseScale, qvel);
+            ("reset_noise_scale", ResetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelName));
     }
 
     private protected override unsafe void WriteResetInfo(Span<double> info)
     {
-        if (_version == 5)
+        if (Version == 5)
         {
             info[0] = Data.Qpos[0];
         }

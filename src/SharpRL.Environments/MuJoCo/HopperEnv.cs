@@ -17,15 +17,10 @@ public sealed class HopperEnv : PlanarWalkerEnv
     /// terminate_when_unhealthy, healthy_state_range, healthy_z_range, healthy_angle_range, reset_noise_scale,
     /// exclude_current_positions_from_observation; v5 also xml_file, frame_skip).</param>
     public HopperEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"Hopper-v{version}", options))
+        : base("Hopper", "hopper.xml", "hopper.xml", version, options, healthyZRange: (0.7, double.PositiveInfinity), healthyAngleRange: (-0.2, 0.2))
     {
-    }
-
-    private HopperEnv(int version, MuJoCoOptions o)
-        : base("Hopper", version, o, "hopper.xml", healthyZRange: (0.7, double.PositiveInfinity), healthyAngleRange: (-0.2, 0.2))
-    {
-        _healthyStateRange = o.Range("healthy_state_range", (-100.0, 100.0));
-        o.EnsureAllUsed();
+        _healthyStateRange = Options.Range("healthy_state_range", (-100.0, 100.0));
+        Options.EnsureAllUsed();
         Settings = Describe(("forward_reward_weight", ForwardRewardWeight), ("ctrl_cost_weight", CtrlCostWeight), ("healthy_reward", HealthyReward),
             ("terminate_when_unhealthy", TerminateWhenUnhealthy), ("healthy_state_range", _healthyStateRange), ("healthy_z_range", HealthyZRange),
             ("healthy_angle_range", HealthyAngleRange), ("reset_noise_scale", ResetNoiseScale), ("exclude", ExcludeCurrentPositions), ("model", ModelName));

@@ -1,5 +1,3 @@
-using SharpRL.Rng;
-
 namespace SharpRL.Environments.MuJoCo;
 
 /// <summary>
@@ -13,10 +11,11 @@ namespace SharpRL.Environments.MuJoCo;
 /// </summary>
 public sealed class HumanoidEnv : MuJoCoEnv
 {
-    private static readonly string[] KeysV4 = ["reward_linvel", "reward_quadctrl", "reward_alive", "x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "forward_reward"];
-    private static readonly string[] KeysV5 = ["x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "reward_survive", "reward_forward", "reward_ctrl", "reward_contact"];
+    private static readonly MuJoCoVersions Versions = new(
+        "Humanoid", "humanoid.xml", FrameSkip: 5,
+        KeysV4: ["reward_linvel", "reward_quadctrl", "reward_alive", "x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "forward_reward"],
+        KeysV5: ["x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "reward_survive", "reward_forward", "reward_ctrl", "reward_contact"]);
 
-    private readonly int _version;
     private readonly double _forwardRewardWeight;
     private readonly double _ctrlCostWeight;
     private readonly double _contactCostWeight;
@@ -24,7 +23,6 @@ public sealed class HumanoidEnv : MuJoCoEnv
     private readonly double _healthyReward;
     private readonly bool _terminateWhenUnhealthy;
     private readonly (double Low, double High) _healthyZRange;
-    private readonly double _resetNoiseScale;
     private readonly HumanoidObservation _layout;
 
     /// <summary>Creates the env.</summary>
@@ -34,14 +32,9 @@ public sealed class HumanoidEnv : MuJoCoEnv
     /// v5 also xml_file, frame_skip, contact_cost_weight, contact_cost_range, include_cinert_in_observation,
     /// include_cvel_in_observation, include_qfrc_actuator_in_observation, include_cfrc_ext_in_observation).</param>
     public HumanoidEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"Humanoid-v{version}", options))
+        : base(Versions, version, options)
     {
-    }
-
-    private HumanoidEnv(int version, MuJoCoOptions o)
-        : base(MuJoCoVersions.Id("Humanoid", version), MuJoCoVersions.XmlFile(o, version, "humanoid.xml"), MuJoCoVersions.FrameSkip(o, version, 5), version == 4 ? KeysV4 : KeysV5)
-    {
-        _version = version;
+        MuJoCoOptions o = Options;
         _forwardRewardWeight = o.Double("forward_reward_weight", 1.25);
         _ctrlCostWeight = o.Double("ctrl_cost_weight", 0.1);
         _contactCostWeight = version == 5 ? o.Double("contact_cost_weight", 5e-7) : 0;
@@ -49,27 +42,21 @@ public sealed class HumanoidEnv : MuJoCoEnv
         _healthyReward = o.Double("healthy_reward", 5.0);
         _terminateWhenUnhealthy = o.Bool("terminate_when_unhealthy", true);
         _healthyZRange = o.Range("healthy_z_range", (1.0, 2.0));
-        _resetNoiseScale = o.Double("reset_noise_scale", 1e-2);
+        ResetNoiseScale = o.Double("reset_noise_scale", 1e-2);
         _layout = HumanoidObservation.Read(o, version, Model);
         o.EnsureAllUsed();
         SetObservationSize(_layout.Size(Nq, Nv, Model.Nbody));
         Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", _ctrlCostWeight), ("contact_cost_weight", _contactCostWeight),
             ("contact_cost_range", _contactCostRange), ("healthy_reward", _healthyReward), ("terminate_when_unhealthy", _terminateWhenUnhealthy),
-            ("healthy_z_range", _healthyZRange), ("reset_noise_scale", _resetNoiseScale), ("layout", _layout.ToString()), ("model", ModelName));
+            ("healthy_z_range", _healthyZRange), ("reset_noise_scale", ResetNoiseScale), ("layout", _layout.ToString()), ("model", ModelName));
     }
 
     /// <summary>Gymnasium's <c>is_healthy</c>: min_z &lt; qpos[2] &lt; max_z.</summary>
     public unsafe bool IsHealthy => _healthyZRange.Low < Data.Qpos[2] && Data.Qpos[2] < _healthyZRange.High;
 
-    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
-    {
-        AddUniform(random, InitQpos, _resetNoiseScale, qpos);
-        AddUniform(random, InitQvel, _resetNoiseScale, qvel);
-    }
-
     private protected override unsafe void WriteResetInfo(Span<double> info)
     {
-        if (_version == 5)
+        if (Version == 5)
         {
             WriteRootPosition(info);
         }
@@ -88,7 +75,7 @@ public sealed class HumanoidEnv : MuJoCoEnv
         double forwardReward = _forwardRewardWeight * xVelocity;
         bool healthy = IsHealthy;
         terminated = !healthy && _terminateWhenUnhealthy;
-        if (_version == 4)
+        if (Version == 4)
         {
             double healthyReward = (healthy || _terminateWhenUnhealthy ? 1.0 : 0.0) * _healthyReward;
             info[0] = forwardReward;

@@ -1,5 +1,3 @@
-using SharpRL.Rng;
-
 namespace SharpRL.Environments.MuJoCo;
 
 /// <summary>
@@ -10,14 +8,14 @@ namespace SharpRL.Environments.MuJoCo;
 /// <remarks>v5's <c>uph_cost_weight</c> is accepted but, as in Gymnasium, not used.</remarks>
 public sealed class HumanoidStandupEnv : MuJoCoEnv
 {
-    private static readonly string[] KeysV4 = ["reward_linup", "reward_quadctrl", "reward_impact"];
-    private static readonly string[] KeysV5 = ["x_position", "y_position", "z_distance_from_origin", "reward_linup", "reward_quadctrl", "reward_impact"];
+    private static readonly MuJoCoVersions Versions = new(
+        "HumanoidStandup", "humanoidstandup.xml", FrameSkip: 5,
+        KeysV4: ["reward_linup", "reward_quadctrl", "reward_impact"],
+        KeysV5: ["x_position", "y_position", "z_distance_from_origin", "reward_linup", "reward_quadctrl", "reward_impact"]);
 
-    private readonly int _version;
     private readonly double _ctrlCostWeight;
     private readonly double _impactCostWeight;
     private readonly (double Low, double High) _impactCostRange;
-    private readonly double _resetNoiseScale;
     private readonly HumanoidObservation _layout;
 
     /// <summary>Creates the env.</summary>
@@ -25,47 +23,26 @@ public sealed class HumanoidStandupEnv : MuJoCoEnv
     /// <param name="options">v5's constructor arguments (xml_file, frame_skip, uph_cost_weight, ctrl_cost_weight, impact_cost_weight,
     /// impact_cost_range, reset_noise_scale, exclude_current_positions_from_observation, include_*_in_observation); v4 has none.</param>
     public HumanoidStandupEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"HumanoidStandup-v{version}", options))
+        : base(Versions, version, options)
     {
-    }
+        MuJoCoOptions o = Options;
+        _ = V5Double("uph_cost_weight", 1);
+        _ctrlCostWeight = V5Double("ctrl_cost_weight", 0.1);
+        _impactCostWeight = V5Double("impact_cost_weight", 5e-7);
+        _impactCostRange = version == 5 ? o.Range("impact_cost_range", (double.NegativeInfinity, 10.0)) : (double.NegativeInfinity, 10.0);
+        ResetNoiseScale = V5Double("reset_noise_scale", 1e-2);
 
-    private HumanoidStandupEnv(int version, MuJoCoOptions o)
-        : base(MuJoCoVersions.Id("HumanoidStandup", version), MuJoCoVersions.XmlFile(o, version, "humanoidstandup.xml"), MuJoCoVersions.FrameSkip(o, version, 5), version == 4 ? KeysV4 : KeysV5)
-    {
-        _version = version;
-        if (version == 5)
-        {
-            _ = o.Double("uph_cost_weight", 1);
-            _ctrlCostWeight = o.Double("ctrl_cost_weight", 0.1);
-            _impactCostWeight = o.Double("impact_cost_weight", 5e-7);
-            _impactCostRange = o.Range("impact_cost_range", (double.NegativeInfinity, 10.0));
-            _resetNoiseScale = o.Double("reset_noise_scale", 1e-2);
-            _layout = HumanoidObservation.Read(o, version, Model);
-        }
-        else
-        {
-            _ctrlCostWeight = 0.1;
-            _impactCostWeight = 5e-7;
-            _impactCostRange = (double.NegativeInfinity, 10.0);
-            _resetNoiseScale = 1e-2;
-            _layout = HumanoidObservation.Read(new MuJoCoOptions(Id, null), 4, Model);
-        }
-
+        // v4 has none of the include_* options: its layout is v4's fixed one.
+        _layout = HumanoidObservation.Read(version == 5 ? o : new MuJoCoOptions(Id, null), version, Model);
         o.EnsureAllUsed();
         SetObservationSize(_layout.Size(Nq, Nv, Model.Nbody));
         Settings = Describe(("ctrl_cost_weight", _ctrlCostWeight), ("impact_cost_weight", _impactCostWeight), ("impact_cost_range", _impactCostRange),
-            ("reset_noise_scale", _resetNoiseScale), ("layout", _layout.ToString()), ("model", ModelName));
-    }
-
-    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
-    {
-        AddUniform(random, InitQpos, _resetNoiseScale, qpos);
-        AddUniform(random, InitQvel, _resetNoiseScale, qvel);
+            ("reset_noise_scale", ResetNoiseScale), ("layout", _layout.ToString()), ("model", ModelName));
     }
 
     private protected override unsafe void WriteResetInfo(Span<double> info)
     {
-        if (_version == 5)
+        if (Version == 5)
         {
             info[0] = Data.Qpos[0];
             info[1] = Data.Qpos[1];
@@ -84,10 +61,10 @@ public sealed class HumanoidStandupEnv : MuJoCoEnv
         double impactCost = _impactCostWeight * NumpyMath.SumOfSquares(new ReadOnlySpan<double>(Data.CfrcExt, 6 * Model.Nbody));
 
         // v4: Python's min(cost, 10) (NaN stays NaN, as it is the first argument); v5: np.clip.
-        impactCost = _version == 4 ? (10 < impactCost ? 10 : impactCost) : Clip(impactCost, _impactCostRange.Low, _impactCostRange.High);
+        impactCost = Version == 4 ? (10 < impactCost ? 10 : impactCost) : Clip(impactCost, _impactCostRange.Low, _impactCostRange.High);
         terminated = false;
         int k = 0;
-        if (_version == 5)
+        if (Version == 5)
         {
             info[0] = Data.Qpos[0];
             info[1] = Data.Qpos[1];

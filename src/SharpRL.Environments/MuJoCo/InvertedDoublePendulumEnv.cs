@@ -1,5 +1,3 @@
-using SharpRL.Rng;
-
 namespace SharpRL.Environments.MuJoCo;
 
 /// <summary>
@@ -12,41 +10,25 @@ namespace SharpRL.Environments.MuJoCo;
 /// <remarks>Squares are <c>x ** 2</c> in Gymnasium, i.e. the C library's pow(x, 2), which here rounds unlike x·x.</remarks>
 public sealed class InvertedDoublePendulumEnv : MuJoCoEnv
 {
-    private static readonly string[] KeysV4 = [];
-    private static readonly string[] KeysV5 = ["reward_survive", "distance_penalty", "velocity_penalty"];
+    private static readonly MuJoCoVersions Versions = new(
+        "InvertedDoublePendulum", "inverted_double_pendulum.xml", FrameSkip: 5,
+        KeysV4: [],
+        KeysV5: ["reward_survive", "distance_penalty", "velocity_penalty"]);
 
-    private readonly int _version;
     private readonly double _healthyReward;
-    private readonly double _resetNoiseScale;
 
     /// <summary>Creates the env.</summary>
     /// <param name="version">4 or 5.</param>
     /// <param name="options">v5's constructor arguments (xml_file, frame_skip, healthy_reward, reset_noise_scale); v4 has none.</param>
     public InvertedDoublePendulumEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"InvertedDoublePendulum-v{version}", options))
+        : base(Versions, version, options)
     {
-    }
-
-    private InvertedDoublePendulumEnv(int version, MuJoCoOptions o)
-        : base(MuJoCoVersions.Id("InvertedDoublePendulum", version), MuJoCoVersions.XmlFile(o, version, "inverted_double_pendulum.xml"), MuJoCoVersions.FrameSkip(o, version, 5), version == 4 ? KeysV4 : KeysV5)
-    {
-        _version = version;
-        _healthyReward = version == 5 ? o.Double("healthy_reward", 10.0) : 10.0;
-        _resetNoiseScale = version == 5 ? o.Double("reset_noise_scale", 0.1) : 0.1;
-        o.EnsureAllUsed();
+        _healthyReward = V5Double("healthy_reward", 10.0);
+        ResetNoiseScale = V5Double("reset_noise_scale", 0.1);
+        NormalVelocityNoise = true;
+        Options.EnsureAllUsed();
         SetObservationSize(1 + (2 * (Nq - 1)) + Nv + (version == 4 ? Nv : 1));
-        Settings = Describe(("healthy_reward", _healthyReward), ("reset_noise_scale", _resetNoiseScale), ("model", ModelName));
-    }
-
-    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
-    {
-        AddUniform(random, InitQpos, _resetNoiseScale, qpos);
-
-        // Gymnasium: init_qvel + standard_normal(nv) * scale.
-        for (int i = 0; i < qvel.Length; i++)
-        {
-            qvel[i] = InitQvel[i] + (random.StandardNormal() * _resetNoiseScale);
-        }
+        Settings = Describe(("healthy_reward", _healthyReward), ("reset_noise_scale", ResetNoiseScale), ("model", ModelName));
     }
 
     private protected override unsafe void WriteObservation(Span<double> observation)
@@ -69,7 +51,7 @@ public sealed class InvertedDoublePendulumEnv : MuJoCoEnv
             observation[k++] = Clip(Data.Qvel[i], -10, 10);
         }
 
-        int constraints = _version == 4 ? Nv : 1;
+        int constraints = Version == 4 ? Nv : 1;
         for (int i = 0; i < constraints; i++)
         {
             observation[k++] = Clip(Data.QfrcConstraint[i], -10, 10);
@@ -86,8 +68,8 @@ public sealed class InvertedDoublePendulumEnv : MuJoCoEnv
         double distancePenalty = (0.01 * Math.Pow(x, 2)) + Math.Pow(y - 2, 2);
         double velocityPenalty = (1e-3 * Math.Pow(v1, 2)) + (5e-3 * Math.Pow(v2, 2));
         terminated = y <= 1;
-        double aliveBonus = _version == 4 ? 10 : _healthyReward * (terminated ? 0 : 1);
-        if (_version == 5)
+        double aliveBonus = Version == 4 ? 10 : _healthyReward * (terminated ? 0 : 1);
+        if (Version == 5)
         {
             info[0] = aliveBonus;
             info[1] = -distancePenalty;

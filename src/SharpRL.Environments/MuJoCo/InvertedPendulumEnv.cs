@@ -1,5 +1,3 @@
-using SharpRL.Rng;
-
 namespace SharpRL.Environments.MuJoCo;
 
 /// <summary>
@@ -10,34 +8,21 @@ namespace SharpRL.Environments.MuJoCo;
 /// </summary>
 public sealed class InvertedPendulumEnv : MuJoCoEnv
 {
-    private static readonly string[] KeysV4 = [];
-    private static readonly string[] KeysV5 = ["reward_survive"];
-
-    private readonly int _version;
-    private readonly double _resetNoiseScale;
+    private static readonly MuJoCoVersions Versions = new(
+        "InvertedPendulum", "inverted_pendulum.xml", FrameSkip: 2,
+        KeysV4: [],
+        KeysV5: ["reward_survive"]);
 
     /// <summary>Creates the env.</summary>
     /// <param name="version">4 or 5.</param>
     /// <param name="options">v5's constructor arguments (xml_file, frame_skip, reset_noise_scale); v4 has none.</param>
     public InvertedPendulumEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"InvertedPendulum-v{version}", options))
+        : base(Versions, version, options)
     {
-    }
-
-    private InvertedPendulumEnv(int version, MuJoCoOptions o)
-        : base(MuJoCoVersions.Id("InvertedPendulum", version), MuJoCoVersions.XmlFile(o, version, "inverted_pendulum.xml"), MuJoCoVersions.FrameSkip(o, version, 2), version == 4 ? KeysV4 : KeysV5)
-    {
-        _version = version;
-        _resetNoiseScale = version == 5 ? o.Double("reset_noise_scale", 0.01) : 0.01;
-        o.EnsureAllUsed();
+        ResetNoiseScale = V5Double("reset_noise_scale", 0.01);
+        Options.EnsureAllUsed();
         SetObservationSize(Nq + Nv);
-        Settings = Describe(("reset_noise_scale", _resetNoiseScale), ("model", ModelName));
-    }
-
-    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
-    {
-        AddUniform(random, InitQpos, _resetNoiseScale, qpos);
-        AddUniform(random, InitQvel, _resetNoiseScale, qvel);
+        Settings = Describe(("reset_noise_scale", ResetNoiseScale), ("model", ModelName));
     }
 
     private protected override unsafe void WriteObservation(Span<double> observation)
@@ -61,7 +46,7 @@ public sealed class InvertedPendulumEnv : MuJoCoEnv
         }
 
         terminated = !finite || Math.Abs(Data.Qpos[1]) > 0.2;
-        if (_version == 4)
+        if (Version == 4)
         {
             return 1.0;
         }

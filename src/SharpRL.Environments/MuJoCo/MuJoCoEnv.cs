@@ -57,15 +57,29 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     private double[] _massFactors = [], _frictionFactors = [];
     private NumpyGenerator? _randomizationRandom;
 
-    /// <summary>Loads the model (shared with other envs of the same file) and allocates this env's data.</summary>
-    /// <param name="id">Env id, e.g. "Hopper-v4" (names the env in messages).</param>
-    /// <param name="xmlFile">Model file: a name among the shipped models, or a path starting with "." or "/".</param>
-    /// <param name="frameSkip">mj_step calls per env step.</param>
-    /// <param name="infoKeys">Keys of <see cref="GetInfo"/>.</param>
-    private protected MuJoCoEnv(string id, string xmlFile, int frameSkip, string[] infoKeys)
+    /// <summary>
+    /// Reads what every versioned env shares (the id, v5's <c>xml_file</c> and <c>frame_skip</c>), loads the model
+    /// and allocates this env's data. The derived constructor then reads its own options from <see cref="Options"/>
+    /// and calls <see cref="MuJoCoOptions.EnsureAllUsed"/>.
+    /// </summary>
+    /// <param name="versions">The env's name, model file, frame skip and info keys per version.</param>
+    /// <param name="version">4 or 5.</param>
+    /// <param name="options">Gymnasium's constructor arguments, or null.</param>
+    private protected MuJoCoEnv(MuJoCoVersions versions, int version, IReadOnlyDictionary<string, object>? options)
+        : this(versions, version, new MuJoCoOptions($"{versions.Name}-v{version}", options))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(frameSkip, 1);
-        Id = id;
+    }
+
+    // The model file (xml_file) is a name among the shipped models, or a path starting with "." or "/"; the model
+    // is shared with other envs of the same file.
+    private MuJoCoEnv(MuJoCoVersions versions, int version, MuJoCoOptions options)
+    {
+        Id = versions.Id(version);
+        string xmlFile = versions.ReadXmlFile(options, version);
+        int frameSkip = versions.ReadFrameSkip(options, version);
+        string[] infoKeys = versions.Keys(version);
+        Version = version;
+        Options = options;
         _model = MjModel.Load(MuJoCoModels.Resolve(xmlFile));
         _data = new MjData(_model);
         FrameSkip = frameSkip;
@@ -179,6 +193,18 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
 
     /// <summary>Settings that must match for a snapshot to load (constructor options, canonical text).</summary>
     private protected string Settings { get; set; } = string.Empty;
+
+    /// <summary>Gymnasium's version of the env: 4 or 5.</summary>
+    private protected int Version { get; }
+
+    /// <summary>The constructor options, read by the derived constructors.</summary>
+    private protected MuJoCoOptions Options { get; }
+
+    /// <summary>The noise of the default <see cref="ResetModel"/>: Gymnasium's <c>reset_noise_scale</c>.</summary>
+    private protected double ResetNoiseScale { get; set; }
+
+    /// <summary>Whether the default <see cref="ResetModel"/> draws the velocities from scale·N(0, 1) instead of U(±scale).</summary>
+    private protected bool NormalVelocityNoise { get; set; }
 
     /// <summary>The domain randomisation in effect, or null.</summary>
     public DomainRandomization? Randomization => _randomization;
@@ -485,6 +511,11 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         _model.SetConstants(_data);
     }
 
+    /// <summary>A v5 option that v4 fixes: in v5 read with <paramref name="v4Value"/> as its default, in v4 <paramref name="v4Value"/>.</summary>
+    /// <param name="key">Gymnasium's name of the option.</param>
+    /// <param name="v4Value">v4's fixed value, v5's default.</param>
+    private protected double V5Double(string key, double v4Value) => Version == 5 ? Options.Double(key, v4Value) : v4Value;
+
     /// <summary>Sets the observation size (once, from the derived constructor).</summary>
     /// <param name="size">Number of observation values.</param>
     private protected void SetObservationSize(int size)
@@ -497,7 +528,20 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <param name="random">The env's generator.</param>
     /// <param name="qpos">Receives nq values.</param>
     /// <param name="qvel">Receives nv values.</param>
-    private protected abstract void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel);
+    /// <remarks>By default Gymnasium's most common one: qpos0 + U(±scale) and qvel U(±scale) or scale·N(0, 1)
+    /// (<see cref="ResetNoiseScale"/>, <see cref="NormalVelocityNoise"/>).</remarks>
+    private protected virtual void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
+    {
+        AddUniform(random, InitQpos, ResetNoiseScale, qpos);
+        if (NormalVelocityNoise)
+        {
+            AddNormal(random, InitQvel, ResetNoiseScale, qvel);
+        }
+        else
+        {
+            AddUniform(random, InitQvel, ResetNoiseScale, qvel);
+        }
+    }
 
     /// <summary>Gymnasium's <c>_get_obs</c>.</summary>
     /// <param name="observation">Receives the float64 observation.</param>

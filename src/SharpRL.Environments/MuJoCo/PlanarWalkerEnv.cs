@@ -1,5 +1,3 @@
-using SharpRL.Rng;
-
 namespace SharpRL.Environments.MuJoCo;
 
 /// <summary>
@@ -11,20 +9,16 @@ namespace SharpRL.Environments.MuJoCo;
 /// </summary>
 public abstract class PlanarWalkerEnv : MuJoCoEnv
 {
-    private static readonly string[] KeysV4 = ["x_position", "x_velocity"];
-    private static readonly string[] KeysV5 = ["x_position", "z_distance_from_origin", "x_velocity", "reward_forward", "reward_ctrl", "reward_survive"];
-
-    private readonly int _version;
     private readonly float _ctrlCostWeight;
 
     /// <summary>
-    /// Loads the model and reads the shared constructor options from <paramref name="o"/>; the derived
-    /// constructor reads its own, then calls <see cref="MuJoCoOptions.EnsureAllUsed"/> and sets the settings text.
+    /// Loads the model and reads the shared constructor options; the derived constructor reads its own from
+    /// <see cref="MuJoCoEnv.Options"/>, then calls <see cref="MuJoCoOptions.EnsureAllUsed"/> and sets the settings text.
     /// </summary>
-    private protected PlanarWalkerEnv(string name, int version, MuJoCoOptions o, string xmlFile, (double Low, double High) healthyZRange, (double Low, double High) healthyAngleRange)
-        : base(MuJoCoVersions.Id(name, version), MuJoCoVersions.XmlFile(o, version, xmlFile), MuJoCoVersions.FrameSkip(o, version, 4), version == 4 ? KeysV4 : KeysV5)
+    private protected PlanarWalkerEnv(string name, string xmlFile, string xmlFileV5, int version, IReadOnlyDictionary<string, object>? options, (double Low, double High) healthyZRange, (double Low, double High) healthyAngleRange)
+        : base(new MuJoCoVersions(name, xmlFile, FrameSkip: 4, KeysV4: ["x_position", "x_velocity"], KeysV5: ["x_position", "z_distance_from_origin", "x_velocity", "reward_forward", "reward_ctrl", "reward_survive"]) { XmlFileV5 = xmlFileV5 }, version, options)
     {
-        _version = version;
+        MuJoCoOptions o = Options;
         ForwardRewardWeight = o.Double("forward_reward_weight", 1.0);
         _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 1e-3);
         HealthyReward = o.Double("healthy_reward", 1.0);
@@ -59,22 +53,14 @@ public abstract class PlanarWalkerEnv : MuJoCoEnv
 
     private protected (double Low, double High) HealthyAngleRange { get; }
 
-    private protected double ResetNoiseScale { get; }
-
     private protected bool ExcludeCurrentPositions { get; }
 
     /// <summary>A condition on the whole state beyond z and the angle (Hopper's healthy_state_range); none by default.</summary>
     private protected virtual bool IsStateHealthy() => true;
 
-    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
-    {
-        AddUniform(random, InitQpos, ResetNoiseScale, qpos);
-        AddUniform(random, InitQvel, ResetNoiseScale, qvel);
-    }
-
     private protected override unsafe void WriteResetInfo(Span<double> info)
     {
-        if (_version == 5)
+        if (Version == 5)
         {
             info[0] = Data.Qpos[0];
             info[1] = Data.Qpos[1] - InitQpos[1];
@@ -93,13 +79,13 @@ public abstract class PlanarWalkerEnv : MuJoCoEnv
         bool healthy = IsHealthy;
         float ctrlCost = _ctrlCostWeight * NumpyMath.SumOfSquares(action);
         double forwardReward = ForwardRewardWeight * xVelocity;
-        double healthyReward = _version == 4
+        double healthyReward = Version == 4
             ? (healthy || TerminateWhenUnhealthy ? 1.0 : 0.0) * HealthyReward
             : (healthy ? 1.0 : 0.0) * HealthyReward;
         double reward = (forwardReward + healthyReward) - ctrlCost;
         terminated = !healthy && TerminateWhenUnhealthy;
         info[0] = after;
-        if (_version == 4)
+        if (Version == 4)
         {
             info[1] = xVelocity;
         }

@@ -11,10 +11,14 @@ namespace SharpRL.Environments.MuJoCo;
 /// </summary>
 public sealed class PusherEnv : MuJoCoEnv
 {
-    private static readonly string[] KeysV4 = ["reward_dist", "reward_ctrl"];
-    private static readonly string[] KeysV5 = ["reward_dist", "reward_ctrl", "reward_near"];
+    private static readonly MuJoCoVersions Versions = new(
+        "Pusher", "pusher.xml", FrameSkip: 5,
+        KeysV4: ["reward_dist", "reward_ctrl"],
+        KeysV5: ["reward_dist", "reward_ctrl", "reward_near"])
+    {
+        XmlFileV5 = "pusher_v5.xml",
+    };
 
-    private readonly int _version;
     private readonly double _nearWeight;
     private readonly double _distWeight;
     private readonly float _controlWeight;
@@ -26,18 +30,12 @@ public sealed class PusherEnv : MuJoCoEnv
     /// <param name="version">4 or 5.</param>
     /// <param name="options">v5's constructor arguments (xml_file, frame_skip, reward_near_weight, reward_dist_weight, reward_control_weight); v4 has none.</param>
     public PusherEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"Pusher-v{version}", options))
+        : base(Versions, version, options)
     {
-    }
-
-    private PusherEnv(int version, MuJoCoOptions o)
-        : base(MuJoCoVersions.Id("Pusher", version), MuJoCoVersions.XmlFile(o, version, version == 4 ? "pusher.xml" : "pusher_v5.xml"), MuJoCoVersions.FrameSkip(o, version, 5), version == 4 ? KeysV4 : KeysV5)
-    {
-        _version = version;
-        _nearWeight = version == 5 ? o.Double("reward_near_weight", 0.5) : 0.5;
-        _distWeight = version == 5 ? o.Double("reward_dist_weight", 1) : 1;
-        _controlWeight = version == 5 ? (float)o.Double("reward_control_weight", 0.1) : 0.1f;
-        o.EnsureAllUsed();
+        _nearWeight = V5Double("reward_near_weight", 0.5);
+        _distWeight = V5Double("reward_dist_weight", 1);
+        _controlWeight = (float)V5Double("reward_control_weight", 0.1);
+        Options.EnsureAllUsed();
         _tipsArm = Model.BodyId("tips_arm");
         _object = Model.BodyId("object");
         _goal = Model.BodyId("goal");
@@ -77,7 +75,7 @@ public sealed class PusherEnv : MuJoCoEnv
     private protected override double StepModel(ReadOnlySpan<float> action, Span<double> info, out bool terminated)
     {
         terminated = false;
-        if (_version == 4)
+        if (Version == 4)
         {
             double near = -Distance(_object, _tipsArm);
             double dist = -Distance(_object, _goal);

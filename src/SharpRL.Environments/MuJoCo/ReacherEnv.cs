@@ -13,8 +13,8 @@ namespace SharpRL.Environments.MuJoCo;
 public sealed class ReacherEnv : MuJoCoEnv
 {
     private static readonly string[] Keys = ["reward_dist", "reward_ctrl"];
+    private static readonly MuJoCoVersions Versions = new("Reacher", "reacher.xml", FrameSkip: 2, KeysV4: Keys, KeysV5: Keys);
 
-    private readonly int _version;
     private readonly double _rewardDistWeight;
     private readonly float _rewardControlWeight;
     private readonly int _fingertip;
@@ -24,20 +24,14 @@ public sealed class ReacherEnv : MuJoCoEnv
     /// <param name="version">4 or 5.</param>
     /// <param name="options">v5's constructor arguments (xml_file, frame_skip, reward_dist_weight, reward_control_weight); v4 has none.</param>
     public ReacherEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"Reacher-v{version}", options))
+        : base(Versions, version, options)
     {
-    }
-
-    private ReacherEnv(int version, MuJoCoOptions o)
-        : base(MuJoCoVersions.Id("Reacher", version), MuJoCoVersions.XmlFile(o, version, "reacher.xml"), MuJoCoVersions.FrameSkip(o, version, 2), Keys)
-    {
-        _version = version;
-        _rewardDistWeight = version == 5 ? o.Double("reward_dist_weight", 1) : 1;
-        _rewardControlWeight = version == 5 ? (float)o.Double("reward_control_weight", 1) : 1f;
-        o.EnsureAllUsed();
+        _rewardDistWeight = V5Double("reward_dist_weight", 1);
+        _rewardControlWeight = (float)V5Double("reward_control_weight", 1);
+        Options.EnsureAllUsed();
         _fingertip = Model.BodyId("fingertip");
         _target = Model.BodyId("target");
-        SetObservationSize(version == 4 ? 11 : 10);
+        SetObservationSize(Version == 4 ? 11 : 10);
         Settings = Describe(("reward_dist_weight", _rewardDistWeight), ("reward_control_weight", (double)_rewardControlWeight), ("model", ModelName));
     }
 
@@ -80,7 +74,7 @@ public sealed class ReacherEnv : MuJoCoEnv
         observation[k++] = Data.Qvel[0];
         observation[k++] = Data.Qvel[1];
         double* xpos = Data.Xpos;
-        int components = _version == 4 ? 3 : 2;
+        int components = Version == 4 ? 3 : 2;
         for (int j = 0; j < components; j++)
         {
             observation[k++] = xpos[(3 * _fingertip) + j] - xpos[(3 * _target) + j];
@@ -90,7 +84,7 @@ public sealed class ReacherEnv : MuJoCoEnv
     private protected override double StepModel(ReadOnlySpan<float> action, Span<double> info, out bool terminated)
     {
         terminated = false;
-        if (_version == 4)
+        if (Version == 4)
         {
             double rewardDist = -Distance();
             float rewardCtrl = -NumpyMath.SumOfSquares(action);

@@ -1,5 +1,3 @@
-using SharpRL.Rng;
-
 namespace SharpRL.Environments.MuJoCo;
 
 /// <summary>
@@ -8,13 +6,13 @@ namespace SharpRL.Environments.MuJoCo;
 /// </summary>
 public sealed class SwimmerEnv : MuJoCoEnv
 {
-    private static readonly string[] KeysV4 = ["reward_fwd", "reward_ctrl", "x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "forward_reward"];
-    private static readonly string[] KeysV5 = ["x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "reward_forward", "reward_ctrl"];
+    private static readonly MuJoCoVersions Versions = new(
+        "Swimmer", "swimmer.xml", FrameSkip: 4,
+        KeysV4: ["reward_fwd", "reward_ctrl", "x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "forward_reward"],
+        KeysV5: ["x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "reward_forward", "reward_ctrl"]);
 
-    private readonly int _version;
     private readonly double _forwardRewardWeight;
     private readonly float _ctrlCostWeight;
-    private readonly double _resetNoiseScale;
     private readonly bool _excludeCurrentPositions;
 
     /// <summary>Creates the env.</summary>
@@ -22,33 +20,21 @@ public sealed class SwimmerEnv : MuJoCoEnv
     /// <param name="options">Gymnasium's constructor arguments (forward_reward_weight, ctrl_cost_weight, reset_noise_scale,
     /// exclude_current_positions_from_observation; v5 also xml_file, frame_skip).</param>
     public SwimmerEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"Swimmer-v{version}", options))
+        : base(Versions, version, options)
     {
-    }
-
-    private SwimmerEnv(int version, MuJoCoOptions o)
-        : base(MuJoCoVersions.Id("Swimmer", version), MuJoCoVersions.XmlFile(o, version, "swimmer.xml"), MuJoCoVersions.FrameSkip(o, version, 4), version == 4 ? KeysV4 : KeysV5)
-    {
-        _version = version;
-        _forwardRewardWeight = o.Double("forward_reward_weight", 1.0);
-        _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 1e-4);
-        _resetNoiseScale = o.Double("reset_noise_scale", 0.1);
-        _excludeCurrentPositions = o.Bool("exclude_current_positions_from_observation", true);
-        o.EnsureAllUsed();
+        _forwardRewardWeight = Options.Double("forward_reward_weight", 1.0);
+        _ctrlCostWeight = (float)Options.Double("ctrl_cost_weight", 1e-4);
+        ResetNoiseScale = Options.Double("reset_noise_scale", 0.1);
+        _excludeCurrentPositions = Options.Bool("exclude_current_positions_from_observation", true);
+        Options.EnsureAllUsed();
         SetObservationSize(Nq + Nv - (_excludeCurrentPositions ? 2 : 0));
         Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", (double)_ctrlCostWeight),
-            ("reset_noise_scale", _resetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelName));
-    }
-
-    private protected override void ResetModel(NumpyGenerator random, Span<double> qpos, Span<double> qvel)
-    {
-        AddUniform(random, InitQpos, _resetNoiseScale, qpos);
-        AddUniform(random, InitQvel, _resetNoiseScale, qvel);
+            ("reset_noise_scale", ResetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelName));
     }
 
     private protected override unsafe void WriteResetInfo(Span<double> info)
     {
-        if (_version == 5)
+        if (Version == 5)
         {
             WriteRootPosition(info);
         }
@@ -69,7 +55,7 @@ public sealed class SwimmerEnv : MuJoCoEnv
         double forwardReward = _forwardRewardWeight * xVelocity;
         float ctrlCost = _ctrlCostWeight * NumpyMath.SumOfSquares(action);
         terminated = false;
-        if (_version == 4)
+        if (Version == 4)
         {
             info[0] = forwardReward;
             info[1] = -ctrlCost;

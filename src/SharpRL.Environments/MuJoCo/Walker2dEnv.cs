@@ -15,14 +15,9 @@ public sealed class Walker2dEnv : PlanarWalkerEnv
     /// terminate_when_unhealthy, healthy_z_range, healthy_angle_range, reset_noise_scale,
     /// exclude_current_positions_from_observation; v5 also xml_file, frame_skip).</param>
     public Walker2dEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : this(version, new MuJoCoOptions($"Walker2d-v{version}", options))
+        : base("Walker2d", "walker2d.xml", "walker2d_v5.xml", version, options, healthyZRange: (0.8, 2.0), healthyAngleRange: (-1.0, 1.0))
     {
-    }
-
-    private Walker2dEnv(int version, MuJoCoOptions o)
-        : base("Walker2d", version, o, version == 4 ? "walker2d.xml" : "walker2d_v5.xml", healthyZRange: (0.8, 2.0), healthyAngleRange: (-1.0, 1.0))
-    {
-        o.EnsureAllUsed();
+        Options.EnsureAllUsed();
         Settings = Describe(("forward_reward_weight", ForwardRewardWeight), ("ctrl_cost_weight", CtrlCostWeight), ("healthy_reward", HealthyReward),
             ("terminate_when_unhealthy", TerminateWhenUnhealthy), ("healthy_z_range", HealthyZRange), ("healthy_angle_range", HealthyAngleRange),
             ("reset_noise_scale", ResetNoiseScale), ("exclude", ExcludeCurrentPositions), ("model", ModelName));

@@ -125,15 +125,7 @@ public sealed class ChainMdp : IEnv, IStatefulEnv
     /// <inheritdoc />
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
-        if (_needsReset)
-        {
-            throw new InvalidOperationException("The episode has ended (or Reset was never called); call Reset before Step.");
-        }
-
-        if (action.Length != 1 || !ActionSpace.Contains(action))
-        {
-            throw new ArgumentException($"action must be one of 0, 1, 2 (Discrete(3)); got [{string.Join(", ", action.ToArray())}].", nameof(action));
-        }
+        ToyStepChecks.Check(_needsReset, "The episode has ended", action, ActionSpace, "one of 0, 1, 2 (Discrete(3))");
 
         CheckObservation(observation);
         _steps++;

@@ -55,15 +55,7 @@ public sealed class TwoArmedBandit : IEnv, IStatefulEnv
     /// <inheritdoc />
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
-        if (_needsReset)
-        {
-            throw new InvalidOperationException("The bandit's episode is one step long and has ended (or Reset was never called); call Reset before Step.");
-        }
-
-        if (action.Length != 1 || !ActionSpace.Contains(action))
-        {
-            throw new ArgumentException($"action must be 0 or 1 (Discrete(2)); got [{string.Join(", ", action.ToArray())}].", nameof(action));
-        }
+        ToyStepChecks.Check(_needsReset, "The bandit's episode is one step long and has ended", action, ActionSpace, "0 or 1 (Discrete(2))");
 
         WriteObservation(observation);
         _needsReset = true;

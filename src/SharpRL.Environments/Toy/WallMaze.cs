@@ -70,15 +70,7 @@ public sealed class WallMaze : IEnv, IStatefulEnv, IActionMaskEnv
     /// <inheritdoc />
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
-        if (_needsReset)
-        {
-            throw new InvalidOperationException("The maze episode has ended (or Reset was never called); call Reset before Step.");
-        }
-
-        if (action.Length != 1 || !ActionSpace.Contains(action))
-        {
-            throw new ArgumentException($"action must be one of 0 (up), 1 (right), 2 (down), 3 (left); got [{string.Join(", ", action.ToArray())}].", nameof(action));
-        }
+        ToyStepChecks.Check(_needsReset, "The maze episode has ended", action, ActionSpace, "one of 0 (up), 1 (right), 2 (down), 3 (left)");
 
         _steps++;
         int target = Target(_cell, (int)action[0]);

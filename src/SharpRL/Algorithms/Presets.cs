@@ -48,18 +48,7 @@ public static class Presets
     private static Preset Ppo(string envId) => envId switch
     {
         "CartPole-v1" => new(
-            new PpoOptions
-            {
-                NumEnvs = 8,
-                NumSteps = 32,
-                BatchSize = 256,
-                GaeLambda = 0.8,
-                Gamma = 0.98,
-                NumEpochs = 20,
-                EntCoef = 0.0,
-                LearningRate = Schedule.LinearDecay(1e-3),
-                ClipRange = Schedule.LinearDecay(0.2),
-            },
+            ZooPpoCartPole(new PpoOptions { BatchSize = 256, NumEpochs = 20, EntCoef = 0.0, ClipRange = Schedule.LinearDecay(0.2) }),
             100_000,
             "rl-zoo ppo.yml CartPole-v1"),
         "Pendulum-v1" => new(
@@ -152,21 +141,22 @@ public static class Presets
         Policy = new() { LogStdInit = -2f, OrthogonalInit = false, Activation = SharpRL.Nn.Activation.Relu, PolicyHiddenSizes = [256, 256], ValueHiddenSizes = [256, 256] },
     };
 
+    // rl-zoo ppo.yml CartPole-v1's rollout and optimisation settings, shared by PPO and PPO-KL.
+    private static T ZooPpoCartPole<T>(T options)
+        where T : OnPolicyOptions => (T)(options with
+        {
+            NumEnvs = 8,
+            NumSteps = 32,
+            GaeLambda = 0.8,
+            Gamma = 0.98,
+            LearningRate = Schedule.LinearDecay(1e-3),
+        });
+
     private static Preset PpoKl(string envId) => envId switch
     {
         "CartPole-v1" => new(
             // rl-zoo's PPO CartPole-v1 rollout and optimisation settings with the KL penalty in place of the clip.
-            new PpoKlOptions
-            {
-                NumEnvs = 8,
-                NumSteps = 32,
-                BatchSize = 256,
-                GaeLambda = 0.8,
-                Gamma = 0.98,
-                NumEpochs = 20,
-                LearningRate = Schedule.LinearDecay(1e-3),
-                KlTarget = 0.01,
-            },
+            ZooPpoCartPole(new PpoKlOptions { BatchSize = 256, NumEpochs = 20, KlTarget = 0.01 }),
             100_000,
             "rl-zoo ppo.yml CartPole-v1 with the adaptive KL penalty (d_targ 0.01) instead of the clip"),
         _ => new(new PpoKlOptions(), 1_000_000, "SB3 PPO defaults, PPO paper's d_targ 0.01 and β₀ 1"),
@@ -237,18 +227,7 @@ public static class Presets
         "CartPole-v1" => new(
             // rl-zoo's TRPO CartPole-v1 settings with half the KL bound: without a line search the full natural
             // step is always taken, and at δ = 0.01 its true KL overshoots to ≈ 0.02 and training is unstable.
-            new NpgOptions
-            {
-                TargetKl = 0.005,
-                NumEnvs = 2,
-                NumSteps = 512,
-                BatchSize = 512,
-                CgDamping = 1e-3,
-                GaeLambda = 0.98,
-                Gamma = 0.99,
-                LearningRate = Schedule.Constant(1e-3),
-                NumCriticUpdates = 20,
-            },
+            ZooTrpoCartPole<NpgOptions>() with { TargetKl = 0.005 },
             200_000,
             "rl-zoo trpo.yml CartPole-v1 settings with δ = 0.005 (no rl-zoo entry for NPG)"),
         _ => new(new NpgOptions(), 1_000_000, "SharpRL NPG defaults (sb3-contrib TRPO's without the line search)"),
@@ -256,20 +235,7 @@ public static class Presets
 
     private static Preset Trpo(string envId) => envId switch
     {
-        "CartPole-v1" => new(
-            new TrpoOptions
-            {
-                NumEnvs = 2,
-                NumSteps = 512,
-                BatchSize = 512,
-                CgDamping = 1e-3,
-                GaeLambda = 0.98,
-                Gamma = 0.99,
-                LearningRate = Schedule.Constant(1e-3),
-                NumCriticUpdates = 20,
-            },
-            100_000,
-            "rl-zoo trpo.yml CartPole-v1"),
+        "CartPole-v1" => new(ZooTrpoCartPole<TrpoOptions>(), 100_000, "rl-zoo trpo.yml CartPole-v1"),
         "Pendulum-v1" => new(
             new TrpoOptions { NumEnvs = 2, NumSteps = 1024, Gamma = 0.9, NumCriticUpdates = 15 },
             100_000,
@@ -286,6 +252,20 @@ public static class Presets
         "HalfCheetah-v4" => new(MuJoCoTrpo() with { TargetKl = 0.04 }, 1_000_000, "rl-zoo trpo.yml HalfCheetah-v4"),
         "Humanoid-v4" => new(MuJoCoTrpo(), 2_000_000, "rl-zoo trpo.yml Humanoid-v4"),
         _ => new(new TrpoOptions(), 1_000_000, "sb3-contrib TRPO defaults (10 CG iterations)"),
+    };
+
+    // rl-zoo's TRPO CartPole-v1 block, for TRPO and (with its own KL bound) NPG.
+    private static T ZooTrpoCartPole<T>()
+        where T : NpgOptions, new() => new()
+    {
+        NumEnvs = 2,
+        NumSteps = 512,
+        BatchSize = 512,
+        CgDamping = 1e-3,
+        GaeLambda = 0.98,
+        Gamma = 0.99,
+        LearningRate = Schedule.Constant(1e-3),
+        NumCriticUpdates = 20,
     };
 
     // rl-zoo's MuJoCo v4 TRPO defaults (its pybullet block): VecNormalize, 2 envs × 1024 steps, batch 128,

@@ -7,12 +7,10 @@ namespace SharpRL.Nn;
 /// (no weight decay, no AMSGrad). PPO uses ε = 1e-5 rather than the paper's 1e-8.
 /// </summary>
 /// <typeparam name="T">Element type of the parameters.</typeparam>
-public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Parameter<T>[] _parameters;
     private readonly T[][] _firstMoments;
     private readonly T[][] _secondMoments;
-    private double _learningRate;
 
     /// <summary>Creates the optimiser with zero moments.</summary>
     /// <param name="parameters">Parameters to update; the list is copied.</param>
@@ -21,24 +19,13 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     /// <param name="beta2">Decay of the second-moment average, in [0, 1).</param>
     /// <param name="epsilon">Added to √v̂ in the denominator; ≥ 0.</param>
     public Adam(IEnumerable<Parameter<T>> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+        : base(parameters, learningRate)
     {
-        _parameters = OptimizerArguments.CopyParameters(parameters);
-        _learningRate = OptimizerArguments.RequireLearningRate(learningRate, nameof(learningRate));
         Beta1 = OptimizerArguments.RequireUnitInterval(beta1, nameof(beta1));
         Beta2 = OptimizerArguments.RequireUnitInterval(beta2, nameof(beta2));
         Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));
-        _firstMoments = OptimizerArguments.ZeroBuffers(_parameters);
-        _secondMoments = OptimizerArguments.ZeroBuffers(_parameters);
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
-
-    /// <inheritdoc />
-    public double LearningRate
-    {
-        get => _learningRate;
-        set => _learningRate = OptimizerArguments.RequireLearningRate(value, nameof(LearningRate));
+        _firstMoments = OptimizerArguments.ZeroBuffers(ParameterArray);
+        _secondMoments = OptimizerArguments.ZeroBuffers(ParameterArray);
     }
 
     /// <summary>β₁, decay of the first-moment average.</summary>
@@ -51,12 +38,8 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     public double Epsilon { get; }
 
     /// <inheritdoc />
-    public long StepCount { get; private set; }
-
-    /// <inheritdoc />
-    public void Step()
+    private protected override void Update()
     {
-        StepCount++;
 
         // Bias corrections in double, as torch computes them from a Python float step.
         double biasCorrection1 = 1.0 - Math.Pow(Beta1, StepCount);
@@ -69,10 +52,10 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         T oneMinusBeta2 = T.CreateChecked(1.0 - Beta2);
         T epsilon = T.CreateChecked(Epsilon);
 
-        for (int p = 0; p < _parameters.Length; p++)
+        for (int p = 0; p < ParameterArray.Length; p++)
         {
-            Span<T> theta = _parameters[p].Value;
-            ReadOnlySpan<T> g = _parameters[p].Gradient;
+            Span<T> theta = ParameterArray[p].Value;
+            ReadOnlySpan<T> g = ParameterArray[p].Gradient;
             Span<T> m = _firstMoments[p];
             Span<T> v = _secondMoments[p];
 
@@ -108,17 +91,12 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
     }
 
     /// <inheritdoc />
-    public void ZeroGradient() => OptimizerArguments.ZeroGradients(_parameters);
-
-    /// <inheritdoc />
-    public OptimizerState<T> SaveState()
+    public override OptimizerState<T> SaveState()
         => OptimizerState<T>.Snapshot(StepCount, ("exp_avg", _firstMoments), ("exp_avg_sq", _secondMoments));
 
     /// <inheritdoc />
-    public void LoadState(OptimizerState<T> state)
+    private protected override void RestoreBuffers(OptimizerState<T> state)
     {
-        ArgumentNullException.ThrowIfNull(state);
         state.RestoreInto(nameof(Adam<>), ("exp_avg", _firstMoments), ("exp_avg_sq", _secondMoments));
-        StepCount = state.StepCount;
     }
 }

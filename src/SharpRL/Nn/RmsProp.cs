@@ -7,11 +7,9 @@ namespace SharpRL.Nn;
 /// root, unlike TensorFlow's variant. Defaults are SB3's A2C settings (α = 0.99, ε = 1e-5).
 /// </summary>
 /// <typeparam name="T">Element type of the parameters.</typeparam>
-public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Parameter<T>[] _parameters;
     private readonly T[][] _squareAverages;
-    private double _learningRate;
 
     /// <summary>Creates the optimiser with zero square averages.</summary>
     /// <param name="parameters">Parameters to update; the list is copied.</param>
@@ -19,22 +17,11 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IFloatingPoi
     /// <param name="alpha">Decay α of the squared-gradient average, in [0, 1).</param>
     /// <param name="epsilon">Added to √s in the denominator; ≥ 0 (torch's default is 1e-8, SB3's A2C uses 1e-5).</param>
     public RmsProp(IEnumerable<Parameter<T>> parameters, double learningRate, double alpha = 0.99, double epsilon = 1e-5)
+        : base(parameters, learningRate)
     {
-        _parameters = OptimizerArguments.CopyParameters(parameters);
-        _learningRate = OptimizerArguments.RequireLearningRate(learningRate, nameof(learningRate));
         Alpha = OptimizerArguments.RequireUnitInterval(alpha, nameof(alpha));
         Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));
-        _squareAverages = OptimizerArguments.ZeroBuffers(_parameters);
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
-
-    /// <inheritdoc />
-    public double LearningRate
-    {
-        get => _learningRate;
-        set => _learningRate = OptimizerArguments.RequireLearningRate(value, nameof(LearningRate));
+        _squareAverages = OptimizerArguments.ZeroBuffers(ParameterArray);
     }
 
     /// <summary>α, decay of the squared-gradient average.</summary>
@@ -44,20 +31,16 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IFloatingPoi
     public double Epsilon { get; }
 
     /// <inheritdoc />
-    public long StepCount { get; private set; }
-
-    /// <inheritdoc />
-    public void Step()
+    private protected override void Update()
     {
-        StepCount++;
         T learningRate = T.CreateChecked(LearningRate);
         T alpha = T.CreateChecked(Alpha);
         T oneMinusAlpha = T.CreateChecked(1.0 - Alpha);
         T epsilon = T.CreateChecked(Epsilon);
-        for (int p = 0; p < _parameters.Length; p++)
+        for (int p = 0; p < ParameterArray.Length; p++)
         {
-            Span<T> theta = _parameters[p].Value;
-            ReadOnlySpan<T> g = _parameters[p].Gradient;
+            Span<T> theta = ParameterArray[p].Value;
+            ReadOnlySpan<T> g = ParameterArray[p].Gradient;
             Span<T> s = _squareAverages[p];
 
             // s ← α s + (1−α) g² ;  θ ← θ − η g / (√s + ε)
@@ -84,16 +67,11 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <inheritdoc />
-    public void ZeroGradient() => OptimizerArguments.ZeroGradients(_parameters);
+    public override OptimizerState<T> SaveState() => OptimizerState<T>.Snapshot(StepCount, ("square_avg", _squareAverages));
 
     /// <inheritdoc />
-    public OptimizerState<T> SaveState() => OptimizerState<T>.Snapshot(StepCount, ("square_avg", _squareAverages));
-
-    /// <inheritdoc />
-    public void LoadState(OptimizerState<T> state)
+    private protected override void RestoreBuffers(OptimizerState<T> state)
     {
-        ArgumentNullException.ThrowIfNull(state);
         state.RestoreInto(nameof(RmsProp<>), ("square_avg", _squareAverages));
-        StepCount = state.StepCount;
     }
 }

@@ -23,6 +23,17 @@ public static class AwrPresets
     /// <summary>The envs with a preset of their own.</summary>
     public static IReadOnlyList<string> EnvIds { get; } = ["CartPole-v1", "Pendulum-v1", "Hopper-v4", "Hopper-v5", "HalfCheetah-v4", "HalfCheetah-v5"];
 
+    // The classic-control presets' update schedule, tuned here: normalised advantages, Adam at 3e-4 (policy) and
+    // 1e-3 (value), 100 value and 200 policy steps per iteration.
+    private static readonly AwrOptions TunedSteps = new()
+    {
+        NormalizeAdvantages = true,
+        ValueSteps = 100,
+        PolicySteps = 200,
+        PolicyLearningRate = 3e-4,
+        ValueLearningRate = 1e-3,
+    };
+
     // The paper's MuJoCo settings; only the policy step size differs between its tasks (Hopper 1e-4, HalfCheetah 5e-5).
     private static AwrOptions MuJoCo(double policyLearningRate) => new()
     {
@@ -49,28 +60,18 @@ public static class AwrPresets
         return envId switch
         {
             "CartPole-v1" => new(
-                new AwrOptions
+                TunedSteps with
                 {
                     StepsPerIteration = 1024,
-                    NormalizeAdvantages = true,
-                    ValueSteps = 100,
-                    PolicySteps = 200,
-                    PolicyLearningRate = 3e-4,
-                    ValueLearningRate = 1e-3,
                     Policy = new() { PolicyHiddenSizes = [64, 64], ValueHiddenSizes = [64, 64], Activation = Activation.Tanh },
                 },
                 60_000,
                 "Peng et al. 2019 (buffer, γ, λ, β, w_max, batch) with Adam and 100/200 value/policy steps per 1024 samples, tuned here"),
             "Pendulum-v1" => new(
-                new AwrOptions
+                TunedSteps with
                 {
                     StepsPerIteration = 1000,
                     Gamma = 0.95,
-                    NormalizeAdvantages = true,
-                    ValueSteps = 100,
-                    PolicySteps = 200,
-                    PolicyLearningRate = 3e-4,
-                    ValueLearningRate = 1e-3,
                     RewardScale = 0.1,
                     LearnStd = true,
                     Policy = new() { PolicyHiddenSizes = [128, 64], ValueHiddenSizes = [128, 64], Activation = Activation.Relu, LogStdInit = -0.5f },

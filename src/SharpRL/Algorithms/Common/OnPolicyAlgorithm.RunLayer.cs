@@ -113,11 +113,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         }
 
         tensors.Add(SafeTensor.Create<float>(CurrentObservationsTensor, CurrentObservations, Env.NumEnvs, CurrentObservations.Length / Env.NumEnvs));
-        var episodes = new JsonArray();
-        foreach (EpisodeStatistics e in RecentEpisodes)
-        {
-            episodes.Add(new JsonArray(e.EnvIndex, e.Return, e.Length));
-        }
+        JsonArray episodes = RecentEpisodes.ToJson();
 
         JsonObject extra = state.Extra;
         extra["rng_state"] = Random.SaveState();
@@ -225,11 +221,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
 
         // Without the env's state the saved observations belong to episodes this env is not in: restart them.
         NeedsReset = !exact || needsReset;
-        RecentEpisodes.Clear();
-        foreach (EpisodeStatistics episode in episodes)
-        {
-            RecentEpisodes.Enqueue(episode);
-        }
+        RecentEpisodes.Restore(episodes);
 
         return exact;
     }

@@ -16,11 +16,10 @@ namespace SharpRL.Algorithms.Common;
 /// </summary>
 public abstract partial class OnPolicyAlgorithm : IDisposable
 {
-    private const int EpisodeWindow = 100;
 
     private readonly RolloutCollector _collector;
     private readonly Action<EpisodeStatistics> _recordEpisode;
-    private readonly Queue<EpisodeStatistics> _recentEpisodes = new(EpisodeWindow);
+    private readonly EpisodeWindow _recentEpisodes = new();
     private readonly Stopwatch _rolloutTime = new();
     private readonly Stopwatch _advantageTime = new();
     private readonly Stopwatch _trainTime = new();
@@ -105,10 +104,10 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     public TimeBreakdown Timing => new(_rolloutTime.Elapsed, _advantageTime.Elapsed, _trainTime.Elapsed, _loggingTime.Elapsed);
 
     /// <summary>Mean return of the last 100 finished episodes (NaN before the first).</summary>
-    public double RecentMeanReturn => MeanOfRecent(length: false);
+    public double RecentMeanReturn => _recentEpisodes.MeanReturn;
 
     /// <summary>Mean length of the last 100 finished episodes (NaN before the first).</summary>
-    public double RecentMeanLength => MeanOfRecent(length: true);
+    public double RecentMeanLength => _recentEpisodes.MeanLength;
 
     /// <summary>
     /// Trains until <paramref name="totalTimesteps"/> env steps have been taken in all (counting the
@@ -151,12 +150,8 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
 
             _loggingTime.Start();
             double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            Logger.Record(MetricKeys.EpisodeRewardMean, RecentMeanReturn);
-            Logger.Record(MetricKeys.EpisodeLengthMean, RecentMeanLength);
-            Logger.Record(MetricKeys.Fps, elapsed > 0 ? Math.Floor((NumTimesteps - startTimesteps) / elapsed) : 0);
-            Logger.Record(MetricKeys.Iterations, Iterations);
-            Logger.Record(MetricKeys.TimeElapsed, elapsed);
-            Logger.Record(MetricKeys.TotalTimesteps, NumTimesteps);
+            _recentEpisodes.RecordMeans(Logger);
+            TrainingDiagnostics.RecordTime(Logger, elapsed, NumTimesteps - startTimesteps, Iterations, NumTimesteps);
             Logger.Dump(NumTimesteps);
             _loggingTime.Stop();
 
@@ -200,7 +195,7 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     }
 
     /// <summary>The window of recent episodes behind rollout/ep_rew_mean.</summary>
-    internal Queue<EpisodeStatistics> RecentEpisodes => _recentEpisodes;
+    internal EpisodeWindow RecentEpisodes => _recentEpisodes;
 
     /// <summary>Restores the counters of a checkpoint.</summary>
     internal void RestoreCounters(long timesteps, int iterations, long updates)
@@ -231,57 +226,12 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     {
         if (Policy.LogStd is { } logStd)
         {
-            double sum = 0;
-            foreach (float v in logStd.Value)
-            {
-                sum += Math.Exp(v);
-            }
-
-            Logger.Record(MetricKeys.Std, sum / logStd.Value.Length);
+            Logger.Record(MetricKeys.Std, TrainingDiagnostics.MeanStd(logStd.Value));
         }
     }
 
     /// <summary>Explained variance 1 − Var(R − V) / Var(R) of the rollout's value predictions.</summary>
-    protected double ExplainedVariance()
-    {
-        ReadOnlySpan<float> returns = Buffer.Returns;
-        ReadOnlySpan<float> values = Buffer.Values;
-        double meanReturn = 0, meanResidual = 0;
-        for (int i = 0; i < returns.Length; i++)
-        {
-            meanReturn += returns[i];
-            meanResidual += returns[i] - values[i];
-        }
-
-        meanReturn /= returns.Length;
-        meanResidual /= returns.Length;
-        double varReturn = 0, varResidual = 0;
-        for (int i = 0; i < returns.Length; i++)
-        {
-            double r = returns[i] - meanReturn;
-            double e = returns[i] - values[i] - meanResidual;
-            varReturn += r * r;
-            varResidual += e * e;
-        }
-
-        return varReturn == 0 ? double.NaN : 1.0 - (varResidual / varReturn);
-    }
-
-    private double MeanOfRecent(bool length)
-    {
-        if (_recentEpisodes.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        double sum = 0;
-        foreach (EpisodeStatistics episode in _recentEpisodes)
-        {
-            sum += length ? episode.Length : episode.Return;
-        }
-
-        return sum / _recentEpisodes.Count;
-    }
+    protected double ExplainedVariance() => TrainingDiagnostics.ExplainedVariance(Buffer.Values, Buffer.Returns);
 
     /// <summary>Fills <see cref="Buffer"/> with NumSteps steps of every env copy under the current policy.</summary>
     internal void CollectRollout()
@@ -298,15 +248,7 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
         NumTimesteps += (long)Env.NumEnvs * Buffer.Steps;
     }
 
-    private void RecordEpisode(EpisodeStatistics episode)
-    {
-        if (_recentEpisodes.Count == EpisodeWindow)
-        {
-            _recentEpisodes.Dequeue();
-        }
-
-        _recentEpisodes.Enqueue(episode);
-    }
+    private void RecordEpisode(EpisodeStatistics episode) => _recentEpisodes.Add(episode);
 }
 
 /// <summary>Fills an on-policy algorithm's rollout from somewhere other than its local env (e.g. remote workers).</summary>

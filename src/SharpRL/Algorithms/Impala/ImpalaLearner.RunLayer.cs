@@ -77,13 +77,7 @@ public sealed partial class ImpalaLearner : ILearner
             }
         }
 
-        var episodes = new JsonArray();
-        foreach (EpisodeStatistics e in _recentEpisodes)
-        {
-            episodes.Add(new JsonArray(e.EnvIndex, e.Return, e.Length));
-        }
-
-        state.Extra[EpisodesKey] = episodes;
+        state.Extra[EpisodesKey] = _recentEpisodes.ToJson();
         string? unavailable = _source is ICheckpointableTrajectorySource checkpointable
             ? checkpointable.StateUnavailableReason
             : $"the trajectory source {_source.GetType().Name} cannot save its actors";
@@ -138,11 +132,7 @@ public sealed partial class ImpalaLearner : ILearner
         checkpoint.LoadParameters(Policy.Parameters, PolicyPrefix);
         _optimizer.LoadState(optimizerState);
         (NumTimesteps, NumUpdates) = (timesteps, updates);
-        _recentEpisodes.Clear();
-        foreach (EpisodeStatistics episode in episodes)
-        {
-            _recentEpisodes.Enqueue(episode);
-        }
+        _recentEpisodes.Restore(episodes);
 
         bool exact = false;
         if (sourceState is not null && _source is ICheckpointableTrajectorySource checkpointable && checkpointable.StateUnavailableReason is null)

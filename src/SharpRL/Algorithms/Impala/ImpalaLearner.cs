@@ -19,7 +19,6 @@ namespace SharpRL.Algorithms.Impala;
 /// </summary>
 public sealed partial class ImpalaLearner
 {
-    private const int EpisodeWindow = 100;
 
     private readonly ITrajectorySource _source;
     private readonly IOptimizer<float> _optimizer;
@@ -41,7 +40,7 @@ public sealed partial class ImpalaLearner
     private readonly float[] _nextValues;
     private readonly float[] _vs;
     private readonly float[] _advantages;
-    private readonly Queue<EpisodeStatistics> _recentEpisodes = new(EpisodeWindow);
+    private readonly EpisodeWindow _recentEpisodes = new();
     private readonly Stopwatch _waitTime = new();
     private readonly Stopwatch _updateTime = new();
     private readonly Stopwatch _loggingTime = new();
@@ -117,10 +116,10 @@ public sealed partial class ImpalaLearner
     public long NumUpdates { get; private set; }
 
     /// <summary>Mean return of the last 100 episodes the learner has seen (NaN before the first).</summary>
-    public double RecentMeanReturn => MeanOfRecent(length: false);
+    public double RecentMeanReturn => _recentEpisodes.MeanReturn;
 
     /// <summary>Mean length of the last 100 episodes the learner has seen (NaN before the first).</summary>
-    public double RecentMeanLength => MeanOfRecent(length: true);
+    public double RecentMeanLength => _recentEpisodes.MeanLength;
 
     /// <summary>Mean policy lag (learner version − chunk version) of the latest batch.</summary>
     public double LastPolicyLagMean => _lagMean;
@@ -164,8 +163,7 @@ public sealed partial class ImpalaLearner
 
             _loggingTime.Start();
             double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            Logger.Record(MetricKeys.EpisodeRewardMean, RecentMeanReturn);
-            Logger.Record(MetricKeys.EpisodeLengthMean, RecentMeanLength);
+            _recentEpisodes.RecordMeans(Logger);
             Logger.Record(MetricKeys.PolicyGradientLoss, stats.Loss.PolicyLoss);
             Logger.Record(MetricKeys.ValueLoss, stats.Loss.ValueLoss);
             Logger.Record(MetricKeys.EntropyLoss, stats.Loss.EntropyLoss);
@@ -179,13 +177,10 @@ public sealed partial class ImpalaLearner
             Logger.Record(ImpalaMetricKeys.RhoClipFraction, stats.RhoClipFraction);
             if (Policy.LogStd is { } logStd)
             {
-                Logger.Record(MetricKeys.Std, MeanExp(logStd.Value));
+                Logger.Record(MetricKeys.Std, TrainingDiagnostics.MeanStd(logStd.Value));
             }
 
-            Logger.Record(MetricKeys.Fps, elapsed > 0 ? Math.Floor((NumTimesteps - startTimesteps) / elapsed) : 0);
-            Logger.Record(MetricKeys.Iterations, NumUpdates);
-            Logger.Record(MetricKeys.TimeElapsed, elapsed);
-            Logger.Record(MetricKeys.TotalTimesteps, NumTimesteps);
+            TrainingDiagnostics.RecordTime(Logger, elapsed, NumTimesteps - startTimesteps, NumUpdates, NumTimesteps);
             Logger.Dump(NumTimesteps);
             _loggingTime.Stop();
 
@@ -213,7 +208,7 @@ public sealed partial class ImpalaLearner
         _optimizer.Step();
         NumUpdates++;
         int m = o.StepsPerUpdate;
-        return new Stats(loss, ExplainedVariance(_terms.Value, _vs), learningRate, rhoSum / m, (double)clipped / m);
+        return new Stats(loss, TrainingDiagnostics.ExplainedVariance(_terms.Value, _vs), learningRate, rhoSum / m, (double)clipped / m);
     }
 
     /// <summary>Zeroes every gradient and accumulates ∇L of the staged batch, its V-trace targets computed under the current θ and then held fixed.</summary>
@@ -359,12 +354,7 @@ public sealed partial class ImpalaLearner
             _lagMax = Math.Max(_lagMax, lag);
             for (int e = 0; e < chunk.EpisodeReturns.Length; e++)
             {
-                if (_recentEpisodes.Count == EpisodeWindow)
-                {
-                    _recentEpisodes.Dequeue();
-                }
-
-                _recentEpisodes.Enqueue(new EpisodeStatistics(chunk.SourceId, chunk.EpisodeReturns[e], chunk.EpisodeLengths[e]));
+                _recentEpisodes.Add(new EpisodeStatistics(chunk.SourceId, chunk.EpisodeReturns[e], chunk.EpisodeLengths[e]));
             }
         }
 
@@ -376,56 +366,6 @@ public sealed partial class ImpalaLearner
     {
         _parameterVector.CopyValuesTo(_publishBuffer);
         _source.PublishWeights(_publishBuffer, NumUpdates);
-    }
-
-    private static double ExplainedVariance(ReadOnlySpan<float> values, ReadOnlySpan<float> targets)
-    {
-        double meanTarget = 0, meanResidual = 0;
-        for (int i = 0; i < targets.Length; i++)
-        {
-            meanTarget += targets[i];
-            meanResidual += targets[i] - values[i];
-        }
-
-        meanTarget /= targets.Length;
-        meanResidual /= targets.Length;
-        double varTarget = 0, varResidual = 0;
-        for (int i = 0; i < targets.Length; i++)
-        {
-            double r = targets[i] - meanTarget;
-            double e = targets[i] - values[i] - meanResidual;
-            varTarget += r * r;
-            varResidual += e * e;
-        }
-
-        return varTarget == 0 ? double.NaN : 1.0 - (varResidual / varTarget);
-    }
-
-    private static double MeanExp(ReadOnlySpan<float> logStd)
-    {
-        double sum = 0;
-        foreach (float v in logStd)
-        {
-            sum += Math.Exp(v);
-        }
-
-        return sum / logStd.Length;
-    }
-
-    private double MeanOfRecent(bool length)
-    {
-        if (_recentEpisodes.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        double sum = 0;
-        foreach (EpisodeStatistics episode in _recentEpisodes)
-        {
-            sum += length ? episode.Length : episode.Return;
-        }
-
-        return sum / _recentEpisodes.Count;
     }
 
     /// <summary>Diagnostics of one update.</summary>

@@ -1,5 +1,4 @@
 using SharpRL.Envs;
-using SharpRL.Envs.Vector;
 using SharpRL.Logging;
 
 namespace SharpRL.Algorithms.OffPolicy;
@@ -17,23 +16,13 @@ namespace SharpRL.Algorithms.OffPolicy;
 public sealed class Ddpg : Td3
 {
     /// <summary>The run layer's entry for <c>sharprl train ddpg</c>.</summary>
-    public static new AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<DdpgOptions>(
+    public static new AlgorithmDescriptor Descriptor { get; } = new OffPolicyDescriptor<DdpgOptions>(
         "ddpg",
         "Deep deterministic policy gradient (Lillicrap et al. 2016)",
-        AlgorithmFamily.OffPolicy,
         new DdpgOptions(),
-        (context, options) => new Ddpg(context.Own(new SyncVectorEnv(context.MakeEnv, options.NumEnvs)), options, context.Seed, context.Logger),
-        (checkpoint, options, makeEnv) => LoadActingPolicy(checkpoint, options, makeEnv))
-    {
-        ValidateOptions = options => options.Validate(),
-        Presets = envId => envId switch
-        {
-            "Pendulum-v1" => new Preset<DdpgOptions>(ZooPresets.DdpgPendulum.Options, ZooPresets.DdpgPendulum.Timesteps, "rl-zoo ddpg.yml Pendulum-v1"),
-            "MountainCarContinuous-v0" => new Preset<DdpgOptions>(ZooPresets.DdpgMountainCarContinuous.Options, ZooPresets.DdpgMountainCarContinuous.Timesteps, "rl-zoo ddpg.yml MountainCarContinuous-v0"),
-            _ => null,
-        },
-        DefaultBudget = 1_000_000,
-    };
+        (env, options, seed, logger) => new Ddpg(env, options, seed, logger),
+        (checkpoint, options, makeEnv) => LoadActingPolicy(checkpoint, options, makeEnv),
+        ZooPresets.Ddpg);
 
     /// <summary>Creates DDPG for <paramref name="env"/> (Box actions only).</summary>
     public Ddpg(IVectorEnv env, DdpgOptions? options = null, int seed = 0, MetricsLogger? logger = null)

@@ -27,7 +27,6 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     /// <summary>Episodes between two log dumps (SB3's off-policy log_interval).</summary>
     public const int LogInterval = 4;
 
-    private const int EpisodeWindow = 100;
 
     private const int UpdatePartCount = 5;
 
@@ -38,7 +37,7 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     private readonly double[] _rewards;
     private readonly bool[] _terminated;
     private readonly bool[] _truncated;
-    private readonly Queue<EpisodeStatistics> _recentEpisodes = new(EpisodeWindow);
+    private readonly EpisodeWindow _recentEpisodes = new();
     private readonly Stopwatch _collectTime = new();
     private readonly Stopwatch _trainTime = new();
     private readonly Stopwatch _wallClock = new();
@@ -183,10 +182,10 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     public (TimeSpan Collect, TimeSpan Train) Timing => (_collectTime.Elapsed, _trainTime.Elapsed);
 
     /// <summary>Mean return of the last 100 finished episodes (NaN before the first).</summary>
-    public double RecentMeanReturn => _recentEpisodes.Count == 0 ? double.NaN : _recentEpisodes.Average(e => e.Return);
+    public double RecentMeanReturn => _recentEpisodes.MeanReturn;
 
     /// <summary>Mean length of the last 100 finished episodes (NaN before the first).</summary>
-    public double RecentMeanLength => _recentEpisodes.Count == 0 ? double.NaN : _recentEpisodes.Average(e => e.Length);
+    public double RecentMeanLength => _recentEpisodes.MeanLength;
 
     /// <summary>
     /// Trains until <paramref name="totalTimesteps"/> env steps have been taken in all (counting earlier
@@ -377,7 +376,7 @@ public abstract partial class OffPolicyAlgorithm : ILearner
             ["rng"] = Random.SaveState(),
             ["noise"] = new JsonArray([.. Noise.State.ToArray().Select(v => JsonValue.Create(v))]),
             ["observations"] = new JsonArray([.. _observations.Select(v => JsonValue.Create(v))]),
-            ["recent_episodes"] = new JsonArray([.. _recentEpisodes.Select(e => new JsonArray(e.EnvIndex, e.Return, e.Length))]),
+            ["recent_episodes"] = _recentEpisodes.ToJson(),
         };
         if (Env is IStatefulEnv stateful && !_needsReset)
         {
@@ -406,11 +405,9 @@ public abstract partial class OffPolicyAlgorithm : ILearner
         Random.RestoreState(Read<string>(state, "rng"));
         ReadArray(state, "noise", Noise.State);
         ReadArray<float>(state, "observations", _observations);
-        _recentEpisodes.Clear();
-        foreach (JsonNode? episode in state["recent_episodes"] as JsonArray ?? throw Missing("recent_episodes"))
-        {
-            _recentEpisodes.Enqueue(new EpisodeStatistics(episode![0]!.GetValue<int>(), episode[1]!.GetValue<double>(), episode[2]!.GetValue<int>()));
-        }
+        _recentEpisodes.Restore(
+            (state["recent_episodes"] as JsonArray ?? throw Missing("recent_episodes"))
+                .Select(episode => new EpisodeStatistics(episode![0]!.GetValue<int>(), episode[1]!.GetValue<double>(), episode[2]!.GetValue<int>())));
 
         if (_needsReset)
         {
@@ -500,12 +497,7 @@ public abstract partial class OffPolicyAlgorithm : ILearner
         IReadOnlyList<EpisodeStatistics> completed = Env.CompletedEpisodes;
         for (int e = 0; e < completed.Count; e++)
         {
-            if (_recentEpisodes.Count == EpisodeWindow)
-            {
-                _recentEpisodes.Dequeue();
-            }
-
-            _recentEpisodes.Enqueue(completed[e]);
+            _recentEpisodes.Add(completed[e]);
             if ((NumEpisodes - completed.Count + e + 1) % LogInterval == 0)
             {
                 DumpLogs();
@@ -519,8 +511,7 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     {
         double elapsed = _wallClock.Elapsed.TotalSeconds;
         Logger.Record(OffPolicyMetricKeys.Episodes, NumEpisodes);
-        Logger.Record(MetricKeys.EpisodeRewardMean, RecentMeanReturn);
-        Logger.Record(MetricKeys.EpisodeLengthMean, RecentMeanLength);
+        _recentEpisodes.RecordMeans(Logger);
         Logger.Record(MetricKeys.Fps, elapsed > 0 ? Math.Floor((NumTimesteps - _timestepsAtStart) / elapsed) : 0);
         Logger.Record(MetricKeys.TimeElapsed, elapsed);
         Logger.Record(MetricKeys.TotalTimesteps, NumTimesteps);

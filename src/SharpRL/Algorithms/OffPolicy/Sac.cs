@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SharpRL.Envs;
-using SharpRL.Envs.Vector;
 using SharpRL.Logging;
 using SharpRL.Nn;
 using SharpRL.Policies;
@@ -109,24 +108,13 @@ public sealed class Sac : OffPolicyAlgorithm
     }
 
     /// <summary>The run layer's entry for <c>sharprl train sac</c>.</summary>
-    public static AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<SacOptions>(
+    public static AlgorithmDescriptor Descriptor { get; } = new OffPolicyDescriptor<SacOptions>(
         "sac",
         "Soft actor-critic with automatic temperature (Haarnoja et al. 2018)",
-        AlgorithmFamily.OffPolicy,
         new SacOptions(),
-        (context, options) => new Sac(context.Own(new SyncVectorEnv(context.MakeEnv, options.NumEnvs)), options, context.Seed, context.Logger),
-        LoadActingPolicy)
-    {
-        ValidateOptions = options => options.Validate(),
-        Presets = envId => envId switch
-        {
-            "Pendulum-v1" => new Preset<SacOptions>(ZooPresets.SacPendulum.Options, ZooPresets.SacPendulum.Timesteps, "rl-zoo sac.yml Pendulum-v1"),
-            "MountainCarContinuous-v0" => new Preset<SacOptions>(ZooPresets.SacMountainCarContinuous.Options, ZooPresets.SacMountainCarContinuous.Timesteps, "rl-zoo sac.yml MountainCarContinuous-v0 (without its gSDE)"),
-            _ when ZooPresets.SacMuJoCo(envId) is { } mujoco => new Preset<SacOptions>(mujoco.Options, mujoco.Timesteps, $"rl-zoo sac.yml {envId}"),
-            _ => null,
-        },
-        DefaultBudget = 1_000_000,
-    };
+        (env, options, seed, logger) => new Sac(env, options, seed, logger),
+        LoadActingPolicy,
+        ZooPresets.Sac);
 
     /// <summary>Settings.</summary>
     public SacOptions Settings { get; }
@@ -190,18 +178,10 @@ public sealed class Sac : OffPolicyAlgorithm
     /// <summary>Rebuilds the trained actor from a checkpoint (for <c>sharprl eval</c>).</summary>
     public static IActingPolicy LoadActingPolicy(CheckpointData checkpoint, SacOptions options, Func<IEnv> makeEnv)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(makeEnv);
-        using IEnv env = makeEnv();
-        if (env.ActionSpace is not Box box)
-        {
-            throw new ArgumentException($"SAC's actor acts in a Box action space; this env's is {env.ActionSpace}.", nameof(makeEnv));
-        }
-
-        var actor = new SquashedGaussianActor<float>(env.ObservationSpace.FlatSize, box.FlatSize, options.HiddenSizes, options.Activation, "actor.net.");
+        (Space observationSpace, Box box) = ActorEnvSpaces.Read(checkpoint, options, makeEnv, "SAC's actor");
+        var actor = new SquashedGaussianActor<float>(observationSpace.FlatSize, box.FlatSize, options.HiddenSizes, options.Activation, "actor.net.");
         checkpoint.LoadParameters(actor.Parameters);
-        return new SquashedGaussianActingPolicy(actor, env.ObservationSpace, box);
+        return new SquashedGaussianActingPolicy(actor, observationSpace, box);
     }
 
     /// <inheritdoc />

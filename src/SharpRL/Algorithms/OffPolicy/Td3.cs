@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using SharpRL.Envs;
-using SharpRL.Envs.Vector;
 using SharpRL.Logging;
 using SharpRL.Nn;
 using SharpRL.Policies;
@@ -92,24 +91,13 @@ public class Td3 : OffPolicyAlgorithm
     }
 
     /// <summary>The run layer's entry for <c>sharprl train td3</c>: defaults, rl-zoo presets, factory and policy loader.</summary>
-    public static AlgorithmDescriptor Descriptor { get; } = new AlgorithmDescriptor<Td3Options>(
+    public static AlgorithmDescriptor Descriptor { get; } = new OffPolicyDescriptor<Td3Options>(
         "td3",
         "Twin delayed DDPG: clipped double-Q, target smoothing, delayed actor (Fujimoto et al. 2018)",
-        AlgorithmFamily.OffPolicy,
         new Td3Options(),
-        (context, options) => new Td3(context.Own(new SyncVectorEnv(context.MakeEnv, options.NumEnvs)), options, context.Seed, context.Logger),
-        LoadActingPolicy)
-    {
-        ValidateOptions = options => options.Validate(),
-        Presets = envId => envId switch
-        {
-            "Pendulum-v1" => new Preset<Td3Options>(ZooPresets.Td3Pendulum.Options, ZooPresets.Td3Pendulum.Timesteps, "rl-zoo td3.yml Pendulum-v1"),
-            "MountainCarContinuous-v0" => new Preset<Td3Options>(ZooPresets.Td3MountainCarContinuous.Options, ZooPresets.Td3MountainCarContinuous.Timesteps, "rl-zoo td3.yml MountainCarContinuous-v0"),
-            _ when ZooPresets.Td3MuJoCo(envId) is { } mujoco => new Preset<Td3Options>(mujoco.Options, mujoco.Timesteps, $"rl-zoo td3.yml {envId}"),
-            _ => null,
-        },
-        DefaultBudget = 1_000_000,
-    };
+        (env, options, seed, logger) => new Td3(env, options, seed, logger),
+        LoadActingPolicy,
+        ZooPresets.Td3);
 
     /// <summary>Settings.</summary>
     public Td3Options Settings { get; }
@@ -164,18 +152,10 @@ public class Td3 : OffPolicyAlgorithm
     /// <summary>Rebuilds the trained actor μ from a checkpoint (for <c>sharprl eval</c>).</summary>
     public static IActingPolicy LoadActingPolicy(CheckpointData checkpoint, Td3Options options, Func<IEnv> makeEnv)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(makeEnv);
-        using IEnv env = makeEnv();
-        if (env.ActionSpace is not Box box)
-        {
-            throw new ArgumentException($"A deterministic actor acts in a Box action space; this env's is {env.ActionSpace}.", nameof(makeEnv));
-        }
-
-        var actor = new DeterministicActor<float>(env.ObservationSpace.FlatSize, box.FlatSize, options.HiddenSizes, options.Activation, "actor.mu.");
+        (Space observationSpace, Box box) = ActorEnvSpaces.Read(checkpoint, options, makeEnv, "A deterministic actor");
+        var actor = new DeterministicActor<float>(observationSpace.FlatSize, box.FlatSize, options.HiddenSizes, options.Activation, "actor.mu.");
         checkpoint.LoadParameters(actor.Parameters);
-        return new DeterministicActingPolicy(actor, env.ObservationSpace, box);
+        return new DeterministicActingPolicy(actor, observationSpace, box);
     }
 
     /// <inheritdoc />

@@ -66,6 +66,27 @@ public static class ZooPresets
     public static (SacOptions Options, long Timesteps)? SacMuJoCo(string envId) =>
         MuJoCoEnvIds.Contains(envId) ? (new SacOptions { LearningStarts = 10_000 }, MuJoCoBudget(envId)) : null;
 
+    /// <summary>TD3's rl-zoo preset on <paramref name="envId"/> (td3.yml), or null where rl-zoo has none.</summary>
+    public static Preset<Td3Options>? Td3(string envId) => For("td3", envId, Td3Pendulum, Td3MountainCarContinuous, Td3MuJoCo(envId));
+
+    /// <summary>DDPG's rl-zoo preset on <paramref name="envId"/> (ddpg.yml: Pendulum-v1 and MountainCarContinuous-v0), or null.</summary>
+    public static Preset<DdpgOptions>? Ddpg(string envId) => For("ddpg", envId, DdpgPendulum, DdpgMountainCarContinuous, mujoco: null);
+
+    /// <summary>SAC's rl-zoo preset on <paramref name="envId"/> (sac.yml), or null where rl-zoo has none.</summary>
+    public static Preset<SacOptions>? Sac(string envId) =>
+        For("sac", envId, SacPendulum, SacMountainCarContinuous, SacMuJoCo(envId), mountainCarNote: " (without its gSDE)");
+
+    // The one lookup behind the three descriptors' presets: env id → the algorithm's block of its rl-zoo file.
+    private static Preset<T>? For<T>(
+        string algorithm, string envId, (T Options, long Timesteps) pendulum, (T Options, long Timesteps) mountainCar, (T Options, long Timesteps)? mujoco, string mountainCarNote = "")
+        => envId switch
+        {
+            "Pendulum-v1" => new Preset<T>(pendulum.Options, pendulum.Timesteps, $"rl-zoo {algorithm}.yml Pendulum-v1"),
+            "MountainCarContinuous-v0" => new Preset<T>(mountainCar.Options, mountainCar.Timesteps, $"rl-zoo {algorithm}.yml MountainCarContinuous-v0{mountainCarNote}"),
+            _ when mujoco is { } block => new Preset<T>(block.Options, block.Timesteps, $"rl-zoo {algorithm}.yml {envId}"),
+            _ => null,
+        };
+
     private static long MuJoCoBudget(string envId) => envId.StartsWith("Humanoid-", StringComparison.Ordinal) ? 2_000_000 : 1_000_000;
 
     private static T PendulumDeterministic<T>(T defaults)

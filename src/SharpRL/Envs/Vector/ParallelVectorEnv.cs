@@ -1,6 +1,4 @@
 using System.Runtime.ExceptionServices;
-using System.Text.Json.Nodes;
-using SharpRL.Spaces;
 
 namespace SharpRL.Envs.Vector;
 
@@ -15,7 +13,7 @@ namespace SharpRL.Envs.Vector;
 /// finish their slices, spins as long as the event allows. Step allocates nothing.
 /// Dispose stops the workers and the copies.
 /// </summary>
-public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInfoEnv, IVectorActionMaskEnv
+public sealed class ParallelVectorEnv : CopiesVectorEnv
 {
     /// <summary>Default number of spins an idle worker makes before it blocks (about 50 µs).</summary>
     public const int DefaultSpinCount = 200;
@@ -27,7 +25,6 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInf
     private const int CommandReset = 2;
     private const int CommandExit = 3;
 
-    private readonly EnvCopies _copies;
     private readonly Slice[] _slices;
     private readonly float[] _actions;
     private readonly float[] _observations;
@@ -53,24 +50,24 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInf
     /// <param name="numThreads">Threads that step copies, the caller's included; default min(processor count, N).</param>
     /// <param name="spinCount">Spins an idle worker makes before it blocks (0–2047).</param>
     public ParallelVectorEnv(IReadOnlyList<IEnv> envs, int? numThreads = null, int spinCount = DefaultSpinCount)
+        : base(new EnvCopies(envs))
     {
-        _copies = new EnvCopies(envs);
-        int n = _copies.Count;
+        int n = Copies.Count;
         int threads = numThreads ?? Math.Min(Environment.ProcessorCount, n);
         if (threads < 1 || threads > n)
         {
-            _copies.Dispose();
+            Copies.Dispose();
             throw new ArgumentOutOfRangeException(nameof(numThreads), numThreads, $"numThreads must be between 1 and the number of envs ({n}).");
         }
 
         if (spinCount is < 0 or > 2047)
         {
-            _copies.Dispose();
+            Copies.Dispose();
             throw new ArgumentOutOfRangeException(nameof(spinCount), spinCount, "spinCount must be between 0 and 2047.");
         }
 
-        _actions = new float[n * _copies.ActionSize];
-        _observations = new float[n * _copies.ObservationSize];
+        _actions = new float[n * Copies.ActionSize];
+        _observations = new float[n * Copies.ObservationSize];
         _rewards = new double[n];
         _terminated = new bool[n];
         _truncated = new bool[n];
@@ -94,9 +91,6 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInf
         }
     }
 
-    /// <inheritdoc />
-    public int NumEnvs => _copies.Count;
-
     /// <summary>Number of threads stepping copies, the caller's included.</summary>
     public int NumThreads => _slices.Length;
 
@@ -104,69 +98,34 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInf
     internal int LiveWorkerCount => _slices.Count(slice => slice.Thread?.IsAlive == true);
 
     /// <inheritdoc />
-    public Space SingleObservationSpace => _copies.ObservationSpace;
-
-    /// <inheritdoc />
-    public Space SingleActionSpace => _copies.ActionSpace;
-
-    /// <inheritdoc />
-    public ReadOnlySpan<float> FinalObservations => _copies.FinalObservations;
-
-    /// <inheritdoc />
-    public IReadOnlyList<EpisodeStatistics> CompletedEpisodes => _copies.CompletedEpisodes;
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> InfoKeys => _copies.InfoKeys;
-
-    /// <inheritdoc />
-    public void GetInfo(int envIndex, Span<double> values) => _copies.GetInfo(envIndex, values);
-
-    /// <inheritdoc />
-    public bool HasActionMasks => _copies.HasActionMasks;
-
-    /// <inheritdoc />
-    public int ActionMaskSize => _copies.ActionMaskSize;
-
-    /// <inheritdoc />
-    public void GetActionMasks(Span<bool> masks) => _copies.GetActionMasks(masks);
-
-    /// <inheritdoc />
-    public void Reset(Span<float> observations, int? seed = null)
+    public override void Reset(Span<float> observations, int? seed = null)
     {
-        _copies.ValidateReset(observations.Length, seed);
+        Copies.ValidateReset(observations.Length, seed);
         _resetSeed = seed;
         Run(CommandReset);
         _observations.CopyTo(observations);
-        _copies.EndReset();
+        Copies.EndReset();
     }
 
     /// <inheritdoc />
-    public void Step(ReadOnlySpan<float> actions, Span<float> observations, Span<double> rewards, Span<bool> terminated, Span<bool> truncated)
+    public override void Step(ReadOnlySpan<float> actions, Span<float> observations, Span<double> rewards, Span<bool> terminated, Span<bool> truncated)
     {
-        _copies.ValidateStep(actions.Length, observations.Length, rewards.Length, terminated.Length, truncated.Length);
-        _copies.BeginStep();
+        Copies.ValidateStep(actions.Length, observations.Length, rewards.Length, terminated.Length, truncated.Length);
+        Copies.BeginStep();
         actions.CopyTo(_actions);
         Run(CommandStep);
         _observations.CopyTo(observations);
         _rewards.CopyTo(rewards);
         _terminated.CopyTo(terminated);
         _truncated.CopyTo(truncated);
-        _copies.EndStep();
+        Copies.EndStep();
     }
 
-    /// <summary>
-    /// Snapshot of every copy (each must be an <see cref="IStatefulEnv"/>) and of the copies' running
-    /// episode returns and lengths; a sync and a parallel vector env load each other's snapshots.
-    /// </summary>
-    public JsonNode SaveState() => _copies.SaveState(this);
-
-    /// <inheritdoc />
-    public void LoadState(JsonNode state) => _copies.LoadState(state, this);
-
-    /// <summary>Stops the worker threads and disposes every copy.</summary>
-    public void Dispose()
+    /// <summary>Stops the worker threads, then disposes every copy.</summary>
+    /// <param name="disposing">True when called from <see cref="CopiesVectorEnv.Dispose()"/>.</param>
+    protected override void Dispose(bool disposing)
     {
-        if (_disposed)
+        if (_disposed || !disposing)
         {
             return;
         }
@@ -189,7 +148,7 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInf
             slice.Done.Dispose();
         }
 
-        _copies.Dispose();
+        base.Dispose(disposing);
     }
 
     // The events' Set/Wait are full fences: the workers see _command, _resetSeed and _actions as written
@@ -239,8 +198,8 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInf
 
     private void RunSlice(Slice slice, int command)
     {
-        int observationSize = _copies.ObservationSize;
-        int actionSize = _copies.ActionSize;
+        int observationSize = Copies.ObservationSize;
+        int actionSize = Copies.ActionSize;
         try
         {
             for (int i = slice.From; i < slice.To; i++)
@@ -248,11 +207,11 @@ public sealed class ParallelVectorEnv : IVectorEnv, IStatefulEnv, IVectorStepInf
                 Span<float> observation = _observations.AsSpan(i * observationSize, observationSize);
                 if (command == CommandReset)
                 {
-                    _copies.ResetCopy(i, observation, _resetSeed + i);
+                    Copies.ResetCopy(i, observation, _resetSeed + i);
                 }
                 else
                 {
-                    _copies.StepCopy(i, _actions.AsSpan(i * actionSize, actionSize), observation, out _rewards[i], out _terminated[i], out _truncated[i]);
+                    Copies.StepCopy(i, _actions.AsSpan(i * actionSize, actionSize), observation, out _rewards[i], out _terminated[i], out _truncated[i]);
                 }
             }
         }

@@ -15,6 +15,7 @@ namespace SharpRL.Envs.Vector;
 /// </summary>
 public sealed class VectorNormalizeObservation : VectorWrapper
 {
+    private readonly ObservationNormalizer _normalizer;
     private readonly float[] _finalObservations;
     private readonly int _observationSize;
 
@@ -25,26 +26,22 @@ public sealed class VectorNormalizeObservation : VectorWrapper
     public VectorNormalizeObservation(IVectorEnv env, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        RunningMeanStd.CheckClipAndEpsilon(clip, epsilon);
-        Clip = clip;
-        Epsilon = epsilon;
+        _normalizer = new ObservationNormalizer(env.SingleObservationSpace, clip, epsilon);
         _observationSize = env.SingleObservationSpace.FlatSize;
         _finalObservations = new float[env.NumEnvs * _observationSize];
-        ObservationStatistics = new RunningMeanStd(_observationSize);
-        SingleObservationSpace = NormalizerCommon.NormalizedSpace(env.SingleObservationSpace, clip);
     }
 
     /// <summary>Running mean and variance of the raw observations, shared by all copies.</summary>
-    public RunningMeanStd ObservationStatistics { get; }
+    public RunningMeanStd ObservationStatistics => _normalizer.Statistics;
 
     /// <summary>Bound on |normalised component|.</summary>
-    public double Clip { get; }
+    public double Clip => _normalizer.Clip;
 
     /// <summary>Added to the variance before the square root.</summary>
-    public double Epsilon { get; }
+    public double Epsilon => _normalizer.Epsilon;
 
     /// <summary>Box(−clip, clip) of the wrapped observation shape.</summary>
-    public override Space SingleObservationSpace { get; }
+    public override Space SingleObservationSpace => _normalizer.Space;
 
     /// <summary>Normalised final observations (rows valid where the copy finished in the latest Step).</summary>
     public override ReadOnlySpan<float> FinalObservations => _finalObservations;
@@ -53,45 +50,35 @@ public sealed class VectorNormalizeObservation : VectorWrapper
     public override void Reset(Span<float> observations, int? seed = null)
     {
         Env.Reset(observations, seed);
-        ObservationStatistics.Update(observations);
-        ObservationStatistics.Normalize(observations, observations, Clip, Epsilon);
+        _normalizer.UpdateAndNormalize(observations);
     }
 
     /// <inheritdoc />
     public override void Step(ReadOnlySpan<float> actions, Span<float> observations, Span<double> rewards, Span<bool> terminated, Span<bool> truncated)
     {
         Env.Step(actions, observations, rewards, terminated, truncated);
-        ObservationStatistics.Update(observations);
-        ObservationStatistics.Normalize(observations, observations, Clip, Epsilon);
+        _normalizer.UpdateAndNormalize(observations);
         ReadOnlySpan<float> rawFinal = Env.FinalObservations;
         for (int i = 0; i < terminated.Length; i++)
         {
             if (terminated[i] || truncated[i])
             {
                 int offset = i * _observationSize;
-                ObservationStatistics.Normalize(rawFinal.Slice(offset, _observationSize), _finalObservations.AsSpan(offset, _observationSize), Clip, Epsilon);
+                _normalizer.Normalize(rawFinal.Slice(offset, _observationSize), _finalObservations.AsSpan(offset, _observationSize));
             }
         }
     }
 
     /// <summary>Saves the shared statistics (and the clip and ε, checked on load); the Frozen flag is the receiving env's choice, not state.</summary>
     /// <param name="state">The snapshot being written.</param>
-    protected override void SaveWrapperState(JsonObject state)
-    {
-        NormalizerCommon.SaveSettings(state, gamma: null, Clip, Epsilon, ObservationStatistics);
-    }
+    protected override void SaveWrapperState(JsonObject state) => _normalizer.Save(state);
 
     /// <inheritdoc />
-    protected override void LoadWrapperState(JsonObject state)
-    {
-        ObservationStatistics.SetState(NormalizerCommon.ReadSettings(state, gamma: null, Clip, Epsilon, ObservationStatistics));
-    }
+    protected override void LoadWrapperState(JsonObject state) => _normalizer.Load(state);
 
     /// <summary>Normalises raw observations (any number of rows) with the current statistics, without updating them (evaluation).</summary>
-    public void Normalize(ReadOnlySpan<float> rawObservations, Span<float> normalized)
-        => ObservationStatistics.Normalize(rawObservations, normalized, Clip, Epsilon);
+    public void Normalize(ReadOnlySpan<float> rawObservations, Span<float> normalized) => _normalizer.Normalize(rawObservations, normalized);
 
     /// <summary>Maps normalised observations back to raw ones (exact where no clipping happened).</summary>
-    public void Unnormalize(ReadOnlySpan<float> normalized, Span<float> rawObservations)
-        => ObservationStatistics.Unnormalize(normalized, rawObservations, Epsilon);
+    public void Unnormalize(ReadOnlySpan<float> normalized, Span<float> rawObservations) => _normalizer.Unnormalize(normalized, rawObservations);
 }

@@ -13,7 +13,7 @@ namespace SharpRL.Envs.Vector;
 /// </summary>
 public sealed class VectorNormalizeReward : VectorWrapper
 {
-    private readonly double[] _returns;
+    private readonly ReturnNormalizer _normalizer;
 
     /// <summary>Wraps <paramref name="env"/>.</summary>
     /// <param name="env">The vector env to wrap; the wrapper takes ownership.</param>
@@ -23,54 +23,43 @@ public sealed class VectorNormalizeReward : VectorWrapper
     public VectorNormalizeReward(IVectorEnv env, double gamma = 0.99, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        NormalizerCommon.CheckGamma(gamma);
-        RunningMeanStd.CheckClipAndEpsilon(clip, epsilon);
-        Gamma = gamma;
-        Clip = clip;
-        Epsilon = epsilon;
-        _returns = new double[env.NumEnvs];
+        _normalizer = new ReturnNormalizer(env.NumEnvs, gamma, clip, epsilon);
     }
 
     /// <summary>Running mean and variance of the discounted returns of all copies.</summary>
-    public RunningMeanStd RewardStatistics { get; } = new(1);
+    public RunningMeanStd RewardStatistics => _normalizer.Statistics;
 
     /// <summary>Discount of the tracked returns.</summary>
-    public double Gamma { get; }
+    public double Gamma => _normalizer.Gamma;
 
     /// <summary>Bound on |scaled reward|.</summary>
-    public double Clip { get; }
+    public double Clip => _normalizer.Clip;
 
     /// <summary>Added to the variance before the square root.</summary>
-    public double Epsilon { get; }
+    public double Epsilon => _normalizer.Epsilon;
 
     /// <summary>Discounted return G_i of each copy's running episode.</summary>
-    public ReadOnlySpan<double> DiscountedReturns => _returns;
+    public ReadOnlySpan<double> DiscountedReturns => _normalizer.Returns;
 
     /// <inheritdoc />
     public override void Reset(Span<float> observations, int? seed = null)
     {
         Env.Reset(observations, seed);
-        Array.Clear(_returns);
+        _normalizer.Returns.Clear();
     }
 
     /// <inheritdoc />
     public override void Step(ReadOnlySpan<float> actions, Span<float> observations, Span<double> rewards, Span<bool> terminated, Span<bool> truncated)
     {
         Env.Step(actions, observations, rewards, terminated, truncated);
-
-        // G_i ← γ·G_i + r_i, then r_i / sqrt(Var[G] + ε)
-        for (int i = 0; i < _returns.Length; i++)
+        _normalizer.Accumulate(rewards);
+        Span<double> returns = _normalizer.Returns;
+        for (int i = 0; i < returns.Length; i++)
         {
-            _returns[i] = (Gamma * _returns[i]) + rewards[i];
-        }
-
-        RewardStatistics.Update(_returns);
-        for (int i = 0; i < _returns.Length; i++)
-        {
-            rewards[i] = Normalize(rewards[i]);
+            rewards[i] = _normalizer.Scale(rewards[i]);
             if (terminated[i] || truncated[i])
             {
-                _returns[i] = 0;
+                returns[i] = 0;
             }
         }
     }
@@ -79,19 +68,19 @@ public sealed class VectorNormalizeReward : VectorWrapper
     /// <param name="state">The snapshot being written.</param>
     protected override void SaveWrapperState(JsonObject state)
     {
-        NormalizerCommon.SaveSettings(state, Gamma, Clip, Epsilon, RewardStatistics);
-        state["discounted_returns"] = EnvState.Numbers(_returns);
+        _normalizer.SaveSettings(state);
+        state["discounted_returns"] = EnvState.Numbers(_normalizer.Returns);
     }
 
     /// <inheritdoc />
     protected override void LoadWrapperState(JsonObject state)
     {
-        RunningMeanStdState statistics = NormalizerCommon.ReadSettings(state, Gamma, Clip, Epsilon, RewardStatistics);
-        double[] returns = EnvState.ReadDoubles(state, "discounted_returns", _returns.Length);
+        RunningMeanStdState statistics = _normalizer.ReadSettings(state);
+        double[] returns = EnvState.ReadDoubles(state, "discounted_returns", _normalizer.Returns.Length);
         RewardStatistics.SetState(statistics);
-        returns.CopyTo(_returns, 0);
+        returns.CopyTo(_normalizer.Returns);
     }
 
     /// <summary>Scales a raw reward with the current statistics, without updating them.</summary>
-    public double Normalize(double reward) => NormalizerCommon.ScaleReward(reward, RewardStatistics, Clip, Epsilon);
+    public double Normalize(double reward) => _normalizer.Scale(reward);
 }

@@ -14,6 +14,8 @@ namespace SharpRL.Envs.Wrappers;
 /// </summary>
 public sealed class NormalizeObservation : Wrapper
 {
+    private readonly ObservationNormalizer _normalizer;
+
     /// <summary>Wraps <paramref name="env"/>.</summary>
     /// <param name="env">The env to wrap; the wrapper takes ownership.</param>
     /// <param name="clip">Bound on |normalised component|; positive infinity for none.</param>
@@ -21,60 +23,46 @@ public sealed class NormalizeObservation : Wrapper
     public NormalizeObservation(IEnv env, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        RunningMeanStd.CheckClipAndEpsilon(clip, epsilon);
-        Clip = clip;
-        Epsilon = epsilon;
-        Statistics = new RunningMeanStd(env.ObservationSpace.FlatSize);
-        ObservationSpace = NormalizerCommon.NormalizedSpace(env.ObservationSpace, clip);
+        _normalizer = new ObservationNormalizer(env.ObservationSpace, clip, epsilon);
     }
 
     /// <summary>Running mean and variance of the raw observations.</summary>
-    public RunningMeanStd Statistics { get; }
+    public RunningMeanStd Statistics => _normalizer.Statistics;
 
     /// <summary>Bound on |normalised component|.</summary>
-    public double Clip { get; }
+    public double Clip => _normalizer.Clip;
 
     /// <summary>Added to the variance before the square root.</summary>
-    public double Epsilon { get; }
+    public double Epsilon => _normalizer.Epsilon;
 
     /// <summary>Box(−clip, clip) of the wrapped env's shape.</summary>
-    public override Space ObservationSpace { get; }
+    public override Space ObservationSpace => _normalizer.Space;
 
     /// <inheritdoc />
     public override void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
     {
         Env.Reset(observation, seed, options);
-        Statistics.Update(observation);
-        Statistics.Normalize(observation, observation, Clip, Epsilon);
+        _normalizer.UpdateAndNormalize(observation);
     }
 
     /// <inheritdoc />
     public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
         StepResult result = Env.Step(action, observation);
-        Statistics.Update(observation);
-        Statistics.Normalize(observation, observation, Clip, Epsilon);
+        _normalizer.UpdateAndNormalize(observation);
         return result;
     }
 
     /// <summary>Saves the statistics (and the clip and ε, checked on load); the Frozen flag is the receiving env's choice, not state.</summary>
     /// <param name="state">The snapshot being written.</param>
-    protected override void SaveWrapperState(JsonObject state)
-    {
-        NormalizerCommon.SaveSettings(state, gamma: null, Clip, Epsilon, Statistics);
-    }
+    protected override void SaveWrapperState(JsonObject state) => _normalizer.Save(state);
 
     /// <inheritdoc />
-    protected override void LoadWrapperState(JsonObject state)
-    {
-        Statistics.SetState(NormalizerCommon.ReadSettings(state, gamma: null, Clip, Epsilon, Statistics));
-    }
+    protected override void LoadWrapperState(JsonObject state) => _normalizer.Load(state);
 
     /// <summary>Normalises raw observations (any number of rows) with the current statistics, without updating them.</summary>
-    public void Normalize(ReadOnlySpan<float> rawObservations, Span<float> normalized)
-        => Statistics.Normalize(rawObservations, normalized, Clip, Epsilon);
+    public void Normalize(ReadOnlySpan<float> rawObservations, Span<float> normalized) => _normalizer.Normalize(rawObservations, normalized);
 
     /// <summary>Maps normalised observations back to raw ones (exact where no clipping happened).</summary>
-    public void Unnormalize(ReadOnlySpan<float> normalized, Span<float> rawObservations)
-        => Statistics.Unnormalize(normalized, rawObservations, Epsilon);
+    public void Unnormalize(ReadOnlySpan<float> normalized, Span<float> rawObservations) => _normalizer.Unnormalize(normalized, rawObservations);
 }

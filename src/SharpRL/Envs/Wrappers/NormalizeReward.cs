@@ -14,7 +14,7 @@ namespace SharpRL.Envs.Wrappers;
 /// </summary>
 public sealed class NormalizeReward : Wrapper
 {
-    private double _discountedReturn;
+    private readonly ReturnNormalizer _normalizer;
 
     /// <summary>Wraps <paramref name="env"/>.</summary>
     /// <param name="env">The env to wrap; the wrapper takes ownership.</param>
@@ -24,47 +24,40 @@ public sealed class NormalizeReward : Wrapper
     public NormalizeReward(IEnv env, double gamma = 0.99, double clip = 10.0, double epsilon = 1e-8)
         : base(env)
     {
-        NormalizerCommon.CheckGamma(gamma);
-        RunningMeanStd.CheckClipAndEpsilon(clip, epsilon);
-        Gamma = gamma;
-        Clip = clip;
-        Epsilon = epsilon;
+        _normalizer = new ReturnNormalizer(1, gamma, clip, epsilon);
     }
 
     /// <summary>Running mean and variance of the discounted return G.</summary>
-    public RunningMeanStd Statistics { get; } = new(1);
+    public RunningMeanStd Statistics => _normalizer.Statistics;
 
     /// <summary>Discount of the tracked return.</summary>
-    public double Gamma { get; }
+    public double Gamma => _normalizer.Gamma;
 
     /// <summary>Bound on |scaled reward|.</summary>
-    public double Clip { get; }
+    public double Clip => _normalizer.Clip;
 
     /// <summary>Added to the variance before the square root.</summary>
-    public double Epsilon { get; }
+    public double Epsilon => _normalizer.Epsilon;
 
     /// <summary>The discounted return G of the running episode.</summary>
-    public double DiscountedReturn => _discountedReturn;
+    public double DiscountedReturn => _normalizer.Returns[0];
 
     /// <inheritdoc />
     public override void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
     {
         Env.Reset(observation, seed, options);
-        _discountedReturn = 0;
+        _normalizer.Returns.Clear();
     }
 
     /// <inheritdoc />
     public override StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
         StepResult result = Env.Step(action, observation);
-
-        // G ← γ·G + r, then r / sqrt(Var[G] + ε)
-        _discountedReturn = (Gamma * _discountedReturn) + result.Reward;
-        Statistics.Update([_discountedReturn]);
-        double scaled = Normalize(result.Reward);
+        _normalizer.Accumulate([result.Reward]);
+        double scaled = _normalizer.Scale(result.Reward);
         if (result.Done)
         {
-            _discountedReturn = 0;
+            _normalizer.Returns[0] = 0;
         }
 
         return result with { Reward = scaled };
@@ -74,19 +67,19 @@ public sealed class NormalizeReward : Wrapper
     /// <param name="state">The snapshot being written.</param>
     protected override void SaveWrapperState(JsonObject state)
     {
-        NormalizerCommon.SaveSettings(state, Gamma, Clip, Epsilon, Statistics);
-        state["discounted_return"] = EnvState.Number(_discountedReturn);
+        _normalizer.SaveSettings(state);
+        state["discounted_return"] = EnvState.Number(_normalizer.Returns[0]);
     }
 
     /// <inheritdoc />
     protected override void LoadWrapperState(JsonObject state)
     {
-        RunningMeanStdState statistics = NormalizerCommon.ReadSettings(state, Gamma, Clip, Epsilon, Statistics);
+        RunningMeanStdState statistics = _normalizer.ReadSettings(state);
         double discountedReturn = EnvState.ReadDouble(state, "discounted_return");
         Statistics.SetState(statistics);
-        _discountedReturn = discountedReturn;
+        _normalizer.Returns[0] = discountedReturn;
     }
 
     /// <summary>Scales a raw reward with the current statistics, without updating them.</summary>
-    public double Normalize(double reward) => NormalizerCommon.ScaleReward(reward, Statistics, Clip, Epsilon);
+    public double Normalize(double reward) => _normalizer.Scale(reward);
 }
