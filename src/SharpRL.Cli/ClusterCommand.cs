@@ -123,6 +123,13 @@ internal static class ClusterCommand
             StragglerDeadline = TimeSpan.FromSeconds(cluster.StragglerDeadline),
         };
         agent.RolloutSource = source;
+        if (run.IsResumed)
+        {
+            // The workers' copies start from a reset (their env state is not in the learner's checkpoint).
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Resuming at {run.StartTimesteps:N0} env steps: {run.TotalTimesteps - run.StartTimesteps:N0} more to reach {run.TotalTimesteps:N0}; the workers' env copies start from a reset."));
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{run.Algorithm} on {run.EnvId}, seed {run.Seed}, {run.TotalTimesteps:N0} env steps, {agent.Env.NumEnvs} env copies on {cluster.Workers} workers{(cluster.Quorum < 1 ? $" (quorum {source.RequiredReports} of {cluster.Workers} slices, stragglers preempted {cluster.StragglerDeadline:0.###} s after the first report)" : "")} → {run.Directory}"));
         output.WriteLine(settings.Clustering == ClusteringMode.Redis
