@@ -141,7 +141,17 @@ internal static class ClusterCommand
             context.Cancel = true;
             interrupt.Cancel();
         });
-        bool completed = ProgressReporter.Run(run, quiet, output, interrupt.Token);
+        bool completed;
+        try
+        {
+            completed = ProgressReporter.Run(run, quiet, output, interrupt.Token);
+        }
+        catch (TimeoutException e)
+        {
+            // Too few workers joined within --join-timeout: a setup problem to state in one line, not a crash.
+            throw new CliError(e.Message);
+        }
+
         TrainingSummary summary = run.Summary();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(completed ? "Done" : "Interrupted")}: {summary.Timesteps:N0} env steps in {summary.Elapsed.TotalSeconds:F2} s ({summary.StepsPerSecond:N0} env steps/s), recent mean return {summary.RecentMeanReturn:F1}, {source.Dropped} workers dropped, {source.Preempted} straggler rollouts discarded. Model: {summary.ModelPath}"));

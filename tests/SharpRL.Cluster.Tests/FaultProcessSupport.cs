@@ -18,6 +18,10 @@ internal sealed class CliProcess : IDisposable
     {
         Name = name;
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+
+        // The CLI turns tiered compilation off (fully optimised code for long runs); these processes live
+        // seconds, most of it start-up, which tiered compilation halves.
+        info.Environment["DOTNET_TieredCompilation"] = "1";
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SharpRL.Cli.dll"));
         foreach (string arg in args)
         {
