@@ -152,11 +152,13 @@ public class FaultProcessTests
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the CLI did not exit");
         string output = process.Output.Trim();
         Assert.Equal(2, process.ExitCode);
-        Assert.Contains(expected, output, StringComparison.Ordinal);
-        Assert.Single(output.Split('\n'));
+        string error = Assert.Single(output.Split('\n'), line => line.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
         if (!expected.StartsWith("Waited", StringComparison.Ordinal))
         {
+            // Options are validated before anything starts: the error is all there is, and no run folder.
+            Assert.Single(output.Split('\n'));
             Assert.False(Directory.Exists(folder), "a run folder was written before the options were validated");
         }
 

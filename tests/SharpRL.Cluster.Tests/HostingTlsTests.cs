@@ -41,6 +41,7 @@ public class HostingTlsTests
         var hosts = new List<IHost>();
         IHost? intruder = null;
         Task? intruderStart = null;
+        using var give = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
             for (int w = 0; w < 2; w++)
@@ -49,7 +50,6 @@ public class HostingTlsTests
             }
 
             // A silo holding another certificate tries to join the whole time.
-            using var give = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             intruderStart = Task.Run(async () =>
             {
                 intruder = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 6, new RolloutWorker(id => Gym.Make(id)), tls with { TlsCertificate = foreign }, give.Token);
@@ -61,7 +61,7 @@ public class HostingTlsTests
             clustered.Learn(budget);
             Assert.Equal(single, Weights(clustered));
 
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromSeconds(2));
             var membership = learner.Services.GetRequiredService<IClusterMembershipService>();
             Assert.DoesNotContain(membership.CurrentSnapshot.Members.Values, m => m.SiloAddress.Endpoint.Port == port + 6 && m.Status == SiloStatus.Active);
             Assert.Equal(3, membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
@@ -76,11 +76,12 @@ public class HostingTlsTests
             }
 
             await learner.StopAsync();
+            await give.CancelAsync();
             if (intruderStart is not null)
             {
                 try
                 {
-                    await intruderStart.WaitAsync(TimeSpan.FromSeconds(40));
+                    await intruderStart.WaitAsync(TimeSpan.FromSeconds(15));
                 }
                 catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException or InvalidOperationException or SiloUnavailableException)
                 {
