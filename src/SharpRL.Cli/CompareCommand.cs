@@ -14,7 +14,7 @@ internal static class CompareCommand
     public static Command Build()
     {
         var env = new Argument<string>("env") { Description = "A registered env id, e.g. CartPole-v1 (see `sharprl envs`)." };
-        var algos = new Option<string>("--algos") { Description = $"Comma-separated algorithms, each trained with its preset; any of: {string.Join(", ", AlgorithmRegistry.Names)}.", DefaultValueFactory = _ => DefaultAlgorithms };
+        var algos = new Option<string>("--algos") { Description = $"Comma-separated algorithms, each trained with its preset; any of: {string.Join(", ", AlgorithmRegistry.Names)}; a variant with settings over the preset is written a2c[learning_rate=0.003,n_steps=16].", DefaultValueFactory = _ => DefaultAlgorithms };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per algorithm (0 … S−1).", DefaultValueFactory = _ => 3 };
         var timesteps = new Option<long?>("--timesteps") { Description = "Env steps per run, the same for every algorithm (default: the largest of their presets' budgets)." };
         var outDir = new Option<string?>("--out") { Description = "Folder for returns.csv, returns.svg, runs.csv and summary.csv (default: runs/compare_<env>)." };
@@ -28,7 +28,7 @@ internal static class CompareCommand
         command.SetAction(parse => CliRunner.Run(parse, output =>
         {
             string envId = parse.GetValue(env)!;
-            string[] algorithms = (parse.GetValue(algos) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string[] algorithms = SplitAlgorithms(parse.GetValue(algos) ?? "");
             long budget = parse.GetValue(timesteps) ?? DefaultBudget(algorithms, envId);
             var request = new ComparisonRequest
             {
@@ -93,5 +93,35 @@ internal static class CompareCommand
 
     // Every run gets the same budget so the curves share an x axis; the largest tuned budget lets each preset finish.
     private static long DefaultBudget(IEnumerable<string> algorithms, string envId) =>
-        algorithms.Where(AlgorithmRegistry.Contains).Select(a => AlgorithmRegistry.Get(a).GetPreset(envId).TotalTimesteps).DefaultIfEmpty(100_000).Max();
+        algorithms.Select(a => a.Split('[')[0]).Where(AlgorithmRegistry.Contains).Select(a => AlgorithmRegistry.Get(a).GetPreset(envId).TotalTimesteps).DefaultIfEmpty(100_000).Max();
+
+    // Commas inside a variant's brackets separate its settings, not algorithms.
+    internal static string[] SplitAlgorithms(string list)
+    {
+        var entries = new List<string>();
+        int depth = 0, start = 0;
+        for (int i = 0; i <= list.Length; i++)
+        {
+            if (i == list.Length || (list[i] == ',' && depth == 0))
+            {
+                string entry = list[start..i].Trim();
+                if (entry.Length > 0)
+                {
+                    entries.Add(entry);
+                }
+
+                start = i + 1;
+            }
+            else if (list[i] == '[')
+            {
+                depth++;
+            }
+            else if (list[i] == ']')
+            {
+                depth--;
+            }
+        }
+
+        return [.. entries];
+    }
 }

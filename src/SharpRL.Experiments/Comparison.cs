@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SharpRL.Algorithms;
+using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
 using SharpRL.Logging;
 using SharpRL.Training;
@@ -12,7 +13,11 @@ public sealed record ComparisonRequest
     /// <summary>Env id every algorithm trains on.</summary>
     public required string EnvId { get; init; }
 
-    /// <summary>Algorithm names (see <see cref="AlgorithmRegistry.Names"/>), in the order they are reported.</summary>
+    /// <summary>
+    /// Algorithms in the order they are reported: a registered name (see <see cref="AlgorithmRegistry.Names"/>),
+    /// trained with its preset, or a variant of it with settings over the preset in the env-id bracket syntax,
+    /// <c>a2c[learning_rate=0.003,n_steps=16]</c> (rl-zoo keys, as <c>--set</c>), reported under that label.
+    /// </summary>
     public required IReadOnlyList<string> Algorithms { get; init; }
 
     /// <summary>Seeds per algorithm (seeds 0 … Seeds − 1).</summary>
@@ -138,9 +143,10 @@ public static class Comparison
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (string algorithm in request.Algorithms)
         {
-            if (!AlgorithmRegistry.Contains(algorithm))
+            string name = Variant.Parse(algorithm).Name;
+            if (!AlgorithmRegistry.Contains(name))
             {
-                throw new ArgumentException($"Unknown algorithm '{algorithm}'; expected one of: {string.Join(", ", AlgorithmRegistry.Names)}.", nameof(request));
+                throw new ArgumentException($"Unknown algorithm '{name}'; expected one of: {string.Join(", ", AlgorithmRegistry.Names)}.", nameof(request));
             }
 
             if (!seen.Add(algorithm))
@@ -177,7 +183,7 @@ public static class Comparison
         EnvSpec spec = registry.GetSpec(request.EnvId);
         foreach (string algorithm in request.Algorithms)
         {
-            // Building each learner once checks that its preset fits the env's spaces before hours of training start.
+            // Building each learner once checks its settings and that its preset fits the env's spaces before hours of training start.
             using Learner learner = Learner.Create(algorithm, spec, seed: 0, registry);
         }
 
@@ -198,8 +204,9 @@ public static class Comparison
         var algorithms = new List<AlgorithmComparison>(request.Algorithms.Count);
         foreach (string requested in request.Algorithms)
         {
-            string algorithm = requested.ToLowerInvariant();
-            Preset<object> preset = AlgorithmRegistry.Get(algorithm).GetPreset(spec.Id);
+            Variant variant = Variant.Parse(requested);
+            string algorithm = variant.Name.ToLowerInvariant() + requested[variant.Name.Length..];
+            Preset<object> preset = AlgorithmRegistry.Get(variant.Name).GetPreset(spec.Id);
             var runs = new List<ComparisonSeedRun>(request.Seeds);
             for (int seed = 0; seed < request.Seeds; seed++)
             {
@@ -213,7 +220,7 @@ public static class Comparison
                 : ComparisonCurves.Aggregate(runs.Select(r => r.EvaluationCurve).ToList(), grid);
             algorithms.Add(new AlgorithmComparison(
                 algorithm,
-                preset.Source,
+                variant.Settings.Count == 0 ? preset.Source : $"{preset.Source}, with {string.Join(", ", variant.Settings.Select(kv => $"{kv.Key}={kv.Value}"))}",
                 runs,
                 ComparisonCurves.Aggregate(runs.Select(r => r.TrainingCurve).ToList(), grid),
                 evaluationCurve));
@@ -300,11 +307,13 @@ public static class Comparison
 
         public static Learner Create(string algorithm, EnvSpec spec, int seed, EnvRegistry registry)
         {
-            AlgorithmDescriptor descriptor = AlgorithmRegistry.Get(algorithm);
+            Variant variant = Variant.Parse(algorithm);
+            AlgorithmDescriptor descriptor = AlgorithmRegistry.Get(variant.Name);
+            object options = OptionsBinder.Apply(descriptor.GetPreset(spec.Id).Options, variant.Settings);
             var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), seed, new MetricsLogger(), parallel: false);
             try
             {
-                return new Learner(descriptor.Create(context, descriptor.GetPreset(spec.Id).Options), context);
+                return new Learner(descriptor.Create(context, options), context);
             }
             catch
             {
@@ -318,6 +327,26 @@ public static class Comparison
             Agent.Dispose();
             _context.Dispose();
             _context.Logger.Dispose();
+        }
+    }
+
+    /// <summary>An algorithm entry: its registered name and the settings it overrides in the preset.</summary>
+    private readonly record struct Variant(string Name, IReadOnlyList<KeyValuePair<string, string>> Settings)
+    {
+        // The bracket syntax is the one env ids use for constructor options, so one parser reads both.
+        public static Variant Parse(string entry)
+        {
+            (string name, IReadOnlyDictionary<string, object>? settings) = (entry, null);
+            try
+            {
+                (name, settings) = EnvRegistry.SplitId(entry);
+            }
+            catch (ArgumentException)
+            {
+                throw new ArgumentException($"Algorithm '{entry}' is malformed; expected a name or name[key=value,key=value], e.g. a2c[learning_rate=0.003].", nameof(entry));
+            }
+
+            return new Variant(name, settings is null ? [] : [.. settings.Select(kv => new KeyValuePair<string, string>(kv.Key, (string)kv.Value))]);
         }
     }
 }

@@ -102,6 +102,41 @@ public class ComparisonRunTests
     }
 
     [Fact]
+    public void Run_VariantsOfOneAlgorithm_TrainWithTheirSettingsUnderTheirLabels()
+    {
+        // Two learning rates of A2C side by side (the lectures' step-size figure): each variant is its preset
+        // with the bracketed settings, so a variant at the preset's own value reproduces the plain run exactly.
+        var request = new ComparisonRequest
+        {
+            EnvId = "CartPole-v1",
+            Algorithms = ["A2C", "a2c[learning_rate=0.0007]", "a2c[learning_rate=0.07,n_steps=8]"],
+            Seeds = 1,
+            TotalTimesteps = 2000,
+            EvalEpisodes = 2,
+        };
+
+        ComparisonResult result = Comparison.Run(request, Gym.Registry);
+
+        Assert.Equal(["a2c", "a2c[learning_rate=0.0007]", "a2c[learning_rate=0.07,n_steps=8]"], result.Algorithms.Select(a => a.Algorithm));
+        Assert.Equal(result.Algorithms[0].Runs[0].TrainingCurve, result.Algorithms[1].Runs[0].TrainingCurve);
+        Assert.NotEqual(result.Algorithms[0].Runs[0].TrainingCurve, result.Algorithms[2].Runs[0].TrainingCurve);
+        Assert.EndsWith("with learning_rate=0.07, n_steps=8", result.Algorithms[2].PresetSource, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a2c[learning_rat=0.1]", "Unknown setting 'learning_rat'")]
+    [InlineData("a2c[learning_rate", "Algorithm 'a2c[learning_rate' is malformed")]
+    [InlineData("nope[learning_rate=0.1]", "Unknown algorithm 'nope'")]
+    public void Validate_BadVariant_NamesWhatIsWrong(string algorithm, string message)
+    {
+        var request = new ComparisonRequest { EnvId = "CartPole-v1", Algorithms = [algorithm], Seeds = 1, TotalTimesteps = 1000 };
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => Comparison.Validate(request, Gym.Registry));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WriteFiles_ConstructedResult_WritesCurvesPlotRunsAndSummary()
     {
         string output = Path.Combine(Path.GetTempPath(), "sharprl-compare-" + Guid.NewGuid().ToString("N"));
