@@ -133,6 +133,13 @@ internal static class ClusterCommand
         };
         agent.RolloutSource = source;
         using IDisposable? status = ClusterStatusPage.Start(statusPort, () => new ClusterStatusSnapshot(run.Algorithm, run.EnvId, agent.Iterations, agent.NumTimesteps, source.Board.Rows(agent.Iterations)), output);
+        if (run.IsResumed)
+        {
+            // The workers' copies start from a reset (their env state is not in the learner's checkpoint).
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Resuming at {run.StartTimesteps:N0} env steps: {run.TotalTimesteps - run.StartTimesteps:N0} more to reach {run.TotalTimesteps:N0}; the workers' env copies start from a reset."));
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{run.Algorithm} on {run.EnvId}, seed {run.Seed}, {run.TotalTimesteps:N0} env steps, {agent.Env.NumEnvs} env copies on {cluster.Workers} workers{(cluster.Quorum < 1 ? $" (quorum {source.RequiredReports} of {cluster.Workers} slices, stragglers preempted {cluster.StragglerDeadline:0.###} s after the first report)" : "")} → {run.Directory}"));
         output.WriteLine(settings.Clustering == ClusteringMode.Redis
@@ -144,7 +151,17 @@ internal static class ClusterCommand
             context.Cancel = true;
             interrupt.Cancel();
         });
-        bool completed = ProgressReporter.Run(run, quiet, output, interrupt.Token);
+        bool completed;
+        try
+        {
+            completed = ProgressReporter.Run(run, quiet, output, interrupt.Token);
+        }
+        catch (TimeoutException e)
+        {
+            // Too few workers joined within --join-timeout: a setup problem to state in one line, not a crash.
+            throw new CliError(e.Message);
+        }
+
         TrainingSummary summary = run.Summary();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(completed ? "Done" : "Interrupted")}: {summary.Timesteps:N0} env steps in {summary.Elapsed.TotalSeconds:F2} s ({summary.StepsPerSecond:N0} env steps/s), recent mean return {summary.RecentMeanReturn:F1}, {source.Dropped} workers dropped, {source.Preempted} straggler rollouts discarded. Model: {summary.ModelPath}"));

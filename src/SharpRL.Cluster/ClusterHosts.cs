@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -32,7 +33,7 @@ public sealed record SiloSettings
     /// <summary>The Redis server, <c>host:port</c> (Redis clustering).</summary>
     public string? Redis { get; init; }
 
-    /// <summary>The address other silos reach this one at (Redis clustering; default: the first IPv4 address of this host, else loopback).</summary>
+    /// <summary>The address other silos reach this one at (Redis clustering; default: see <see cref="Advertised"/>).</summary>
     public IPAddress? AdvertiseAddress { get; init; }
 
     /// <summary>Cluster id: silos of different ids in one Redis do not see each other.</summary>
@@ -117,8 +118,16 @@ public sealed record SiloSettings
         return certificate;
     }
 
-    internal IPAddress Advertised() => AdvertiseAddress
-        ?? Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+    /// <summary>
+    /// <see cref="AdvertiseAddress"/>, else the first IPv4 address of a network interface that is up and not
+    /// loopback (the host name often resolves to 127.0.0.1 only), else loopback.
+    /// </summary>
+    public IPAddress Advertised() => AdvertiseAddress
+        ?? NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == OperationalStatus.Up && i.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
         ?? IPAddress.Loopback;
 }
 

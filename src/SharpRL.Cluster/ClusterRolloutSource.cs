@@ -10,30 +10,32 @@ using SharpRL.Nn;
 namespace SharpRL.Cluster;
 
 /// <summary>
-/// Synchronous distributed rollouts (distributed PPO; DD-PPO without preemption, Wijmans et al. 2020): each
-/// iteration the learner sends the weights of version v to every worker, each worker returns one
-/// fixed-length rollout of its slice of env copies made with v (one message), and the learner places the
-/// slices in global copy order in its RolloutBuffer. With a fixed worker set the buffer equals, bit for bit,
-/// the one a single process with all copies fills (<see cref="RolloutCollector"/>).
+/// Synchronous distributed rollouts (distributed PPO; DD-PPO, Wijmans et al. 2020): each iteration the learner
+/// sends the weights of version v to every worker, each worker returns one fixed-length rollout of its slice of
+/// env copies made with v (one message), and the learner places the slices in global copy order in its
+/// RolloutBuffer. With <see cref="Quorum"/> = 1 and a fixed worker set the buffer equals, bit for bit, the one a
+/// single process with all copies fills (<see cref="RolloutCollector"/>).
 /// </summary>
 /// <remarks>
 /// Workers are the silos of the cluster other than the learner's, found through Orleans' membership
 /// (<see cref="IClusterMembershipService"/>). The copies are split in <see cref="Workers"/> equal slices;
-/// slice s is copies s·K … s·K + K − 1. A worker that fails during an iteration (its silo died, a call timed
-/// out, or it sent a malformed rollout) is dropped, its partial rollout discarded, and its slice handed to the
-/// next worker that joins, which starts its copies from a reset; the iteration waits for it.
+/// slice s is copies s·K … s·K + K − 1; silos beyond the slices are spares. A worker that fails during an
+/// iteration (its silo died, a call timed out, or it sent a malformed rollout) is dropped, its partial rollout
+/// discarded, and its slice handed to the next worker silo (a spare, or one that joins later), which starts its
+/// copies from a reset. With <see cref="Quorum"/> below 1 the learner proceeds without the slices that have not
+/// reported <see cref="StragglerDeadline"/> after the first report (preempted stragglers, whose late rollout is
+/// discarded); their columns then hold a copy of a reported slice's, so the update trains on reported, on-policy
+/// transitions with the batch size unchanged (docs/cluster.md).
 /// </remarks>
 public sealed class ClusterRolloutSource : IRolloutSource
 {
-    private const int MaxJoinAttempts = 50;
-
     private readonly IGrainFactory _grains;
     private readonly IClusterMembershipService _membership;
     private readonly SiloAddress _learnerSilo;
     private readonly JoinRequest _template;
     private readonly Slot[] _slots;
     private readonly HashSet<SiloAddress> _seen = [];
-    private readonly Dictionary<SiloAddress, int> _joinFailures = [];
+    private readonly Dictionary<SiloAddress, long> _joinFailedAt = [];
     private readonly Action<string> _log;
     private float[] _weights = [];
     private double _quorum = 1;
@@ -482,7 +484,8 @@ public sealed class ClusterRolloutSource : IRolloutSource
                     break;
                 }
 
-                if (member.Status != SiloStatus.Active || member.SiloAddress.Equals(_learnerSilo) || !_seen.Add(member.SiloAddress))
+                if (member.Status != SiloStatus.Active || member.SiloAddress.Equals(_learnerSilo) || _seen.Contains(member.SiloAddress)
+                    || (_joinFailedAt.TryGetValue(member.SiloAddress, out long failed) && Stopwatch.GetElapsedTime(failed) < TimeSpan.FromSeconds(2)))
                 {
                     continue;
                 }
@@ -496,20 +499,18 @@ public sealed class ClusterRolloutSource : IRolloutSource
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    refusals.Add($"silo {member.SiloAddress}: join failed ({e.Message})");
-                    _log(refusals[^1]);
-
-                    // Transient when this silo's placement view lags membership (the grain was then placed here
-                    // and refused): try the silo again at the next poll, a few times.
-                    _joinFailures[member.SiloAddress] = _joinFailures.GetValueOrDefault(member.SiloAddress) + 1;
-                    if (_joinFailures[member.SiloAddress] < MaxJoinAttempts)
+                    // Maybe transient (the silo is still starting): tried again 2 s later.
+                    if (!_joinFailedAt.ContainsKey(member.SiloAddress))
                     {
-                        _seen.Remove(member.SiloAddress);
+                        refusals.Add($"silo {member.SiloAddress}: join failed ({e.Message})");
+                        _log(refusals[^1] + "; trying again.");
                     }
 
+                    _joinFailedAt[member.SiloAddress] = Stopwatch.GetTimestamp();
                     continue;
                 }
 
+                _seen.Add(member.SiloAddress);
                 if (!reply.Accepted)
                 {
                     refusals.Add($"worker {reply.Describe} (silo {member.SiloAddress}) refused: {reply.Reason}");

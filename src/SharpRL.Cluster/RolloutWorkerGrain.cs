@@ -69,14 +69,17 @@ public sealed class OwnSiloPlacementAttribute : PlacementAttribute
     }
 }
 
-/// <summary>Chooses the silo named by the grain's key; if that silo is not in the cluster, the caller's own (where activation is refused).</summary>
-public sealed class OwnSiloPlacementDirector : IPlacementDirector
+/// <summary>
+/// Chooses the silo named by the grain's key when membership lists it as active, else the caller's own (where
+/// activation is refused). Membership, not the grain-type manifest, decides: a worker silo that has just joined
+/// is active before every other silo has received its manifest.
+/// </summary>
+public sealed class OwnSiloPlacementDirector(IClusterMembershipService membership) : IPlacementDirector
 {
     /// <inheritdoc />
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        SiloAddress[] silos = context.GetCompatibleSilos(target);
         string key = target.GrainIdentity.Key.ToString() ?? "";
         SiloAddress? named = null;
         try
@@ -88,6 +91,7 @@ public sealed class OwnSiloPlacementDirector : IPlacementDirector
             // Not a silo address: no such worker; the local activation refuses.
         }
 
-        return Task.FromResult(named is not null && Array.IndexOf(silos, named) >= 0 ? named : context.LocalSilo);
+        bool active = named is not null && membership.CurrentSnapshot.Members.TryGetValue(named, out ClusterMember? member) && member.Status == SiloStatus.Active;
+        return Task.FromResult(active ? named! : context.LocalSilo);
     }
 }
