@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
 using Orleans.Runtime;
 using SharpRL.Algorithms.Common;
 using SharpRL.Envs;
@@ -63,16 +62,6 @@ public sealed class ClusterRolloutSource : IRolloutSource
         _membership = (IClusterMembershipService)services.GetService(typeof(IClusterMembershipService))!;
         _learnerSilo = ((ILocalSiloDetails)services.GetService(typeof(ILocalSiloDetails))!).SiloAddress;
         _log = log ?? (_ => { });
-        JsonObject options = OptionsBinder.ToJson(agent.Options);
-        var policyOptions = new JsonObject();
-        foreach ((string key, JsonNode? value) in options)
-        {
-            if (key.StartsWith("policy.", StringComparison.Ordinal))
-            {
-                policyOptions[key] = value?.DeepClone();
-            }
-        }
-
         _template = new JoinRequest
         {
             ProtocolVersion = RolloutWorker.ProtocolVersion,
@@ -83,7 +72,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
             Seed = agent.Seed,
             NumEnvs = n / workers,
             NumSteps = agent.Buffer.Steps,
-            PolicyOptionsJson = policyOptions.ToJsonString(),
+            PolicyOptionsJson = RolloutWorker.PolicyOptionsJson(agent.Options),
             Normalization = ClusterNormalization.SettingsOf(agent.Env),
         };
         _slots = [.. Enumerable.Range(0, workers).Select(s => new Slot(s * (n / workers)))];

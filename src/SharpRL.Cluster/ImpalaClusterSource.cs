@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
 using Orleans.Runtime;
-using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.Impala;
 using SharpRL.Spaces;
 
@@ -83,19 +81,9 @@ public sealed class ImpalaClusterSource : ITrajectorySource
         _learnerSilo = ((ILocalSiloDetails)services.GetService(typeof(ILocalSiloDetails))!).SiloAddress;
         _log = log ?? (_ => { });
         _observationSize = observationSpace.FlatSize;
-        _actionSize = actionSpace is Discrete or MultiDiscrete ? (actionSpace is Discrete ? 1 : actionSpace.FlatSize) : actionSpace.FlatSize;
+        _actionSize = actionSpace is Discrete ? 1 : actionSpace.FlatSize;
         Workers = options.NumActors;
         _room = new SemaphoreSlim(options.EffectiveQueueCapacity);
-        JsonObject all = OptionsBinder.ToJson(options);
-        var policy = new JsonObject();
-        foreach ((string key, JsonNode? value) in all)
-        {
-            if (key.StartsWith("policy.", StringComparison.Ordinal))
-            {
-                policy[key] = value?.DeepClone();
-            }
-        }
-
         _template = new ImpalaJoinRequest
         {
             ProtocolVersion = RolloutWorker.ProtocolVersion,
@@ -103,7 +91,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
             EnvId = envId,
             ObservationSpace = observationSpace.ToString() ?? "",
             ActionSpace = actionSpace.ToString() ?? "",
-            PolicyOptionsJson = policy.ToJsonString(),
+            PolicyOptionsJson = RolloutWorker.PolicyOptionsJson(options),
             NumEnvs = options.NumEnvs,
             UnrollLength = options.UnrollLength,
             Seed = seed,

@@ -20,6 +20,24 @@ public sealed class RolloutWorker : IDisposable
     /// <summary>Wire-format version of <see cref="JoinRequest"/> / <see cref="RolloutResult"/>.</summary>
     public const int ProtocolVersion = 2;
 
+    /// <summary>
+    /// The <c>policy.*</c> settings of a run's options as JSON: what a worker needs to build a replica of the
+    /// learner's networks (join requests of both the synchronous and the IMPALA cluster carry it).
+    /// </summary>
+    internal static string PolicyOptionsJson(object options)
+    {
+        var policy = new JsonObject();
+        foreach ((string key, JsonNode? value) in OptionsBinder.ToJson(options))
+        {
+            if (key.StartsWith("policy.", StringComparison.Ordinal))
+            {
+                policy[key] = value?.DeepClone();
+            }
+        }
+
+        return policy.ToJsonString();
+    }
+
     private readonly Func<string, IEnv> _makeEnv;
     private readonly Lock _gate = new();
     private IVectorEnv? _env;
