@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using SharpRL.Environments;
 using SharpRL.Experiments;
 
 namespace SharpRL.Cli;

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using SharpRL.Serialization;
-using SharpRL.Training;
 
 namespace SharpRL.Cli;
 

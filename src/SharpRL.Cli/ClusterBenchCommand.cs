@@ -1,11 +1,6 @@
-using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
 using SharpRL.Cluster;
-using SharpRL.Environments;
 
 namespace SharpRL.Cli;
 

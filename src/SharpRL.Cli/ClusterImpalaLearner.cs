@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using SharpRL.Cluster;
-using SharpRL.Environments;
-using SharpRL.Training;
 
 namespace SharpRL.Cli;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using SharpRL.Cluster;
 
 namespace SharpRL.Cli;

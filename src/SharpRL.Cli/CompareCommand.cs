@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using SharpRL.Algorithms;
-using SharpRL.Environments;
 using SharpRL.Experiments;
 
 namespace SharpRL.Cli;

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using SharpRL.Datasets;
 
 namespace SharpRL.Cli;

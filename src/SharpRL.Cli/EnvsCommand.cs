@@ -1,13 +1,8 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using SharpRL.Environments;
 using SharpRL.Environments.MuJoCo;
-using SharpRL.Envs;
 using SharpRL.Envs.Wrappers;
 using SharpRL.Rng;
 using SharpRL.Spaces;
-using SharpRL.Training;
 
 namespace SharpRL.Cli;
 

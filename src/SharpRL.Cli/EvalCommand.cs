@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using SharpRL.Environments;
-using SharpRL.Envs;
-using SharpRL.Training;
-
 namespace SharpRL.Cli;
 
 /// <summary><c>sharprl eval &lt;run-or-checkpoint&gt;</c>: plays episodes with a saved policy and prints mean ± std return.</summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using SharpRL.Environments;
 using SharpRL.Inference;
 using SharpRL.Onnx;
 using SharpRL.IO;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using SharpRL.Algorithms;
-using SharpRL.Training;
 using Spectre.Console;
 
 namespace SharpRL.Cli;

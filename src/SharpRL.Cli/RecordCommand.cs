@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using SharpRL.Datasets;
-using SharpRL.Environments;
-using SharpRL.Envs;
-using SharpRL.Training;
 
 namespace SharpRL.Cli;
 

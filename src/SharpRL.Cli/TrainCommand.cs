@@ -1,10 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Runtime.InteropServices;
-using SharpRL.Environments;
-using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Training;
 
 namespace SharpRL.Cli;
 

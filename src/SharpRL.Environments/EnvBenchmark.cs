@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using SharpRL.Envs;
-using SharpRL.Rng;
 
 namespace SharpRL.Environments;
 

@@ -1,7 +1,6 @@
 using SharpRL.Environments.ClassicControl;
 using SharpRL.Environments.MuJoCo;
 using SharpRL.Environments.Toy;
-using SharpRL.Envs;
 
 namespace SharpRL.Environments;
 

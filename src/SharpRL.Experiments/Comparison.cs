@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using SharpRL.Algorithms;
 using SharpRL.Algorithms.Common;
-using SharpRL.Envs;
-using SharpRL.Logging;
 using SharpRL.Training;
 
 namespace SharpRL.Experiments;

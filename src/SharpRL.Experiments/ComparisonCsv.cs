@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace SharpRL.Experiments;
 
 /// <summary>CSV renderings of a <see cref="ComparisonResult"/> (invariant culture; an empty cell where no seed has a value yet).</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 using SharpRL.Policies;
 

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using SharpRL.Nn.Kernels;
 
 namespace SharpRL.Experiments;

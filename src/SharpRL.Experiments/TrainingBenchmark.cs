@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using SharpRL.Algorithms;
 using SharpRL.Algorithms.OffPolicy;
-using SharpRL.Envs;
-using SharpRL.Logging;
 
 namespace SharpRL.Experiments;
 

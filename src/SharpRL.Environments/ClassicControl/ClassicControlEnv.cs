@@ -1,10 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
-using SharpRL.Envs;
-using SharpRL.Rng;
-using SharpRL.Spaces;
 
 namespace SharpRL.Environments.ClassicControl;
 

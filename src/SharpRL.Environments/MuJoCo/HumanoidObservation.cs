@@ -1,4 +1,3 @@
-using System.Globalization;
 using SharpRL.Environments.MuJoCo.Native;
 
 namespace SharpRL.Environments.MuJoCo;

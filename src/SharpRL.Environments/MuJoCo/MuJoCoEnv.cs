@@ -1,11 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 using SharpRL.Environments.MuJoCo.Native;
-using SharpRL.Envs;
-using SharpRL.Rng;
-using SharpRL.Spaces;
 
 namespace SharpRL.Environments.MuJoCo;
 

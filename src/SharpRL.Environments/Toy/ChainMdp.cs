@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using SharpRL.Envs;
-using SharpRL.Rng;
-using SharpRL.Spaces;
-
 namespace SharpRL.Environments.Toy;
 
 /// <summary>Where a <see cref="ChainMdp"/> episode starts (the start distribution μ).</summary>

@@ -1,5 +1,3 @@
-using SharpRL.Spaces;
-
 namespace SharpRL.Environments.Toy;
 
 /// <summary>The checks every toy env makes before a step: the episode is running, and the action is one of its discrete actions.</summary>

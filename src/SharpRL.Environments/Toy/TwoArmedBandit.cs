@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SharpRL.Envs;
-using SharpRL.Spaces;
-
 namespace SharpRL.Environments.Toy;
 
 /// <summary>

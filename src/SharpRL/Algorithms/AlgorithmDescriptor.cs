@@ -1,7 +1,3 @@
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Serialization;
-
 namespace SharpRL.Algorithms;
 
 /// <summary>How an algorithm trains: in an env with its current policy, in an env from a replay buffer, or from a fixed dataset.</summary>

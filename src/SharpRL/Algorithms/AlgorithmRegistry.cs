@@ -1,12 +1,9 @@
 using SharpRL.Algorithms.AdvantageWeighted;
-using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.Impala;
 using SharpRL.Algorithms.OffPolicy;
 using SharpRL.Algorithms.PolicyGradient;
 using SharpRL.Algorithms.ProximalPolicy;
 using SharpRL.Algorithms.TrustRegion;
-using SharpRL.Envs;
-using SharpRL.Logging;
 
 namespace SharpRL.Algorithms;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using SharpRL.Serialization;
-
 namespace SharpRL.Algorithms;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.PolicyGradient;
 using SharpRL.Algorithms.ProximalPolicy;
 using SharpRL.Algorithms.TrustRegion;

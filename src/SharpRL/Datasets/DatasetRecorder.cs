@@ -1,7 +1,4 @@
-using SharpRL.Envs;
-using SharpRL.Policies;
 using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
 
 namespace SharpRL.Datasets;
 

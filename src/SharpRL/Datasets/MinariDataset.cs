@@ -1,9 +1,5 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using PureHDF;
-using SharpRL.Envs;
-using SharpRL.Spaces;
 
 namespace SharpRL.Datasets;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using SharpRL.Envs;
-
 namespace SharpRL.Datasets;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using SharpRL.Rng;
-using SharpRL.Spaces;
-
 namespace SharpRL.Envs;
 
 /// <summary>What <see cref="EnvChecker.Check"/> found: every problem, in plain words.</summary>

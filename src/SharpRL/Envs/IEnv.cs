@@ -1,5 +1,3 @@
-using SharpRL.Spaces;
-
 namespace SharpRL.Envs;
 
 /// <summary>What one environment step returned besides the observation.</summary>

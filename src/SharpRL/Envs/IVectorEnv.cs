@@ -1,5 +1,3 @@
-using SharpRL.Spaces;
-
 namespace SharpRL.Envs;
 
 /// <summary>Return and length of an episode that just ended in a vector env.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SharpRL.IO;
 
 namespace SharpRL.Logging;

@@ -1,8 +1,4 @@
-using System.Text.Json.Nodes;
 using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Envs;
-using SharpRL.Serialization;
 
 namespace SharpRL.Training;
 

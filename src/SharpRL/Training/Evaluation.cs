@@ -1,7 +1,4 @@
 using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Envs;
-using SharpRL.Policies;
 
 namespace SharpRL.Training;
 

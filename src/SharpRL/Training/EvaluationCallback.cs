@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using SharpRL.Algorithms;
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Serialization;
 
 namespace SharpRL.Training;
 

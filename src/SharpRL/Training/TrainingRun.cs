@@ -1,13 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Envs;
 using SharpRL.IO;
-using SharpRL.Logging;
-using SharpRL.Serialization;
 
 namespace SharpRL.Training;
 

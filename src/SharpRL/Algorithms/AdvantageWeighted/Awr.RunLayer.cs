@@ -1,10 +1,3 @@
-using System.Text.Json.Nodes;
-using SharpRL.Algorithms.Common;
-using SharpRL.Envs;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Serialization;
-
 namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>

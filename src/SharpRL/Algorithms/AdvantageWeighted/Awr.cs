@@ -1,11 +1,4 @@
-using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.Imitation;
-using SharpRL.Rng;
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Spaces;
 
 namespace SharpRL.Algorithms.AdvantageWeighted;
 

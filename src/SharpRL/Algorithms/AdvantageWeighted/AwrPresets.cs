@@ -1,5 +1,3 @@
-using SharpRL.Nn;
-
 namespace SharpRL.Algorithms.AdvantageWeighted;
 
 /// <summary>An AWR starting point: options, the step budget they were measured at, and where they come from.</summary>

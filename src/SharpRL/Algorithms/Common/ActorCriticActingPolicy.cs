@@ -1,6 +1,3 @@
-using SharpRL.Policies;
-using SharpRL.Spaces;
-
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>

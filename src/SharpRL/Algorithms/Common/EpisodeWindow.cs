@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SharpRL.Envs;
-using SharpRL.Logging;
-
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>

@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using SharpRL.Distributions;
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Rng;
 
 namespace SharpRL.Algorithms.Common;
 

@@ -1,6 +1,3 @@
-using SharpRL.Envs;
-using SharpRL.Logging;
-
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>An on-policy algorithm's descriptor, which can also build the algorithm on a vector env the caller owns.</summary>

@@ -1,5 +1,3 @@
-using SharpRL.Policies;
-
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>Settings shared by every on-policy algorithm (rollout, advantages, optimisation).</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using SharpRL.Spaces;
-
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace SharpRL.Algorithms.Common;
 

@@ -1,8 +1,3 @@
-using SharpRL.Envs;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Serialization;
-
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>

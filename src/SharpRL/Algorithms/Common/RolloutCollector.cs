@@ -1,7 +1,4 @@
 using SharpRL.Distributions;
-using SharpRL.Envs;
-using SharpRL.Policies;
-using SharpRL.Rng;
 
 namespace SharpRL.Algorithms.Common;
 

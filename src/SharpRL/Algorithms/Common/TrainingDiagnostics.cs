@@ -1,5 +1,3 @@
-using SharpRL.Logging;
-
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>The training diagnostics the on-policy learners log (SB3's <c>train/explained_variance</c> and <c>train/std</c>).</summary>

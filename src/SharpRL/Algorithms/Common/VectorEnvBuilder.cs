@@ -1,4 +1,3 @@
-using SharpRL.Envs;
 using SharpRL.Envs.Vector;
 
 namespace SharpRL.Algorithms.Common;

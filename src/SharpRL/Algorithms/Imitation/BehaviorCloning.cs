@@ -1,9 +1,4 @@
-using SharpRL.Rng;
 using SharpRL.Datasets;
-using SharpRL.Logging;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Spaces;
 
 namespace SharpRL.Algorithms.Imitation;
 

@@ -1,11 +1,4 @@
-using System.Text.Json.Nodes;
-using SharpRL.Algorithms.Common;
 using SharpRL.Datasets;
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Serialization;
 
 namespace SharpRL.Algorithms.Imitation;
 

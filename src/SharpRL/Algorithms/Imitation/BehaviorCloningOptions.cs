@@ -1,5 +1,3 @@
-using SharpRL.Policies;
-
 namespace SharpRL.Algorithms.Imitation;
 
 /// <summary>Which supervised loss behaviour cloning minimises.</summary>

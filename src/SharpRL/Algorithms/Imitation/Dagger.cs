@@ -1,6 +1,4 @@
 using SharpRL.Datasets;
-using SharpRL.Envs;
-using SharpRL.Policies;
 using SharpRL.Training;
 
 namespace SharpRL.Algorithms.Imitation;

@@ -1,10 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using SharpRL.Envs;
 using SharpRL.Envs.Vector;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Rng;
 
 namespace SharpRL.Algorithms.Impala;
 

@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using SharpRL.Algorithms.Common;
-using SharpRL.Envs;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Serialization;
-
 namespace SharpRL.Algorithms.Impala;
 
 /// <summary>

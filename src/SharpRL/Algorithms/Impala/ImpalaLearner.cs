@@ -1,12 +1,3 @@
-using System.Diagnostics;
-using SharpRL.Algorithms.Common;
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Rng;
-using SharpRL.Spaces;
-
 namespace SharpRL.Algorithms.Impala;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using SharpRL.Algorithms.Common;
 
 namespace SharpRL.Algorithms.Impala;
 

@@ -1,6 +1,3 @@
-using SharpRL.Algorithms.Common;
-using SharpRL.Policies;
-
 namespace SharpRL.Algorithms.Impala;
 
 /// <summary>The optimiser of the IMPALA learner.</summary>

@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using SharpRL.Envs;
-using SharpRL.Spaces;
 
 namespace SharpRL.Algorithms.Impala;
 

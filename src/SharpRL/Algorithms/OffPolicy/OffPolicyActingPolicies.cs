@@ -1,8 +1,3 @@
-using SharpRL.Envs;
-using SharpRL.Policies;
-using SharpRL.Serialization;
-using SharpRL.Spaces;
-
 namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>

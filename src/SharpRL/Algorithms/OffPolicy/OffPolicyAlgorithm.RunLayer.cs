@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SharpRL.Nn;
-using SharpRL.Serialization;
-
 namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>The run layer's view of an off-policy learner: checkpoint state and the evaluation policy.</summary>

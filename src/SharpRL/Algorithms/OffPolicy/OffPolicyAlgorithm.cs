@@ -1,12 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using SharpRL.Algorithms.Common;
-using SharpRL.Rng;
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Nn;
 using SharpRL.Nn.Kernels;
-using SharpRL.Spaces;
 using SharpRL.Training;
 
 namespace SharpRL.Algorithms.OffPolicy;

@@ -1,5 +1,3 @@
-using SharpRL.Serialization;
-
 namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using SharpRL.Envs;
 using SharpRL.Envs.Vector;
-using SharpRL.Logging;
-using SharpRL.Serialization;
 
 namespace SharpRL.Algorithms.OffPolicy;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using SharpRL.Nn;
-
 namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>Whether <see cref="TrainFrequency"/> counts env steps or finished episodes.</summary>

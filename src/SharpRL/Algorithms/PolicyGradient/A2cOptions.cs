@@ -1,5 +1,3 @@
-using SharpRL.Algorithms.Common;
-
 namespace SharpRL.Algorithms.PolicyGradient;
 
 /// <summary>A2C settings; defaults are SB3's (n_steps 5, lr 7e-4, λ 1, RMSprop α 0.99 ε 1e-5, no advantage normalisation).</summary>

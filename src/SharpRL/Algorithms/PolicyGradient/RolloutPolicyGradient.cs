@@ -1,6 +1,3 @@
-using SharpRL.Algorithms.Common;
-using SharpRL.Policies;
-
 namespace SharpRL.Algorithms.PolicyGradient;
 
 /// <summary>

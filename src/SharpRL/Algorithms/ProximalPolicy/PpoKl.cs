@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using SharpRL.Algorithms.Common;
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Nn;
-
 namespace SharpRL.Algorithms.ProximalPolicy;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using SharpRL.Algorithms.Common;
-
 namespace SharpRL.Algorithms.ProximalPolicy;
 
 /// <summary>Settings of PPO with the adaptive KL penalty; defaults follow SB3's PPO and the PPO paper (d_targ 0.01, β₀ 1).</summary>

@@ -1,5 +1,3 @@
-using SharpRL.Algorithms.Common;
-
 namespace SharpRL.Algorithms.ProximalPolicy;
 
 /// <summary>PPO settings; defaults are SB3's / the PPO paper's.</summary>

@@ -1,9 +1,5 @@
 using System.Numerics.Tensors;
-using SharpRL.Algorithms.Common;
 using SharpRL.Distributions;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Spaces;
 
 namespace SharpRL.Algorithms.TrustRegion;
 

@@ -1,8 +1,3 @@
-using SharpRL.Algorithms.Common;
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Nn;
-
 namespace SharpRL.Algorithms.TrustRegion;
 
 /// <summary>

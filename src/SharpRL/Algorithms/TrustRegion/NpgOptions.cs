@@ -1,5 +1,3 @@
-using SharpRL.Algorithms.Common;
-
 namespace SharpRL.Algorithms.TrustRegion;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Nn;
-
 namespace SharpRL.Algorithms.TrustRegion;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Runtime.ExceptionServices;
-using System.Text.Json.Nodes;
-using SharpRL.Spaces;
 
 namespace SharpRL.Envs.Vector;
 

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using SharpRL.Envs.Wrappers;
-using SharpRL.Spaces;
 
 namespace SharpRL.Envs.Vector;
 

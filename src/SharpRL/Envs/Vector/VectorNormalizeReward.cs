@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SharpRL.Envs.Wrappers;
 
 namespace SharpRL.Envs.Vector;

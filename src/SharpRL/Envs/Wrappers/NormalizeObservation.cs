@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using SharpRL.Spaces;
-
 namespace SharpRL.Envs.Wrappers;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace SharpRL.Envs.Wrappers;
 
 /// <summary>The settings part of the normalisers' snapshots.</summary>

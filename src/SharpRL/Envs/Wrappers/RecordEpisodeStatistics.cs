@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-
 namespace SharpRL.Envs.Wrappers;
 
 /// <summary>Summary of one finished episode.</summary>

@@ -1,5 +1,3 @@
-using SharpRL.Spaces;
-
 namespace SharpRL.Envs.Wrappers;
 
 /// <summary>
