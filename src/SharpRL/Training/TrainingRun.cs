@@ -175,41 +175,25 @@ public sealed class TrainingRun : IDisposable
 
         // Build the learner (and so check the spaces fit the options and the networks fit in memory)
         // before the folder exists: a refused setting leaves nothing behind.
-        var logger = new MetricsLogger();
-        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), request.Seed, logger, request.Parallel) { Pool = request.Pool };
-        ILearner? agent = null;
-        try
-        {
-            try
-            {
-                // Create validates the options (the run layer's one check) before it builds any env.
-                agent = descriptor.Create(context, options);
-            }
-            catch (ArgumentException e) when (request.NumEnvs is int changed && !request.Settings.Any(s => s.Key == "n_envs") && IsSettingError(e))
-            {
+        return OpenWithLearner(descriptor, registry, spec.Id, request.Seed, request.Parallel, request.Pool, options,
+            refused: e => request.NumEnvs is int changed && !request.Settings.Any(s => s.Key == "n_envs") && IsSettingError(e)
                 // The preset's other settings were tuned for its own n_envs; say which flag changed what.
-                throw new ArgumentException($"{MessageOf(e)} (--n-envs {changed} replaced the preset's n_envs = {OptionsBinder.Describe(preset.Options).FirstOrDefault(p => p.Key == "n_envs").Value}; also pass --set for the setting named, e.g. n_steps or batch_size.)", e);
-            }
-
-            if (replace)
+                ? new ArgumentException($"{MessageOf(e)} (--n-envs {changed} replaced the preset's n_envs = {OptionsBinder.Describe(preset.Options).FirstOrDefault(p => p.Key == "n_envs").Value}; also pass --set for the setting named, e.g. n_steps or batch_size.)", e)
+                : null,
+            open: (agent, logger, context) =>
             {
-                System.IO.Directory.Delete(directory, recursive: true);
-            }
+                if (replace)
+                {
+                    System.IO.Directory.Delete(directory, recursive: true);
+                }
 
-            System.IO.Directory.CreateDirectory(directory);
-            AddSinks(logger, directory, append: false);
-            AtomicFile.WriteAllBytes(Path.Combine(directory, ConfigFileName), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
-            var run = new TrainingRun(descriptor, config, options, directory, agent, logger, context, registry) { Warnings = descriptor.GetWarnings(options) };
-            run.AddConfiguredCallbacks();
-            return run;
-        }
-        catch
-        {
-            agent?.Dispose();
-            context.Dispose();
-            logger.Dispose();
-            throw;
-        }
+                System.IO.Directory.CreateDirectory(directory);
+                AddSinks(logger, directory, append: false);
+                AtomicFile.WriteAllBytes(Path.Combine(directory, ConfigFileName), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
+                var run = new TrainingRun(descriptor, config, options, directory, agent, logger, context, registry) { Warnings = descriptor.GetWarnings(options) };
+                run.AddConfiguredCallbacks();
+                return run;
+            });
     }
 
     /// <summary>Trains to the budget, running the callbacks and checkpointing every save-frequency steps and at the end.</summary>
@@ -473,63 +457,82 @@ public sealed class TrainingRun : IDisposable
         }
 
         EnvSpec spec = registry.GetSpec(config.EnvId);
+        return OpenWithLearner(descriptor, registry, spec.Id, config.Seed, resumed.Parallel, resumed.Pool, options,
+            // The options came from config.json: a learner they cannot build is that file's fault.
+            refused: e => new InvalidDataException($"{configPath}: {MessageOf(e)}", e),
+            open: (agent, logger, context) =>
+            {
+                // A periodic or interrupted checkpoint exists only while the run is unfinished (completion
+                // deletes it); otherwise the final model is the latest state.
+                CheckpointData data = Checkpoint.Load(directory, config.Algorithm, latest);
+                RequireSameRun(config, configPath, data);
+                bool exact = AgentCheckpoint.Load(agent, data);
+                string? unavailable = (data.Extra["env_state_unavailable"] as JsonValue)?.TryGetValue(out string? why) == true ? why : null;
+                if (agent.NumTimesteps >= resumed.TotalTimesteps)
+                {
+                    // Nothing to train: leave the folder exactly as it is.
+                    notices.RemoveAll(n => n.StartsWith("--timesteps", StringComparison.Ordinal));
+                    resumed = resumed with { TotalTimesteps = config.TotalTimesteps };
+                }
+                var run = new TrainingRun(descriptor, resumed, options, directory, agent, logger, context, registry)
+                {
+                    IsResumed = true,
+                    ResumeNotices = notices,
+                    ResumeWarning = exact ? null
+                        : $"The checkpoint in '{directory}' holds no env state ({unavailable ?? "the env cannot save its state"}): the env restarts its episodes, so this run will not continue exactly as an uninterrupted one would.",
+                    StopReason = (data.Extra[StopReasonKey] as JsonValue)?.TryGetValue(out string? stopped) == true && agent.NumTimesteps < resumed.TotalTimesteps && resumed.TotalTimesteps == config.TotalTimesteps ? stopped : null,
+                };
+                run.AddConfiguredCallbacks();
+                run.LoadCallbackStates(data);
+                if (run.IsComplete)
+                {
+                    return run;
+                }
+
+                // Everything is loaded: only now touch the folder. Rows logged after the checkpoint (a crash
+                // between checkpoints) are about to be logged again.
+                CsvMetricsSink progress = AddSinks(logger, directory, append: true, purgeAfter: agent.NumTimesteps);
+                progress.DiscardRowsAfter(MetricKeys.TotalTimesteps, agent.NumTimesteps);
+                foreach (EvaluationCallback evaluation in run._callbacks.OfType<EvaluationCallback>())
+                {
+                    evaluation.DiscardAfter(directory, agent.NumTimesteps);
+                }
+
+                if (!ReferenceEquals(resumed, config))
+                {
+                    AtomicFile.WriteAllBytes(configPath, System.Text.Encoding.UTF8.GetBytes(resumed.ToJson()));
+                }
+
+                return run;
+            });
+    }
+
+    /// <summary>
+    /// Builds the learner on its env copies (which checks the options, the spaces against the options and
+    /// the networks against the memory) and then the run with <paramref name="open"/>, disposing what was
+    /// built when anything fails. <paramref name="refused"/> turns an <see cref="ArgumentException"/> of the
+    /// learner's into the error the user sees (null: that exception as it is).
+    /// </summary>
+    private static TrainingRun OpenWithLearner(
+        AlgorithmDescriptor descriptor, EnvRegistry registry, string envId, int seed, bool parallel, bool pool, object options,
+        Func<ArgumentException, Exception?> refused, Func<ILearner, MetricsLogger, LearnerContext, TrainingRun> open)
+    {
         var logger = new MetricsLogger();
-        var context = new LearnerContext(spec.Id, () => registry.Make(spec.Id), config.Seed, logger, resumed.Parallel) { Pool = resumed.Pool };
+        var context = new LearnerContext(envId, () => registry.Make(envId), seed, logger, parallel) { Pool = pool };
         ILearner? agent = null;
         try
         {
             try
             {
+                // Create validates the options (the run layer's one check) before it builds any env.
                 agent = descriptor.Create(context, options);
             }
-            catch (ArgumentException e)
+            catch (ArgumentException e) when (refused(e) is { } replacement)
             {
-                // The options came from config.json: a learner they cannot build is that file's fault.
-                throw new InvalidDataException($"{configPath}: {MessageOf(e)}", e);
+                throw replacement;
             }
 
-            // A periodic or interrupted checkpoint exists only while the run is unfinished (completion
-            // deletes it); otherwise the final model is the latest state.
-            CheckpointData data = Checkpoint.Load(directory, config.Algorithm, latest);
-            RequireSameRun(config, configPath, data);
-            bool exact = AgentCheckpoint.Load(agent, data);
-            string? unavailable = (data.Extra["env_state_unavailable"] as JsonValue)?.TryGetValue(out string? why) == true ? why : null;
-            if (agent.NumTimesteps >= resumed.TotalTimesteps)
-            {
-                // Nothing to train: leave the folder exactly as it is.
-                notices.RemoveAll(n => n.StartsWith("--timesteps", StringComparison.Ordinal));
-                resumed = resumed with { TotalTimesteps = config.TotalTimesteps };
-            }
-            var run = new TrainingRun(descriptor, resumed, options, directory, agent, logger, context, registry)
-            {
-                IsResumed = true,
-                ResumeNotices = notices,
-                ResumeWarning = exact ? null
-                    : $"The checkpoint in '{directory}' holds no env state ({unavailable ?? "the env cannot save its state"}): the env restarts its episodes, so this run will not continue exactly as an uninterrupted one would.",
-                StopReason = (data.Extra[StopReasonKey] as JsonValue)?.TryGetValue(out string? stopped) == true && agent.NumTimesteps < resumed.TotalTimesteps && resumed.TotalTimesteps == config.TotalTimesteps ? stopped : null,
-            };
-            run.AddConfiguredCallbacks();
-            run.LoadCallbackStates(data);
-            if (run.IsComplete)
-            {
-                return run;
-            }
-
-            // Everything is loaded: only now touch the folder. Rows logged after the checkpoint (a crash
-            // between checkpoints) are about to be logged again.
-            CsvMetricsSink progress = AddSinks(logger, directory, append: true, purgeAfter: agent.NumTimesteps);
-            progress.DiscardRowsAfter(MetricKeys.TotalTimesteps, agent.NumTimesteps);
-            foreach (EvaluationCallback evaluation in run._callbacks.OfType<EvaluationCallback>())
-            {
-                evaluation.DiscardAfter(directory, agent.NumTimesteps);
-            }
-
-            if (!ReferenceEquals(resumed, config))
-            {
-                AtomicFile.WriteAllBytes(configPath, System.Text.Encoding.UTF8.GetBytes(resumed.ToJson()));
-            }
-
-            return run;
+            return open(agent, logger, context);
         }
         catch
         {

@@ -116,16 +116,9 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
     /// <returns>True when the budget was reached; false when stopped by <paramref name="cancellationToken"/>.</returns>
     public bool Learn(long totalTimesteps, Action<OnPolicyAlgorithm>? afterIteration = null, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalTimesteps);
-        long started = Stopwatch.GetTimestamp();
-        long startTimesteps = NumTimesteps;
-        while (NumTimesteps < totalTimesteps)
+        var budget = new LearnBudget(totalTimesteps, NumTimesteps);
+        while (budget.Continues(NumTimesteps, cancellationToken))
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-
             _rolloutTime.Start();
             CollectRollout();
             _rolloutTime.Stop();
@@ -134,24 +127,21 @@ public abstract partial class OnPolicyAlgorithm : IDisposable
             Buffer.ComputeAdvantages((float)Options.Gamma, (float)Options.GaeLambda);
             _advantageTime.Stop();
 
-            // SB3's "progress remaining": 1 at the start, 0 when the budget is spent; schedules read it.
-            double progressRemaining = 1.0 - ((double)NumTimesteps / totalTimesteps);
             _trainTime.Start();
-            Train(progressRemaining);
+            Train(budget.ProgressRemaining(NumTimesteps));
             _trainTime.Stop();
             Iterations++;
 
             _loggingTime.Start();
-            double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
             _recentEpisodes.RecordMeans(Logger);
-            TrainingDiagnostics.RecordTime(Logger, elapsed, NumTimesteps - startTimesteps, Iterations, NumTimesteps);
+            budget.RecordTime(Logger, Iterations, NumTimesteps);
             Logger.Dump(NumTimesteps);
             _loggingTime.Stop();
 
             afterIteration?.Invoke(this);
         }
 
-        return true;
+        return NumTimesteps >= totalTimesteps;
     }
 
     /// <summary>

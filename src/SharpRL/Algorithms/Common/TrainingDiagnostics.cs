@@ -27,18 +27,6 @@ internal static class TrainingDiagnostics
         return varTarget == 0 ? double.NaN : 1.0 - (varResidual / varTarget);
     }
 
-    /// <summary>
-    /// SB3's <c>time/</c> block of one iteration: fps over the current Learn call, iterations, seconds elapsed and
-    /// the env steps taken so far.
-    /// </summary>
-    public static void RecordTime(MetricsLogger logger, double elapsed, long stepsThisCall, long iterations, long totalTimesteps)
-    {
-        logger.Record(MetricKeys.Fps, elapsed > 0 ? Math.Floor(stepsThisCall / elapsed) : 0);
-        logger.Record(MetricKeys.Iterations, iterations);
-        logger.Record(MetricKeys.TimeElapsed, elapsed);
-        logger.Record(MetricKeys.TotalTimesteps, totalTimesteps);
-    }
-
     /// <summary>The mean σ = exp(log σ) of a Gaussian policy's log-std parameter.</summary>
     public static double MeanStd(ReadOnlySpan<float> logStd)
     {

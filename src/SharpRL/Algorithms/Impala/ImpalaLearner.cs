@@ -131,29 +131,21 @@ public sealed partial class ImpalaLearner
     /// <returns>True when the budget was reached; false when cancelled.</returns>
     public bool Learn(long totalTimesteps, Action<ILearner>? afterIteration = null, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalTimesteps);
-        long started = Stopwatch.GetTimestamp();
-        long startTimesteps = NumTimesteps;
-        while (NumTimesteps < totalTimesteps)
+        var budget = new LearnBudget(totalTimesteps, NumTimesteps);
+        while (budget.Continues(NumTimesteps, cancellationToken))
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-
             // Not cancellable inside: chunks already taken from the source would be lost.
             _waitTime.Start();
             ReceiveBatch();
             _waitTime.Stop();
 
             _updateTime.Start();
-            Stats stats = Update(progressRemaining: 1.0 - ((double)NumTimesteps / totalTimesteps));
+            Stats stats = Update(budget.ProgressRemaining(NumTimesteps));
             NumTimesteps += Options.StepsPerUpdate;
             PublishWeights();
             _updateTime.Stop();
 
             _loggingTime.Start();
-            double elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
             _recentEpisodes.RecordMeans(Logger);
             Logger.Record(MetricKeys.PolicyGradientLoss, stats.Loss.PolicyLoss);
             Logger.Record(MetricKeys.ValueLoss, stats.Loss.ValueLoss);
@@ -171,14 +163,14 @@ public sealed partial class ImpalaLearner
                 Logger.Record(MetricKeys.Std, TrainingDiagnostics.MeanStd(logStd.Value));
             }
 
-            TrainingDiagnostics.RecordTime(Logger, elapsed, NumTimesteps - startTimesteps, NumUpdates, NumTimesteps);
+            budget.RecordTime(Logger, NumUpdates, NumTimesteps);
             Logger.Dump(NumTimesteps);
             _loggingTime.Stop();
 
             afterIteration?.Invoke(this);
         }
 
-        return true;
+        return NumTimesteps >= totalTimesteps;
     }
 
     /// <summary>

@@ -32,11 +32,10 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     private readonly EpisodeWindow _recentEpisodes = new();
     private readonly Stopwatch _collectTime = new();
     private readonly Stopwatch _trainTime = new();
-    private readonly Stopwatch _wallClock = new();
     private bool _needsReset = true;
     private int _phaseSteps;
     private int _phaseEpisodes;
-    private long _timestepsAtStart;
+    private LearnBudget _budget;
     private readonly SplitWorker? _worker;
     private readonly CriticJob _criticJob;
     private readonly long[] _partTicks = new long[UpdatePartCount];
@@ -189,22 +188,15 @@ public abstract partial class OffPolicyAlgorithm : ILearner
     /// <returns>True when the budget was reached; false when cancelled.</returns>
     public bool Learn(long totalTimesteps, Action<ILearner>? afterTraining = null, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalTimesteps);
-        _timestepsAtStart = NumTimesteps;
-        _wallClock.Restart();
+        _budget = new LearnBudget(totalTimesteps, NumTimesteps);
         if (_needsReset)
         {
             Env.Reset(_observations, Seed);
             _needsReset = false;
         }
 
-        while (NumTimesteps < totalTimesteps)
+        while (_budget.Continues(NumTimesteps, cancellationToken))
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-
             _collectTime.Start();
             CollectStep();
             _collectTime.Stop();
@@ -243,7 +235,7 @@ public abstract partial class OffPolicyAlgorithm : ILearner
             afterTraining?.Invoke(this);
         }
 
-        return true;
+        return NumTimesteps >= totalTimesteps;
     }
 
     /// <summary>
@@ -501,10 +493,10 @@ public abstract partial class OffPolicyAlgorithm : ILearner
 
     private void DumpLogs()
     {
-        double elapsed = _wallClock.Elapsed.TotalSeconds;
+        double elapsed = _budget.ElapsedSeconds;
         Logger.Record(OffPolicyMetricKeys.Episodes, NumEpisodes);
         _recentEpisodes.RecordMeans(Logger);
-        Logger.Record(MetricKeys.Fps, elapsed > 0 ? Math.Floor((NumTimesteps - _timestepsAtStart) / elapsed) : 0);
+        Logger.Record(MetricKeys.Fps, _budget.Fps(NumTimesteps, elapsed));
         Logger.Record(MetricKeys.TimeElapsed, elapsed);
         Logger.Record(MetricKeys.TotalTimesteps, NumTimesteps);
         Logger.Record(MetricKeys.NUpdates, NumUpdates);
