@@ -83,15 +83,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         counters["num_updates"] = NumUpdates;
         foreach ((string optimizerName, IOptimizer<float> optimizer) in Optimizers)
         {
-            OptimizerState<float> optimizerState = optimizer.SaveState();
-            counters[$"optimizer.{optimizerName}.steps"] = optimizerState.StepCount;
-            foreach ((string buffer, float[][] perParameter) in optimizerState.Buffers)
-            {
-                for (int i = 0; i < perParameter.Length; i++)
-                {
-                    tensors.Add(SafeTensor.Create<float>($"optimizer.{optimizerName}.{buffer}.{i}", perParameter[i], perParameter[i].Length));
-                }
-            }
+            PolicyCheckpoint.SaveOptimizer(state, optimizerName, optimizer);
         }
 
         (JsonNode? envState, string? envStateUnavailable) = SaveEnvState(Env);
@@ -138,19 +130,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         data.LoadParameters(Policy.Parameters, PolicyPrefix);
         foreach ((string optimizerName, IOptimizer<float> optimizer) in Optimizers)
         {
-            OptimizerState<float> current = optimizer.SaveState();
-            var buffers = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-            foreach ((string buffer, float[][] perParameter) in current.Buffers)
-            {
-                buffers[buffer] = [.. perParameter.Select((p, i) =>
-                {
-                    float[] values = new float[p.Length];
-                    data.CopyTensorTo<float>($"optimizer.{optimizerName}.{buffer}.{i}", values, [p.Length]);
-                    return values;
-                })];
-            }
-
-            optimizer.LoadState(new OptimizerState<float>(data.GetCount($"optimizer.{optimizerName}.steps"), buffers));
+            PolicyCheckpoint.LoadOptimizer(data, optimizerName, optimizer);
         }
 
         JsonNode? envStateNode = data.Extra[EnvStateKey];

@@ -42,11 +42,7 @@ public sealed class OnPolicyDescriptor<TOptions> : AlgorithmDescriptor<TOptions>
             Preset preset = SharpRL.Algorithms.Presets.For(name, envId);
             return new Preset<TOptions>((TOptions)preset.Options, preset.TotalTimesteps, preset.Source);
         };
-        ValidateOptions = options =>
-        {
-            OnPolicySizes.CheckCounts(options);
-            options.Validate();
-        };
+        ValidateOptions = options => options.Validate();
         Warnings = OnPolicySizes.Warnings;
     }
 

@@ -49,6 +49,9 @@ public record OnPolicyOptions
     /// <summary>Throws if a setting is out of range, naming it and the valid range.</summary>
     public virtual void Validate()
     {
+        // Counts whose product overflows and non-positive layer widths first: the sizes are checked before
+        // anything is allocated.
+        OnPolicySizes.CheckCounts(this);
         Require(NumEnvs > 0, "n_envs", NumEnvs, "a positive integer");
         Require(NumSteps > 0, "n_steps", NumSteps, "a positive integer");
         Require(Gamma is >= 0 and <= 1, "gamma", Gamma, "in [0, 1]");

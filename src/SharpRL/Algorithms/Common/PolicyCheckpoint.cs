@@ -1,9 +1,10 @@
 namespace SharpRL.Algorithms.Common;
 
 /// <summary>
-/// The checkpoint pieces that learners of an <see cref="ActorCriticPolicy"/> outside the on-policy base (behavior
-/// cloning, AWR) write alike: the policy's weights under <c>policy.</c>, an optimizer's step count and moments
-/// under <c>optimizer.&lt;name&gt;.</c>, and the policy rebuilt for <c>sharprl eval</c>.
+/// The checkpoint pieces that learners write alike: an optimizer's step count and moments under
+/// <c>optimizer.&lt;name&gt;.</c> (every learner), and for learners of an <see cref="ActorCriticPolicy"/> outside the
+/// on-policy base (behavior cloning, AWR) the policy's weights under <c>policy.</c> and the policy rebuilt for
+/// <c>sharprl eval</c>.
 /// </summary>
 internal static class PolicyCheckpoint
 {
@@ -35,7 +36,7 @@ internal static class PolicyCheckpoint
     {
         OptimizerState<float> saved = optimizer.SaveState();
         state.Counters[$"optimizer.{name}.steps"] = saved.StepCount;
-        foreach ((string buffer, float[][] perParameter) in saved.Buffers)
+        foreach ((string buffer, float[][] perParameter) in saved.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal))
         {
             for (int i = 0; i < perParameter.Length; i++)
             {
@@ -47,10 +48,17 @@ internal static class PolicyCheckpoint
     /// <summary>Restores what <see cref="SaveOptimizer"/> wrote into an optimizer over same-shaped parameters.</summary>
     /// <exception cref="CheckpointException">A counter or tensor is missing or misshapen.</exception>
     public static void LoadOptimizer(CheckpointData checkpoint, string name, IOptimizer<float> optimizer)
+        => optimizer.LoadState(ReadOptimizer(checkpoint, name, optimizer));
+
+    /// <summary>
+    /// Reads what <see cref="SaveOptimizer"/> wrote, shaped like <paramref name="optimizer"/>'s buffers, without
+    /// applying it (for learners that check the whole checkpoint before changing anything).
+    /// </summary>
+    /// <exception cref="CheckpointException">A counter or tensor is missing or misshapen.</exception>
+    public static OptimizerState<float> ReadOptimizer(CheckpointData checkpoint, string name, IOptimizer<float> optimizer)
     {
-        OptimizerState<float> current = optimizer.SaveState();
         var buffers = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-        foreach ((string buffer, float[][] perParameter) in current.Buffers)
+        foreach ((string buffer, float[][] perParameter) in optimizer.SaveState().Buffers)
         {
             buffers[buffer] = [.. perParameter.Select((p, i) =>
             {
@@ -60,7 +68,7 @@ internal static class PolicyCheckpoint
             })];
         }
 
-        optimizer.LoadState(new OptimizerState<float>(checkpoint.GetCount($"optimizer.{name}.steps"), buffers));
+        return new OptimizerState<float>(checkpoint.GetCount($"optimizer.{name}.steps"), buffers);
     }
 
     /// <summary>Rebuilds the trained policy from its checkpoint, acting in one raw env (for <c>sharprl eval</c>).</summary>

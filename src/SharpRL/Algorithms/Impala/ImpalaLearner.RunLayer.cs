@@ -57,17 +57,9 @@ public sealed partial class ImpalaLearner : ILearner
     {
         ArgumentNullException.ThrowIfNull(state);
         state.Tensors.AddRange(Policy.Parameters.Select(p => SafeTensor.FromParameter(p, PolicyPrefix)));
-        OptimizerState<float> optimizerState = _optimizer.SaveState();
         state.Counters["num_timesteps"] = NumTimesteps;
         state.Counters["num_updates"] = NumUpdates;
-        state.Counters[$"optimizer.{OptimizerName}.steps"] = optimizerState.StepCount;
-        foreach ((string buffer, float[][] perParameter) in optimizerState.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal))
-        {
-            for (int i = 0; i < perParameter.Length; i++)
-            {
-                state.Tensors.Add(SafeTensor.Create<float>($"optimizer.{OptimizerName}.{buffer}.{i}", perParameter[i], perParameter[i].Length));
-            }
-        }
+        PolicyCheckpoint.SaveOptimizer(state, OptimizerName, _optimizer);
 
         state.Extra[EpisodesKey] = _recentEpisodes.ToJson();
         string? unavailable = _source is ICheckpointableTrajectorySource checkpointable
@@ -102,18 +94,7 @@ public sealed partial class ImpalaLearner : ILearner
                 $"Checkpoint {source}: counters num_timesteps = {timesteps} and num_updates = {updates} do not fit batch_size × unroll_length = {Options.StepsPerUpdate} steps per update (num_timesteps must be num_updates × {Options.StepsPerUpdate}, both ≥ 0)."));
         }
 
-        var buffers = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-        foreach ((string buffer, float[][] perParameter) in _optimizer.SaveState().Buffers)
-        {
-            buffers[buffer] = [.. perParameter.Select((p, i) =>
-            {
-                float[] values = new float[p.Length];
-                checkpoint.CopyTensorTo<float>($"optimizer.{OptimizerName}.{buffer}.{i}", values, [p.Length]);
-                return values;
-            })];
-        }
-
-        var optimizerState = new OptimizerState<float>(checkpoint.GetCount($"optimizer.{OptimizerName}.steps"), buffers);
+        OptimizerState<float> optimizerState = PolicyCheckpoint.ReadOptimizer(checkpoint, OptimizerName, _optimizer);
         EpisodeStatistics[] episodes = ReadEpisodes(checkpoint, source);
         JsonNode? sourceState = checkpoint.Extra[SourceStateKey];
         if (sourceState is null && checkpoint.Extra[SourceStateUnavailableKey] is not JsonValue)

@@ -41,15 +41,7 @@ public abstract partial class OffPolicyAlgorithm
 
         foreach ((string name, IOptimizer<float> optimizer) in Optimizers)
         {
-            OptimizerState<float> optimizerState = optimizer.SaveState();
-            state.Counters[$"optimizer.{name}.steps"] = optimizerState.StepCount;
-            foreach ((string buffer, float[][] perParameter) in optimizerState.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal))
-            {
-                for (int i = 0; i < perParameter.Length; i++)
-                {
-                    state.Tensors.Add(SafeTensor.Create<float>($"optimizer.{name}.{buffer}.{i}", perParameter[i], perParameter[i].Length));
-                }
-            }
+            PolicyCheckpoint.SaveOptimizer(state, name, optimizer);
         }
 
         if (replay == ReplayStorage.Tensors)
@@ -101,18 +93,7 @@ public abstract partial class OffPolicyAlgorithm
         var optimizerStates = new List<(IOptimizer<float> Optimizer, OptimizerState<float> State)>();
         foreach ((string name, IOptimizer<float> optimizer) in Optimizers)
         {
-            var buffers = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-            foreach ((string buffer, float[][] perParameter) in optimizer.SaveState().Buffers)
-            {
-                buffers[buffer] = [.. perParameter.Select((b, i) =>
-                {
-                    var value = new float[b.Length];
-                    checkpoint.CopyTensorTo<float>($"optimizer.{name}.{buffer}.{i}", value, [b.Length]);
-                    return value;
-                })];
-            }
-
-            optimizerStates.Add((optimizer, new OptimizerState<float>(checkpoint.GetCount($"optimizer.{name}.steps"), buffers)));
+            optimizerStates.Add((optimizer, PolicyCheckpoint.ReadOptimizer(checkpoint, name, optimizer)));
         }
 
         JsonObject loop = checkpoint.Extra["off_policy"] as JsonObject ?? throw new CheckpointException($"{source}: extra 'off_policy' (the loop state) is missing.");
