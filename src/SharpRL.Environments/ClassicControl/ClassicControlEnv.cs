@@ -15,9 +15,7 @@ namespace SharpRL.Environments.ClassicControl;
 public abstract class ClassicControlEnv : IEnv, IStatefulEnv
 {
     private readonly int _observationSize;
-    private NumpyGenerator? _random;
-    private bool _needsReset = true;
-    private bool _hasReset;
+    private readonly EpisodeLifecycle _lifecycle = new();
 
     /// <summary>Initialises the bookkeeping.</summary>
     /// <param name="observationSpace">The env's observation space (Gymnasium's, float32).</param>
@@ -42,29 +40,19 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
     /// The env's generator (Gymnasium's <c>env.np_random</c>); seeded from OS entropy on first use if
     /// no seed was ever given.
     /// </summary>
-    public NumpyGenerator NpRandom => _random ??= NumpyGenerator.Create(null);
+    public NumpyGenerator NpRandom => _lifecycle.NpRandom;
 
     /// <summary>Whether the episode is over (or never started): <see cref="Step"/> would throw.</summary>
-    public bool NeedsReset => _needsReset;
+    public bool NeedsReset => _lifecycle.NeedsReset;
 
     /// <inheritdoc />
     public void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
     {
         CheckObservationLength(observation);
-        if (seed is { } s)
-        {
-            if (s < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(seed), s, "Seed must be non-negative (Gymnasium's seeding rejects negative seeds).");
-            }
-
-            _random = NumpyGenerator.Create(s);
-        }
-
+        _lifecycle.Seed(seed);
         ResetState(NpRandom, options);
         WriteObservation(observation);
-        _needsReset = false;
-        _hasReset = true;
+        _lifecycle.MarkStarted();
     }
 
     /// <inheritdoc />
@@ -75,7 +63,7 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
         WriteObservation(observation);
         if (result.Terminated)
         {
-            MarkTerminated();
+            _lifecycle.MarkTerminated();
         }
 
         return result;
@@ -85,9 +73,7 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
     public JsonNode SaveState()
     {
         JsonObject state = EnvState.Create(this);
-        state["np_random"] = EnvState.Generator(_random);
-        state["needs_reset"] = _needsReset;
-        state["has_reset"] = _hasReset;
+        _lifecycle.Save(state);
         SavePhysicsState(state);
         return state;
     }
@@ -96,13 +82,9 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
     public void LoadState(JsonNode state)
     {
         JsonObject snapshot = EnvState.Open(state, this);
-        NumpyGenerator? random = EnvState.ReadGenerator(snapshot, "np_random");
-        bool needsReset = EnvState.ReadBoolean(snapshot, "needs_reset");
-        bool hasReset = EnvState.ReadBoolean(snapshot, "has_reset");
+        EpisodeLifecycle.Snapshot lifecycle = _lifecycle.Read(snapshot);
         LoadPhysicsState(snapshot);
-        _random = random;
-        _needsReset = needsReset;
-        _hasReset = hasReset;
+        _lifecycle.Restore(lifecycle);
     }
 
     /// <summary>Nothing to release; present for <see cref="IDisposable"/>.</summary>
@@ -151,26 +133,18 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
     protected abstract void LoadPhysicsState(JsonObject state);
 
     /// <summary>Marks the state as set from outside (e.g. <c>SetState</c>), so stepping is allowed.</summary>
-    protected void MarkStateSet()
-    {
-        _needsReset = false;
-        _hasReset = true;
-    }
+    protected void MarkStateSet() => _lifecycle.MarkStarted();
 
     /// <summary>Throws unless a step is allowed now and <paramref name="observation"/> has the right length.</summary>
     /// <param name="observation">The caller's observation buffer.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckCanStep(Span<float> observation)
     {
-        if (_needsReset || observation.Length != _observationSize)
+        if (_lifecycle.NeedsReset || observation.Length != _observationSize)
         {
             ThrowCannotStep(observation.Length);
         }
     }
-
-    /// <summary>Records that the episode terminated: the next step must be preceded by a reset.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void MarkTerminated() => _needsReset = true;
 
     /// <summary>Reads a Discrete(n) action (one float holding an integer in [0, n)), or throws.</summary>
     /// <param name="action">The action span.</param>
@@ -280,16 +254,7 @@ public abstract class ClassicControlEnv : IEnv, IStatefulEnv
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowCannotStep(int observationLength)
     {
-        if (!_hasReset)
-        {
-            throw new InvalidOperationException($"{this}: Step called before Reset. Call Reset to start an episode.");
-        }
-
-        if (_needsReset)
-        {
-            throw new InvalidOperationException($"{this}: Step called after the episode terminated. Call Reset before stepping again.");
-        }
-
+        _lifecycle.ThrowIfCannotStep($"{this}");
         throw new ArgumentException($"Expected an observation buffer of {_observationSize} floats, got {observationLength}.", "observation");
     }
 

@@ -41,9 +41,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     private readonly double[] _qvelScratch;
     private double[] _observation = [];
     private Box? _observationSpace;
-    private NumpyGenerator? _random;
-    private bool _needsReset = true;
-    private bool _hasReset;
+    private readonly EpisodeLifecycle _lifecycle = new();
 
     // Domain randomisation (null when off): the settings, the model's original parameters, the factors of
     // the current episode and their generator.
@@ -123,10 +121,10 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     public EnvSpec? Spec => null;
 
     /// <summary>The env's generator (Gymnasium's <c>np_random</c>); seeded from OS entropy on first use without a seed.</summary>
-    public NumpyGenerator NpRandom => _random ??= NumpyGenerator.Create(null);
+    public NumpyGenerator NpRandom => _lifecycle.NpRandom;
 
     /// <summary>Whether the episode is over (or never started).</summary>
-    public bool NeedsReset => _needsReset;
+    public bool NeedsReset => _lifecycle.NeedsReset;
 
     /// <summary>The latest observation in float64 (what Gymnasium returns).</summary>
     public ReadOnlySpan<double> Observation64 => _observation;
@@ -221,7 +219,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     public void EnableDomainRandomization(DomainRandomization randomization)
     {
         ArgumentNullException.ThrowIfNull(randomization);
-        if (_hasReset || _randomization is not null)
+        if (_lifecycle.HasReset || _randomization is not null)
         {
             throw new InvalidOperationException($"{Id}: domain randomisation is set once, before the first reset.");
         }
@@ -267,18 +265,10 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     public void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
     {
         CheckObservationLength(observation.Length);
-        if (seed is { } s)
+        _lifecycle.Seed(seed);
+        if (seed is { } s && _randomization is not null)
         {
-            if (s < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(seed), s, "Seed must be non-negative (Gymnasium's seeding rejects negative seeds).");
-            }
-
-            _random = NumpyGenerator.Create(s);
-            if (_randomization is not null)
-            {
-                _randomizationRandom = new NumpyGenerator(new SeedSequence(((System.Numerics.BigInteger)s << 32) + DomainRandomization.StreamEntropy));
-            }
+            _randomizationRandom = new NumpyGenerator(new SeedSequence(((System.Numerics.BigInteger)s << 32) + DomainRandomization.StreamEntropy));
         }
 
         if (_randomization is not null)
@@ -293,14 +283,13 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         WriteResetInfo(_info);
         WriteObservation(_observation);
         CopyObservation(observation);
-        _needsReset = false;
-        _hasReset = true;
+        _lifecycle.MarkStarted();
     }
 
     /// <inheritdoc />
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
-        if (_needsReset || observation.Length != _observation.Length || action.Length != Nu)
+        if (_lifecycle.NeedsReset || observation.Length != _observation.Length || action.Length != Nu)
         {
             ThrowCannotStep(observation.Length, action.Length);
         }
@@ -318,7 +307,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         CopyObservation(observation);
         if (terminated)
         {
-            _needsReset = true;
+            _lifecycle.MarkTerminated();
         }
 
         return new StepResult(reward, terminated, Truncated: false);
@@ -339,8 +328,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
 
         SetStateCore(qpos, qvel);
         WriteObservation(_observation);
-        _needsReset = false;
-        _hasReset = true;
+        _lifecycle.MarkStarted();
     }
 
     /// <summary>The float32 observation of the current state (what the last Reset/Step wrote).</summary>
@@ -358,9 +346,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         state["id"] = Id;
         state["settings"] = Settings;
         state["frame_skip"] = FrameSkip;
-        state["np_random"] = EnvState.Generator(_random);
-        state["needs_reset"] = _needsReset;
-        state["has_reset"] = _hasReset;
+        _lifecycle.Save(state);
         state["qpos"] = EnvState.Numbers(Qpos);
         state["qvel"] = EnvState.Numbers(Qvel);
         state["act"] = EnvState.Numbers(Act);
@@ -395,9 +381,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         }
 
         EnvState.RequireSetting(snapshot, "frame_skip", (long)FrameSkip);
-        NumpyGenerator? random = EnvState.ReadGenerator(snapshot, "np_random");
-        bool needsReset = EnvState.ReadBoolean(snapshot, "needs_reset");
-        bool hasReset = EnvState.ReadBoolean(snapshot, "has_reset");
+        EpisodeLifecycle.Snapshot lifecycle = _lifecycle.Read(snapshot);
         double[] qpos = EnvState.ReadDoubles(snapshot, "qpos", Nq);
         double[] qvel = EnvState.ReadDoubles(snapshot, "qvel", Nv);
         double[] act = EnvState.ReadDoubles(snapshot, "act", _model.Na);
@@ -436,9 +420,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         xipos.CopyTo(new Span<double>(_data.Xipos, xipos.Length));
         observation.CopyTo(_observation, 0);
         info.CopyTo(_info, 0);
-        _random = random;
-        _needsReset = needsReset;
-        _hasReset = hasReset;
+        _lifecycle.Restore(lifecycle);
     }
 
     /// <summary>Frees the native data.</summary>
@@ -666,16 +648,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowCannotStep(int observationLength, int actionLength)
     {
-        if (!_hasReset)
-        {
-            throw new InvalidOperationException($"{Id}: Step called before Reset. Call Reset to start an episode.");
-        }
-
-        if (_needsReset)
-        {
-            throw new InvalidOperationException($"{Id}: Step called after the episode terminated. Call Reset before stepping again.");
-        }
-
+        _lifecycle.ThrowIfCannotStep(Id);
         if (actionLength != Nu)
         {
             throw new ArgumentException($"{Id}: expected an action of {Nu} floats (one per actuator), got {actionLength}.", "action");
