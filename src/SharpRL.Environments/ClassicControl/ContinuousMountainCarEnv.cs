@@ -11,24 +11,15 @@ namespace SharpRL.Environments.ClassicControl;
 /// float32 before it is subtracted, and arithmetic on a float32 state stays in float32. Under NumPy 1.x
 /// Gymnasium computes those terms in float64 instead (last-bit differences).
 /// </remarks>
-public sealed class ContinuousMountainCarEnv : ClassicControlEnv
+public sealed class ContinuousMountainCarEnv : MountainCarEnvBase
 {
     private const float MinAction = -1f;
     private const float MaxAction = 1f;
-    private const double MinPosition = -1.2;
-    private const double MaxPosition = 0.6;
-    private const double MaxSpeed = 0.07;
     private const double GoalPosition = 0.45;
     private const float Power = 0.0015f;
 
-    // Box([-1.2 -0.07], [0.6 0.07], (2,), float32).
-    private static readonly Box ObservationBox = new([(float)MinPosition, (float)-MaxSpeed], [(float)MaxPosition, (float)MaxSpeed]);
     // Box(-1.0, 1.0, (1,), float32).
     private static readonly Box ActionBox = new(MinAction, MaxAction, 1);
-
-    private readonly double _goalVelocity;
-    private double _position;
-    private double _velocity;
 
     // Gymnasium's state array is float64 after reset and float32 after any step; the dtype changes
     // how the next step rounds.
@@ -37,22 +28,8 @@ public sealed class ContinuousMountainCarEnv : ClassicControlEnv
     /// <summary>Creates the env.</summary>
     /// <param name="goalVelocity">Minimum velocity at the goal (Gymnasium's <c>goal_velocity</c>, default 0).</param>
     public ContinuousMountainCarEnv(double goalVelocity = 0)
-        : base(ObservationBox, ActionBox)
+        : base(ActionBox, goalVelocity)
     {
-        _goalVelocity = goalVelocity;
-    }
-
-    /// <summary>The state (position, velocity); float32 values after any step.</summary>
-    public (double Position, double Velocity) State => (_position, _velocity);
-
-    /// <summary>Overwrites the state (as a float64 array) and allows stepping from it.</summary>
-    /// <param name="position">Car position.</param>
-    /// <param name="velocity">Car velocity.</param>
-    public void SetState(double position, double velocity)
-    {
-        (_position, _velocity) = (position, velocity);
-        _stateIsFloat32 = false;
-        MarkStateSet();
     }
 
     /// <inheritdoc />
@@ -69,9 +46,9 @@ public sealed class ContinuousMountainCarEnv : ClassicControlEnv
         bool terminated;
         if (_stateIsFloat32)
         {
-            float p = (float)_position;
+            float p = (float)Position;
             float gravityTerm = (float)(0.0025 * Math.Cos(3f * p));
-            float v = (float)_velocity + (forceTerm - gravityTerm);
+            float v = (float)Velocity + (forceTerm - gravityTerm);
             v = Math.Clamp(v, (float)-MaxSpeed, (float)MaxSpeed);
             p = Math.Clamp(p + v, (float)MinPosition, (float)MaxPosition);
             atLeftWall = p == (float)MinPosition;
@@ -81,27 +58,27 @@ public sealed class ContinuousMountainCarEnv : ClassicControlEnv
             }
 
             // Comparisons with Python floats happen in float32 too.
-            terminated = p >= (float)GoalPosition && v >= (float)_goalVelocity;
+            terminated = p >= (float)GoalPosition && v >= (float)GoalVelocity;
             (position, velocity) = (p, v);
         }
         else
         {
-            double gravityTerm = 0.0025 * Math.Cos(3 * _position);
-            velocity = _velocity + (forceTerm - (float)gravityTerm);
+            double gravityTerm = 0.0025 * Math.Cos(3 * Position);
+            velocity = Velocity + (forceTerm - (float)gravityTerm);
             velocity = Math.Clamp(velocity, -MaxSpeed, MaxSpeed);
-            position = Math.Clamp(_position + velocity, MinPosition, MaxPosition);
+            position = Math.Clamp(Position + velocity, MinPosition, MaxPosition);
             atLeftWall = position == MinPosition;
             if (atLeftWall && velocity < 0)
             {
                 velocity = 0;
             }
 
-            terminated = position >= GoalPosition && velocity >= _goalVelocity;
+            terminated = position >= GoalPosition && velocity >= GoalVelocity;
         }
 
         // self.state = np.array([position, velocity], dtype=np.float32)
-        _position = (float)position;
-        _velocity = (float)velocity;
+        Position = (float)position;
+        Velocity = (float)velocity;
         _stateIsFloat32 = true;
 
         // reward = (100 if terminated else 0) − a²·0.1, in float64 on the unclipped action.
@@ -110,35 +87,11 @@ public sealed class ContinuousMountainCarEnv : ClassicControlEnv
     }
 
     /// <inheritdoc />
-    protected override void SavePhysicsState(JsonObject state)
-    {
-        state["goal_velocity"] = EnvState.Number(_goalVelocity);
-        state["state"] = EnvState.Numbers([_position, _velocity]);
-        state["state_is_float32"] = _stateIsFloat32;
-    }
+    private protected override void OnStateOverwritten() => _stateIsFloat32 = false;
 
     /// <inheritdoc />
-    protected override void LoadPhysicsState(JsonObject state)
-    {
-        EnvState.RequireSetting(state, "goal_velocity", _goalVelocity);
-        double[] s = EnvState.ReadDoubles(state, "state", 2);
-        bool stateIsFloat32 = EnvState.ReadBoolean(state, "state_is_float32");
-        (_position, _velocity, _stateIsFloat32) = (s[0], s[1], stateIsFloat32);
-    }
+    private protected override void SaveExtraState(JsonObject state) => state["state_is_float32"] = _stateIsFloat32;
 
     /// <inheritdoc />
-    protected override void ResetState(NumpyGenerator random, IReadOnlyDictionary<string, object>? options)
-    {
-        (double low, double high) = ParseResetBounds(options, -0.6, -0.4);
-        _position = random.Uniform(low, high);
-        _velocity = 0;
-        _stateIsFloat32 = false;
-    }
-
-    /// <inheritdoc />
-    protected override void WriteObservation(Span<float> observation)
-    {
-        observation[0] = (float)_position;
-        observation[1] = (float)_velocity;
-    }
+    private protected override void LoadExtraState(JsonObject state) => _stateIsFloat32 = EnvState.ReadBoolean(state, "state_is_float32");
 }

@@ -170,4 +170,16 @@ public class PpoTests
         Assert.Contains("batch_size", e.Message, StringComparison.Ordinal);
         Assert.Contains("32", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Constructor_NonPositiveLayerWidth_ThrowsTheRunLayersMessage()
+    {
+        // The size checks are part of the options' own Validate, so a program that constructs the
+        // algorithm directly gets the same refusal as `sharprl train --set policy.pi_hidden=0`.
+        PpoOptions options = SmallOptions() with { Policy = AlgorithmTestSupport.SmallPolicy with { PolicyHiddenSizes = [0] } };
+
+        var e = Assert.Throws<ArgumentException>(() => new Ppo(new ContextBanditVectorEnv(4), options));
+
+        Assert.StartsWith("Setting policy.pi_hidden = 0 is invalid; expected positive layer widths", e.Message, StringComparison.Ordinal);
+    }
 }
