@@ -5,33 +5,20 @@ namespace SharpRL.Environments.MuJoCo;
 /// dt 0.05). Observation (17) = qpos[1:] ++ qvel; reward = w_f·x_velocity − 0.1·Σa²; never terminates.
 /// Reset: qpos0 + U(±0.1), 0.1·N(0, 1) velocities.
 /// </summary>
-public sealed class HalfCheetahEnv : MuJoCoEnv
+public sealed class HalfCheetahEnv : ForwardMotionEnv
 {
     private static readonly MuJoCoVersions Versions = new(
         "HalfCheetah", "half_cheetah.xml", FrameSkip: 5,
         KeysV4: ["x_position", "x_velocity", "reward_run", "reward_ctrl"],
         KeysV5: ["x_position", "x_velocity", "reward_forward", "reward_ctrl"]);
 
-    private readonly double _forwardRewardWeight;
-    private readonly float _ctrlCostWeight;
-    private readonly bool _excludeCurrentPositions;
-
     /// <summary>Creates the env.</summary>
     /// <param name="version">4 or 5.</param>
     /// <param name="options">Gymnasium's constructor arguments (forward_reward_weight, ctrl_cost_weight, reset_noise_scale,
     /// exclude_current_positions_from_observation; v5 also xml_file, frame_skip).</param>
     public HalfCheetahEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : base(Versions, version, options)
+        : base(Versions, version, options, ctrlCostWeight: 0.1, rootPositions: 1, normalVelocityNoise: true)
     {
-        _forwardRewardWeight = Options.Double("forward_reward_weight", 1.0);
-        _ctrlCostWeight = (float)Options.Double("ctrl_cost_weight", 0.1);
-        ResetNoiseScale = Options.Double("reset_noise_scale", 0.1);
-        NormalVelocityNoise = true;
-        _excludeCurrentPositions = Options.Bool("exclude_current_positions_from_observation", true);
-        Options.EnsureAllUsed();
-        SetObservationSize(Nq + Nv - (_excludeCurrentPositions ? 1 : 0));
-        Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", (double)_ctrlCostWeight),
-            ("reset_noise_scale", ResetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelName));
     }
 
     private protected override unsafe void WriteResetInfo(Span<double> info)
@@ -42,17 +29,14 @@ public sealed class HalfCheetahEnv : MuJoCoEnv
         }
     }
 
-    private protected override unsafe void WriteObservation(Span<double> observation) =>
-        MuJoCoObservations.PositionsAndClippedVelocities(Data.Qpos, Nq, _excludeCurrentPositions ? 1 : 0, Data.Qvel, Nv, double.PositiveInfinity, observation);
-
     private protected override unsafe double StepModel(ReadOnlySpan<float> action, Span<double> info, out bool terminated)
     {
         double before = Data.Qpos[0];
         DoSimulation(action);
         double after = Data.Qpos[0];
         double xVelocity = (after - before) / Dt;
-        float ctrlCost = _ctrlCostWeight * NumpyMath.SumOfSquares(action);
-        double forwardReward = _forwardRewardWeight * xVelocity;
+        float ctrlCost = CtrlCostWeight * NumpyMath.SumOfSquares(action);
+        double forwardReward = ForwardRewardWeight * xVelocity;
         terminated = false;
         info[0] = after;
         info[1] = xVelocity;

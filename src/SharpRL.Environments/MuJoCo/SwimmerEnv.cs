@@ -4,32 +4,20 @@ namespace SharpRL.Environments.MuJoCo;
 /// Gymnasium's <c>Swimmer-v4</c> / <c>Swimmer-v5</c>: a three-link swimmer in a viscous fluid (swimmer.xml).
 /// Observation (8) = qpos[2:] ++ qvel; reward = w_f·x_velocity − 1e-4·Σa²; never terminates. Reset U(±0.1).
 /// </summary>
-public sealed class SwimmerEnv : MuJoCoEnv
+public sealed class SwimmerEnv : ForwardMotionEnv
 {
     private static readonly MuJoCoVersions Versions = new(
         "Swimmer", "swimmer.xml", FrameSkip: 4,
         KeysV4: ["reward_fwd", "reward_ctrl", "x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "forward_reward"],
         KeysV5: ["x_position", "y_position", "distance_from_origin", "x_velocity", "y_velocity", "reward_forward", "reward_ctrl"]);
 
-    private readonly double _forwardRewardWeight;
-    private readonly float _ctrlCostWeight;
-    private readonly bool _excludeCurrentPositions;
-
     /// <summary>Creates the env.</summary>
     /// <param name="version">4 or 5.</param>
     /// <param name="options">Gymnasium's constructor arguments (forward_reward_weight, ctrl_cost_weight, reset_noise_scale,
     /// exclude_current_positions_from_observation; v5 also xml_file, frame_skip).</param>
     public SwimmerEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
-        : base(Versions, version, options)
+        : base(Versions, version, options, ctrlCostWeight: 1e-4, rootPositions: 2, normalVelocityNoise: false)
     {
-        _forwardRewardWeight = Options.Double("forward_reward_weight", 1.0);
-        _ctrlCostWeight = (float)Options.Double("ctrl_cost_weight", 1e-4);
-        ResetNoiseScale = Options.Double("reset_noise_scale", 0.1);
-        _excludeCurrentPositions = Options.Bool("exclude_current_positions_from_observation", true);
-        Options.EnsureAllUsed();
-        SetObservationSize(Nq + Nv - (_excludeCurrentPositions ? 2 : 0));
-        Settings = Describe(("forward_reward_weight", _forwardRewardWeight), ("ctrl_cost_weight", (double)_ctrlCostWeight),
-            ("reset_noise_scale", ResetNoiseScale), ("exclude", _excludeCurrentPositions), ("model", ModelName));
     }
 
     private protected override unsafe void WriteResetInfo(Span<double> info)
@@ -40,9 +28,6 @@ public sealed class SwimmerEnv : MuJoCoEnv
         }
     }
 
-    private protected override unsafe void WriteObservation(Span<double> observation) =>
-        MuJoCoObservations.PositionsAndClippedVelocities(Data.Qpos, Nq, _excludeCurrentPositions ? 2 : 0, Data.Qvel, Nv, double.PositiveInfinity, observation);
-
     private protected override unsafe double StepModel(ReadOnlySpan<float> action, Span<double> info, out bool terminated)
     {
         double xBefore = Data.Qpos[0];
@@ -52,8 +37,8 @@ public sealed class SwimmerEnv : MuJoCoEnv
         double y = Data.Qpos[1];
         double xVelocity = (x - xBefore) / Dt;
         double yVelocity = (y - yBefore) / Dt;
-        double forwardReward = _forwardRewardWeight * xVelocity;
-        float ctrlCost = _ctrlCostWeight * NumpyMath.SumOfSquares(action);
+        double forwardReward = ForwardRewardWeight * xVelocity;
+        float ctrlCost = CtrlCostWeight * NumpyMath.SumOfSquares(action);
         terminated = false;
         if (Version == 4)
         {
