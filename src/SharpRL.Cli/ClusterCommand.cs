@@ -275,7 +275,7 @@ internal static class ClusterCommand
     /// <summary>The learner's cluster settings from the command line.</summary>
     private sealed record LearnerSettings(int Workers, int Port, double JoinTimeout, double Deadline, double Quorum, double StragglerDeadline);
 
-    /// <summary>The options every silo takes: clustering provider, advertised address, TLS.</summary>
+    /// <summary>The options every silo takes: clustering provider, advertised address, TLS, Kubernetes hosting.</summary>
     private sealed class SiloOptions
     {
         private Option<string> _clustering = null!;
@@ -284,6 +284,7 @@ internal static class ClusterCommand
         private Option<string> _clusterId = null!;
         private Option<string?> _tlsCert = null!;
         private Option<string?> _tlsPassword = null!;
+        private Option<bool> _kubernetes = null!;
 
         public static SiloOptions Create() => new()
         {
@@ -293,6 +294,7 @@ internal static class ClusterCommand
             _clusterId = new Option<string>("--cluster-id") { Description = "Cluster id: runs with different ids share one Redis without seeing each other.", DefaultValueFactory = _ => ClusterHosts.ClusterId },
             _tlsCert = new Option<string?>("--tls-cert") { Description = "PKCS#12 (.pfx) certificate: silo connections use mutually authenticated TLS; every silo must be given the same one." },
             _tlsPassword = new Option<string?>("--tls-password") { Description = "Password of the --tls-cert file." },
+            _kubernetes = new Option<bool>("--kubernetes") { Description = "Host the silo as a Kubernetes pod (with --clustering redis): silo named after the pod, pod IP advertised, dead silos' pods deleted so their Deployment restarts them. Needs POD_NAME, POD_NAMESPACE, POD_IP (see deploy/k8s)." },
         };
 
         public void AddTo(Command command)
@@ -303,6 +305,7 @@ internal static class ClusterCommand
             command.Add(_clusterId);
             command.Add(_tlsCert);
             command.Add(_tlsPassword);
+            command.Add(_kubernetes);
         }
 
         public SiloSettings Read(ParseResult parse)
@@ -312,7 +315,7 @@ internal static class ClusterCommand
             {
                 "LOCALHOST" => ClusteringMode.Localhost,
                 "REDIS" => ClusteringMode.Redis,
-                "KUBERNETES" => throw new ArgumentException("--clustering kubernetes: Kubernetes is a hosting option here, not a membership store; use --clustering redis --redis HOST:PORT with --advertise-ip set to the pod's IP (see deploy/k8s)."),
+                "KUBERNETES" => throw new ArgumentException("--clustering kubernetes: Kubernetes is a hosting option here, not a membership store; use --clustering redis --redis HOST:PORT --kubernetes (see deploy/k8s)."),
                 _ => throw new ArgumentException($"--clustering '{clustering}' is unknown; expected localhost or redis."),
             };
             string? advertise = parse.GetValue(_advertise);
@@ -341,6 +344,7 @@ internal static class ClusterCommand
                 ClusterId = clusterId,
                 TlsCertificate = parse.GetValue(_tlsCert),
                 TlsPassword = parse.GetValue(_tlsPassword),
+                Kubernetes = parse.GetValue(_kubernetes),
             };
         }
     }

@@ -46,11 +46,32 @@ public sealed record SiloSettings
     public string? TlsPassword { get; init; }
 
     /// <summary>
-    /// Checks the settings before anything starts: a Redis clustering needs a reachable server (checked with one
-    /// PING), a certificate must load. Throws an <see cref="ArgumentException"/> naming what is wrong.
+    /// Host the silo as a Kubernetes pod (Microsoft.Orleans.Hosting.Kubernetes): the silo is named after its pod,
+    /// advertises the pod's IP, a pod that Kubernetes deletes is declared dead at once (not after missed probes),
+    /// and the pod of a silo that membership declares dead is deleted so its Deployment starts a fresh one, which
+    /// joins mid-run. Needs Redis clustering (the package does hosting, not membership) and the downward-API
+    /// variables POD_NAME, POD_NAMESPACE and POD_IP (deploy/k8s sets them).
+    /// </summary>
+    public bool Kubernetes { get; init; }
+
+    /// <summary>Where <see cref="Validate"/> reads the pod's variables (default: the process environment, where the hosting package reads them too; tests substitute their own).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>The Kubernetes API server the hosting agent talks to (null: the pod's in-cluster configuration; tests point it elsewhere).</summary>
+    internal Func<k8s.KubernetesClientConfiguration>? KubernetesApi { get; init; }
+
+    /// <summary>
+    /// Checks the settings before anything starts: Kubernetes hosting needs Redis clustering and the pod's
+    /// variables, a Redis clustering needs a reachable server (checked with one PING), a certificate must load. Throws an <see cref="ArgumentException"/> naming what is wrong.
     /// </summary>
     public void Validate()
     {
+        // The pod's variables first: a pod without them gets that message, not a Redis connection error.
+        if (Kubernetes)
+        {
+            ValidateKubernetes();
+        }
+
         if (Clustering == ClusteringMode.Redis)
         {
             if (string.IsNullOrWhiteSpace(Redis))
@@ -91,6 +112,34 @@ public sealed record SiloSettings
         }
     }
 
+    /// <summary>The pod's IP (POD_IP) under <see cref="Kubernetes"/> hosting; call after <see cref="Validate"/>.</summary>
+    public IPAddress PodAddress() => IPAddress.Parse(Environment(KubernetesPodVariables.PodIp) ?? throw new ArgumentException($"--kubernetes: {KubernetesPodVariables.PodIp} is not set."));
+
+    private void ValidateKubernetes()
+    {
+        if (Clustering != ClusteringMode.Redis)
+        {
+            throw new ArgumentException("--kubernetes needs --clustering redis --redis HOST:PORT: Kubernetes hosting names and cleans up silos, the membership table itself lives in Redis (see deploy/k8s).");
+        }
+
+        string[] missing = [.. KubernetesPodVariables.All.Where(name => string.IsNullOrWhiteSpace(Environment(name)))];
+        if (missing.Length > 0)
+        {
+            throw new ArgumentException($"--kubernetes: {string.Join(", ", missing)} not set; a pod passes them from the downward API (fieldRef metadata.name, metadata.namespace, status.podIP; see deploy/k8s/sharprl-cluster.yaml). Outside Kubernetes, leave --kubernetes off.");
+        }
+
+        string podIp = Environment(KubernetesPodVariables.PodIp)!;
+        if (!IPAddress.TryParse(podIp, out _))
+        {
+            throw new ArgumentException($"--kubernetes: {KubernetesPodVariables.PodIp} '{podIp}' is not an IP address.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Environment(KubernetesPodVariables.ServiceHost)))
+        {
+            throw new ArgumentException($"--kubernetes: {KubernetesPodVariables.ServiceHost} is not set, so this process is not in a Kubernetes pod (the hosting package talks to the API server from inside the cluster). Outside Kubernetes, leave --kubernetes off.");
+        }
+    }
+
     /// <summary>Loads <see cref="TlsCertificate"/>; an <see cref="ArgumentException"/> says why it cannot be used.</summary>
     public X509Certificate2 LoadCertificate()
     {
@@ -119,16 +168,36 @@ public sealed record SiloSettings
     }
 
     /// <summary>
-    /// <see cref="AdvertiseAddress"/>, else the first IPv4 address of a network interface that is up and not
+    /// <see cref="AdvertiseAddress"/>, else the pod's IP under <see cref="Kubernetes"/> hosting, else the first IPv4 address of a network interface that is up and not
     /// loopback (the host name often resolves to 127.0.0.1 only), else loopback.
     /// </summary>
     public IPAddress Advertised() => AdvertiseAddress
+        ?? (Kubernetes ? PodAddress() : null)
         ?? NetworkInterface.GetAllNetworkInterfaces()
             .Where(i => i.OperationalStatus == OperationalStatus.Up && i.NetworkInterfaceType != NetworkInterfaceType.Loopback)
             .SelectMany(i => i.GetIPProperties().UnicastAddresses)
             .Select(a => a.Address)
             .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
         ?? IPAddress.Loopback;
+}
+
+/// <summary>The downward-API variables Kubernetes hosting reads (names as Microsoft.Orleans.Hosting.Kubernetes expects them).</summary>
+public static class KubernetesPodVariables
+{
+    /// <summary>The pod's name: the silo's name.</summary>
+    public const string PodName = "POD_NAME";
+
+    /// <summary>The pod's namespace: where the hosting agent watches the silos' pods.</summary>
+    public const string PodNamespace = "POD_NAMESPACE";
+
+    /// <summary>The pod's IP: the address the silo advertises.</summary>
+    public const string PodIp = "POD_IP";
+
+    /// <summary>Set by Kubernetes in every pod: the API server the hosting agent talks to.</summary>
+    public const string ServiceHost = "KUBERNETES_SERVICE_HOST";
+
+    /// <summary>The three variables a pod must be given.</summary>
+    public static readonly string[] All = [PodName, PodNamespace, PodIp];
 }
 
 /// <summary>Starts the learner's silo and worker silos.</summary>
@@ -186,7 +255,8 @@ public static class ClusterHosts
         return host;
     }
 
-    private static IHost Build(int siloPort, IPEndPoint? primary, SiloSettings settings, RolloutWorker? worker)
+    /// <summary>The silo's host, built but not started (tests inspect its services).</summary>
+    internal static IHost Build(int siloPort, IPEndPoint? primary, SiloSettings settings, RolloutWorker? worker)
     {
         X509Certificate2? certificate = settings.TlsCertificate is null ? null : settings.LoadCertificate();
         return Host.CreateDefaultBuilder()
@@ -220,6 +290,20 @@ public static class ClusterHosts
                     options.NumMissedProbesLimit = 3;
                 });
                 silo.AddPlacementDirector<OwnSiloPlacement, OwnSiloPlacementDirector>();
+                if (settings.Kubernetes)
+                {
+                    // The package reads the pod's identity from the variables Validate checked. Deleting a dead
+                    // silo's pod lets its Deployment start a fresh worker, which joins from the next iteration.
+                    silo.UseKubernetesHosting(options => options.Configure(kubernetes =>
+                    {
+                        kubernetes.DeleteDefunctSiloPods = true;
+                        if (settings.KubernetesApi is not null)
+                        {
+                            kubernetes.GetClientConfiguration = settings.KubernetesApi;
+                        }
+                    }));
+                }
+
                 if (certificate is not null)
                 {
                     // Every silo presents the same certificate and accepts only a peer that presents it too:
@@ -241,7 +325,7 @@ public static class ClusterHosts
     {
         ArgumentNullException.ThrowIfNull(settings);
         return settings.Clustering == ClusteringMode.Redis
-            ? string.Create(CultureInfo.InvariantCulture, $"Redis clustering at {settings.Redis} (cluster '{settings.ClusterId}'), advertised as {settings.Advertised()}{(settings.TlsCertificate is null ? "" : ", TLS")}")
+            ? string.Create(CultureInfo.InvariantCulture, $"Redis clustering at {settings.Redis} (cluster '{settings.ClusterId}'), advertised as {settings.Advertised()}{(settings.Kubernetes ? $", Kubernetes pod {settings.Environment(KubernetesPodVariables.PodName)}" : "")}{(settings.TlsCertificate is null ? "" : ", TLS")}")
             : $"localhost clustering{(settings.TlsCertificate is null ? "" : ", TLS")}";
     }
 }

@@ -86,7 +86,7 @@ public sealed class ImpalaWorkerGrain : Grain, IImpalaWorkerGrain
     /// <inheritdoc />
     public Task Stop()
     {
-        ImpalaWorkerLoop.StopCurrent();
+        ImpalaWorkerLoop.Stop(this.GetPrimaryKeyString());
         return Task.CompletedTask;
     }
 }
@@ -95,7 +95,8 @@ public sealed class ImpalaWorkerGrain : Grain, IImpalaWorkerGrain
 internal sealed class ImpalaWorkerLoop
 {
     private static readonly Lock Gate = new();
-    private static ImpalaWorkerLoop? _current;
+    // One actor per worker silo, keyed by the silo (several silos may share a process, as in tests).
+    private static readonly Dictionary<string, ImpalaWorkerLoop> Running = new(StringComparer.Ordinal);
 
     private readonly ImpalaActor _actor;
     private readonly PublishedWeights _weights;
@@ -151,20 +152,22 @@ internal sealed class ImpalaWorkerLoop
         var loop = new ImpalaWorkerLoop(actor, weights, grains.GetGrain<IImpalaLearnerGrain>(request.LearnerKey), workerKey);
         lock (Gate)
         {
-            _current?.Halt();
-            _current = loop;
+            Running.GetValueOrDefault(workerKey)?.Halt();
+            Running[workerKey] = loop;
         }
 
         loop._thread.Start();
         return new JoinReply { Accepted = true, Describe = describe };
     }
 
-    public static void StopCurrent()
+    public static void Stop(string workerKey)
     {
         lock (Gate)
         {
-            _current?.Halt();
-            _current = null;
+            if (Running.Remove(workerKey, out ImpalaWorkerLoop? loop))
+            {
+                loop.Halt();
+            }
         }
     }
 

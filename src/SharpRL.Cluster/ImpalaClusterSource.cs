@@ -16,7 +16,8 @@ namespace SharpRL.Cluster;
 /// <param name="StepsPerSecond">Env steps per second of its last unroll, as it timed it.</param>
 /// <param name="LastLag">Learner version minus the version of its last chunk, when it arrived.</param>
 /// <param name="SecondsSinceLastChunk">Seconds since its last chunk arrived.</param>
-public sealed record ImpalaWorkerStatus(string Worker, int FirstSourceId, long Chunks, long Steps, double StepsPerSecond, long LastLag, double SecondsSinceLastChunk);
+/// <param name="Gone">Its silo left the cluster (membership declared it dead); a spare or a new silo took its place.</param>
+public sealed record ImpalaWorkerStatus(string Worker, int FirstSourceId, long Chunks, long Steps, double StepsPerSecond, long LastLag, double SecondsSinceLastChunk, bool Gone = false);
 
 /// <summary>
 /// An <see cref="ITrajectorySource"/> whose actors run on Orleans worker silos (IMPALA's distributed form,
@@ -29,9 +30,12 @@ public sealed record ImpalaWorkerStatus(string Worker, int FirstSourceId, long C
 /// <remarks>
 /// The inbox holds at most <see cref="ImpalaOptions.EffectiveQueueCapacity"/> chunks; a push waits while it is
 /// full, which bounds the lag. Chunks are checked (<see cref="ImpalaChunkMessage.ToChunk"/>) before they are
-/// queued: a malformed batch is dropped, logged, and its worker told to stop, and the learner goes on. A worker
-/// that dies simply stops sending; the learner fails only when no chunk has arrived for
-/// <see cref="ChunkTimeout"/>. Like the local asynchronous source, a run is not bit-reproducible.
+/// queued: a malformed batch is dropped, logged, and its worker told to stop, and the learner goes on.
+/// <see cref="Workers"/> actors run at a time. After the first <see cref="Receive"/> the source keeps watching
+/// membership: a worker whose silo is declared dead is marked gone (what it had pushed stays in the inbox, as
+/// its chunks are whole unrolls), and a silo that is active and not yet used (a spare, or one that joins
+/// mid-run) takes the vacancy with a fresh range of env copies. The learner fails only when no chunk has arrived
+/// for <see cref="ChunkTimeout"/>. Like the local asynchronous source, a run is not bit-reproducible.
 /// </remarks>
 public sealed class ImpalaClusterSource : ITrajectorySource
 {
@@ -47,7 +51,14 @@ public sealed class ImpalaClusterSource : ITrajectorySource
     private readonly SemaphoreSlim _room;
     private readonly List<TrajectoryChunk> _received = [];
     private readonly ConcurrentDictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
-    private readonly List<IImpalaWorkerGrain> _started = [];
+    private readonly Dictionary<SiloAddress, IImpalaWorkerGrain> _started = [];
+    private readonly HashSet<SiloAddress> _tried = [];
+    private readonly Dictionary<SiloAddress, int> _failures = [];
+    private readonly List<string> _refusals = [];
+    private readonly Lock _joinGate = new();
+    private readonly CancellationTokenSource _stopWatching = new();
+    private Task? _watcher;
+    private int _nextFirstSourceId;
     private readonly Action<string> _log;
     private readonly Lock _weightsGate = new();
     private byte[] _weights = [];
@@ -129,7 +140,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
 
     /// <summary>The workers as status-page rows.</summary>
     public IReadOnlyList<WorkerStatusRow> StatusRows =>
-        [.. Status.Select(w => new WorkerStatusRow(w.Worker, w.FirstSourceId, w.Chunks, w.Steps, w.StepsPerSecond, w.LastLag, w.SecondsSinceLastChunk, _stopped ? "stopped" : "active"))];
+        [.. Status.Select(w => new WorkerStatusRow(w.Worker, w.FirstSourceId, w.Chunks, w.Steps, w.StepsPerSecond, w.LastLag, w.SecondsSinceLastChunk, w.Gone ? "gone" : _stopped ? "stopped" : "active"))];
 
     /// <inheritdoc />
     public void PublishWeights(ReadOnlySpan<float> parameters, long version)
@@ -157,9 +168,10 @@ public sealed class ImpalaClusterSource : ITrajectorySource
             throw new InvalidOperationException("PublishWeights must be called before Receive: the workers have no weights to act with.");
         }
 
-        if (_started.Count == 0)
+        if (_watcher is null)
         {
             StartWorkers();
+            _watcher = Task.Run(() => WatchMembershipAsync(_stopWatching.Token));
         }
 
         _received.Clear();
@@ -194,10 +206,25 @@ public sealed class ImpalaClusterSource : ITrajectorySource
 
         _stopped = true;
         Sources.TryRemove(new KeyValuePair<string, ImpalaClusterSource>(_template.LearnerKey, this));
+        _stopWatching.Cancel();
+        try
+        {
+            _watcher?.Wait(TimeSpan.FromSeconds(70));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is OperationCanceledException))
+        {
+            // The watcher ends by cancellation.
+        }
 
         // Pushes waiting for room are released (their reply says stop).
         _room.Release(Math.Max(1, Workers));
-        foreach (IImpalaWorkerGrain worker in _started)
+        IImpalaWorkerGrain[] alive;
+        lock (_joinGate)
+        {
+            alive = [.. _started.Where(pair => _workers.TryGetValue(pair.Key.ToParsableString(), out WorkerEntry? entry) && !entry.Gone).Select(pair => pair.Value)];
+        }
+
+        foreach (IImpalaWorkerGrain worker in alive)
         {
             try
             {
@@ -210,6 +237,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
         }
 
         _inbox.Dispose();
+        _stopWatching.Dispose();
     }
 
     /// <summary>The source registered for a learner silo (the inbox grain's lookup), or null.</summary>
@@ -282,72 +310,121 @@ public sealed class ImpalaClusterSource : ITrajectorySource
     private void StartWorkers()
     {
         long started = Stopwatch.GetTimestamp();
-        var refusals = new List<string>();
-        var tried = new HashSet<SiloAddress>();
-        var failures = new Dictionary<SiloAddress, int>();
-        while (_started.Count < Workers)
+        while (JoinVacancies() < Workers)
         {
-            foreach (ClusterMember member in _membership.CurrentSnapshot.Members.Values)
+            if (Stopwatch.GetElapsedTime(started) > JoinTimeout)
             {
-                if (_started.Count == Workers)
+                int joined;
+                string refusals;
+                lock (_joinGate)
+                {
+                    joined = _started.Count;
+                    refusals = string.Concat(_refusals.Select(r => " " + r));
+                }
+
+                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                    $"Waited {JoinTimeout.TotalSeconds:F0} s for {Workers} IMPALA workers; {joined} joined.{refusals} Start workers with `sharprl cluster worker --join HOST:PORT`."));
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>
+    /// Marks workers whose silos membership declared dead as gone, and starts active silos not tried yet while
+    /// fewer than <see cref="Workers"/> actors are alive. Returns how many are alive.
+    /// </summary>
+    private int JoinVacancies()
+    {
+        lock (_joinGate)
+        {
+            IReadOnlyDictionary<SiloAddress, ClusterMember> members = _membership.CurrentSnapshot.Members;
+            foreach ((SiloAddress silo, _) in _started)
+            {
+                WorkerEntry entry = _workers[silo.ToParsableString()];
+                if (!entry.Gone && (!members.TryGetValue(silo, out ClusterMember? member) || member.Status == SiloStatus.Dead))
+                {
+                    entry.Gone = true;
+                    _log($"IMPALA worker {entry.Describe} left the cluster (silo {silo} declared dead); copies {entry.FirstSourceId}..{entry.FirstSourceId + _template.NumEnvs - 1} stop. A spare or a silo that joins takes its place.");
+                }
+            }
+
+            int alive = _started.Keys.Count(silo => !_workers[silo.ToParsableString()].Gone);
+            foreach (ClusterMember member in members.Values)
+            {
+                if (alive == Workers || _stopped)
                 {
                     break;
                 }
 
-                if (member.Status != SiloStatus.Active || member.SiloAddress.Equals(_learnerSilo) || !tried.Add(member.SiloAddress))
+                if (member.Status == SiloStatus.Active && !member.SiloAddress.Equals(_learnerSilo) && _tried.Add(member.SiloAddress) && TryStart(member.SiloAddress))
                 {
-                    continue;
+                    alive++;
                 }
-
-                string key = member.SiloAddress.ToParsableString();
-                IImpalaWorkerGrain worker = _grains.GetGrain<IImpalaWorkerGrain>(key);
-                ImpalaJoinRequest request = Request(_started.Count * _template.NumEnvs, key);
-                JoinReply reply;
-                try
-                {
-                    reply = worker.Start(request).WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    refusals.Add($"silo {member.SiloAddress}: start failed ({e.Message})");
-                    _workers.TryRemove(key, out _);
-                    _log(refusals[^1]);
-
-                    // Transient when this silo's placement view lags membership: try it again at the next poll, a few times.
-                    failures[member.SiloAddress] = failures.GetValueOrDefault(member.SiloAddress) + 1;
-                    if (failures[member.SiloAddress] < 50)
-                    {
-                        tried.Remove(member.SiloAddress);
-                    }
-
-                    continue;
-                }
-
-                if (!reply.Accepted)
-                {
-                    refusals.Add($"worker {reply.Describe} (silo {member.SiloAddress}) refused: {reply.Reason}");
-                    _workers.TryRemove(key, out _);
-                    _log(refusals[^1]);
-                    continue;
-                }
-
-                _workers[key].Describe = reply.Describe;
-                _started.Add(worker);
-                _log($"IMPALA worker {reply.Describe} joined: copies {request.FirstSourceId}..{request.FirstSourceId + request.NumEnvs - 1}.");
             }
 
-            if (_started.Count == Workers)
+            return alive;
+        }
+    }
+
+    /// <summary>Starts the actor of one silo with the next range of env copies; false (and logged) when it failed or refused.</summary>
+    private bool TryStart(SiloAddress silo)
+    {
+        string key = silo.ToParsableString();
+        IImpalaWorkerGrain worker = _grains.GetGrain<IImpalaWorkerGrain>(key);
+        ImpalaJoinRequest request = Request(_nextFirstSourceId, key);
+        JoinReply reply;
+        try
+        {
+            reply = worker.Start(request).WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _refusals.Add($"silo {silo}: start failed ({e.Message})");
+            _workers.TryRemove(key, out _);
+            _log(_refusals[^1]);
+
+            // Transient when this silo's placement view lags membership: try it again at the next poll, a few times.
+            _failures[silo] = _failures.GetValueOrDefault(silo) + 1;
+            if (_failures[silo] < 50)
             {
-                return;
+                _tried.Remove(silo);
             }
 
-            if (Stopwatch.GetElapsedTime(started) > JoinTimeout)
+            return false;
+        }
+
+        if (!reply.Accepted)
+        {
+            _refusals.Add($"worker {reply.Describe} (silo {silo}) refused: {reply.Reason}");
+            _workers.TryRemove(key, out _);
+            _log(_refusals[^1]);
+            return false;
+        }
+
+        _workers[key].Describe = reply.Describe;
+        _started[silo] = worker;
+        _nextFirstSourceId += _template.NumEnvs;
+        _log($"IMPALA worker {reply.Describe} joined: copies {request.FirstSourceId}..{request.FirstSourceId + request.NumEnvs - 1}.");
+        return true;
+    }
+
+    /// <summary>After the start: fills vacancies left by dead workers from spares and silos that join mid-run.</summary>
+    private async Task WatchMembershipAsync(CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            try
             {
-                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
-                    $"Waited {JoinTimeout.TotalSeconds:F0} s for {Workers} IMPALA workers; {_started.Count} joined.{(refusals.Count > 0 ? " " + string.Join(" ", refusals) : "")} Start workers with `sharprl cluster worker --join HOST:PORT`."));
+                JoinVacancies();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A failed poll (membership mid-change) must not end the watching: the next one tries again.
+                _log($"IMPALA membership poll failed ({e.GetType().Name}: {e.Message}); retrying.");
             }
 
-            Thread.Sleep(100);
+            await Task.Delay(250, cancel).ConfigureAwait(false);
         }
     }
 
@@ -388,6 +465,8 @@ public sealed class ImpalaClusterSource : ITrajectorySource
 
         public string Describe { get; set; } = "";
 
+        public bool Gone { get; set; }
+
         public void Record(int chunks, long steps, double seconds, long lag)
         {
             lock (_gate)
@@ -405,7 +484,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
             lock (_gate)
             {
                 double since = _last == 0 ? double.NaN : Stopwatch.GetElapsedTime(_last, now).TotalSeconds;
-                return new ImpalaWorkerStatus(Describe, FirstSourceId, _chunks, _steps, _stepsPerSecond, _lag, since);
+                return new ImpalaWorkerStatus(Describe, FirstSourceId, _chunks, _steps, _stepsPerSecond, _lag, since, Gone);
             }
         }
     }

@@ -66,6 +66,90 @@ public class ImpalaClusterTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
+    public async Task AWorkerThatLeaves_IsMarkedGone_AndASiloThatJoinsMidRunTakesItsPlace()
+    {
+        ImpalaOptions options = OptionsBinder.Apply(ImpalaPresets.For("CartPole-v1")!.Options, [new("num_actors", "2"), new("n_envs", "2")]);
+        int port = Interlocked.Add(ref _nextPort, 10);
+        using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
+        using IHost worker0 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id)));
+        IHost worker1 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 4, new RolloutWorker(id => Gym.Make(id)));
+        IHost? worker2 = null;
+        using var cancel = new CancellationTokenSource();
+        Task<bool>? run = null;
+        try
+        {
+            using IEnv probe = Gym.Make("CartPole-v1");
+            var log = new List<string>();
+            using var source = new ImpalaClusterSource(learner.Services, options, "CartPole-v1", probe.ObservationSpace, probe.ActionSpace, 0, line => { lock (log) { log.Add(line); } }) { JoinTimeout = TimeSpan.FromSeconds(30) };
+            using var agent = new ImpalaLearner(source, probe.ObservationSpace, probe.ActionSpace, options, 0);
+            run = Task.Run(() => agent.Learn(long.MaxValue / 2, null, cancel.Token));
+            await WaitFor(() => source.Status.Count == 2 && source.Status.All(s => s.Chunks > 0), run, "both workers streaming");
+
+            // Worker 1's silo leaves mid-run: membership declares it dead and the source marks it gone.
+            await worker1.StopAsync();
+            worker1.Dispose();
+            await WaitFor(() => source.Status.Any(s => s.Gone), run, "the stopped worker marked gone");
+
+            // Membership order decides which worker got copies 0..1 and which 2..3.
+            ImpalaWorkerStatus survivor = Assert.Single(source.Status, s => !s.Gone);
+            ImpalaWorkerStatus gone = Assert.Single(source.Status, s => s.Gone);
+
+            // A silo that joins now takes the vacancy with the next range of copies and streams.
+            worker2 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 6, new RolloutWorker(id => Gym.Make(id)));
+            await WaitFor(() => source.Status.Count == 3 && source.Status[2].Chunks > 0, run, "the joining worker streaming");
+            await WaitFor(() => source.Status.Single(s => s.FirstSourceId == survivor.FirstSourceId).Chunks > survivor.Chunks, run, "the surviving worker still streaming");
+            cancel.Cancel();
+            Assert.False(await run, "Learn reported a finished budget; it was cancelled");
+
+            IReadOnlyList<ImpalaWorkerStatus> status = source.Status;
+            Assert.Equal([0, 2, 4], status.Select(s => s.FirstSourceId));
+            Assert.Equal([gone.FirstSourceId], status.Where(s => s.Gone).Select(s => s.FirstSourceId));
+            Assert.Equal(0, source.Rejected);
+            Assert.Contains("gone", source.StatusRows.Select(r => r.State));
+            lock (log)
+            {
+                Assert.Contains(log, line => line.Contains("left the cluster", StringComparison.Ordinal) && line.Contains($"copies {gone.FirstSourceId}..{gone.FirstSourceId + 1} stop", StringComparison.Ordinal));
+                Assert.Contains(log, line => line.Contains("joined: copies 4..5", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            await cancel.CancelAsync();
+            if (run is not null)
+            {
+                await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+            }
+
+            if (worker2 is not null)
+            {
+                await worker2.StopAsync();
+                worker2.Dispose();
+            }
+
+            await worker0.StopAsync();
+            await learner.StopAsync();
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> for up to a minute, failing at once if the training run failed.</summary>
+    private static async Task WaitFor(Func<bool> condition, Task run, string what)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (run.IsCompleted)
+            {
+                await run;
+                Assert.Fail($"The run ended before: {what}.");
+            }
+
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), $"Waited 60 s for: {what}.");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public async Task MalformedPush_IsRejectedWithTheReason_AndTheLearnerGoesOn()
     {
         ImpalaOptions options = OptionsBinder.Apply(new ImpalaOptions(), [new("num_actors", "1"), new("n_envs", "2"), new("unroll_length", "5"), new("batch_size", "2")]);
