@@ -31,7 +31,6 @@ public abstract partial class OnPolicyAlgorithm : ILearner
     /// <summary>Extra key of a checkpoint: true when the policy was trained on an env that supplied action masks.</summary>
     public const string ActionMasksKey = "action_masks";
 
-    internal const string PolicyPrefix = "policy.";
     internal const string ObservationStatisticsPrefix = "normalize.obs.";
     internal const string RewardStatisticsPrefix = "normalize.reward.";
     private const string EnvStateKey = "env_state";
@@ -76,7 +75,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
     {
         ArgumentNullException.ThrowIfNull(state);
         List<SafeTensor> tensors = state.Tensors;
-        tensors.AddRange(Policy.Parameters.Select(p => SafeTensor.FromParameter(p, PolicyPrefix)));
+        PolicyCheckpoint.SavePolicy(state, Policy);
         Dictionary<string, long> counters = state.Counters;
         counters["num_timesteps"] = NumTimesteps;
         counters["iterations"] = Iterations;
@@ -116,9 +115,6 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         {
             extra[EnvStateUnavailableKey] = envStateUnavailable;
         }
-
-        state.ObservationSpace = Policy.ObservationSpace.ToString();
-        state.ActionSpace = Policy.ActionSpace.ToString();
     }
 
     /// <inheritdoc />
@@ -127,7 +123,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         ArgumentNullException.ThrowIfNull(checkpoint);
         CheckpointData data = checkpoint;
         RequireSpaces(data, Policy.ObservationSpace.ToString(), Policy.ActionSpace.ToString());
-        data.LoadParameters(Policy.Parameters, PolicyPrefix);
+        data.LoadParameters(Policy.Parameters, PolicyCheckpoint.PolicyPrefix);
         foreach ((string optimizerName, IOptimizer<float> optimizer) in Optimizers)
         {
             PolicyCheckpoint.LoadOptimizer(data, optimizerName, optimizer);
@@ -372,7 +368,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         }
 
         RequireSpaces(data, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
-        data.LoadParameters(policy.Parameters, PolicyPrefix);
+        data.LoadParameters(policy.Parameters, PolicyCheckpoint.PolicyPrefix);
         ObservationTransform? normalize = null;
         if (VectorEnvBuilder.FindLayer<VectorNormalizeObservation>(env) is { } normalizer)
         {

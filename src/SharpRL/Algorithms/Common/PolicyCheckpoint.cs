@@ -2,9 +2,9 @@ namespace SharpRL.Algorithms.Common;
 
 /// <summary>
 /// The checkpoint pieces that learners write alike: an optimizer's step count and moments under
-/// <c>optimizer.&lt;name&gt;.</c> (every learner), and for learners of an <see cref="ActorCriticPolicy"/> outside the
-/// on-policy base (behavior cloning, AWR) the policy's weights under <c>policy.</c> and the policy rebuilt for
-/// <c>sharprl eval</c>.
+/// <c>optimizer.&lt;name&gt;.</c> (every learner), an <see cref="ActorCriticPolicy"/>'s weights under <c>policy.</c>
+/// with its spaces (on-policy, IMPALA, behavior cloning, AWR), and for behavior cloning and AWR the policy rebuilt
+/// for <c>sharprl eval</c>.
 /// </summary>
 internal static class PolicyCheckpoint
 {

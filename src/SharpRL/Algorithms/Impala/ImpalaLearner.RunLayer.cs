@@ -14,7 +14,6 @@ namespace SharpRL.Algorithms.Impala;
 /// </remarks>
 public sealed partial class ImpalaLearner : ILearner
 {
-    internal const string PolicyPrefix = "policy.";
     private const string OptimizerName = "policy_value";
     private const string SourceStateKey = "source_state";
     private const string SourceStateUnavailableKey = "source_state_unavailable";
@@ -56,7 +55,7 @@ public sealed partial class ImpalaLearner : ILearner
     public void SaveState(LearnerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state.Tensors.AddRange(Policy.Parameters.Select(p => SafeTensor.FromParameter(p, PolicyPrefix)));
+        PolicyCheckpoint.SavePolicy(state, Policy);
         state.Counters["num_timesteps"] = NumTimesteps;
         state.Counters["num_updates"] = NumUpdates;
         PolicyCheckpoint.SaveOptimizer(state, OptimizerName, _optimizer);
@@ -73,9 +72,6 @@ public sealed partial class ImpalaLearner : ILearner
         {
             state.Extra[SourceStateUnavailableKey] = unavailable;
         }
-
-        state.ObservationSpace = Policy.ObservationSpace.ToString();
-        state.ActionSpace = Policy.ActionSpace.ToString();
     }
 
     /// <inheritdoc />
@@ -102,7 +98,7 @@ public sealed partial class ImpalaLearner : ILearner
             throw new CheckpointException($"Checkpoint {source} has neither extra.{SourceStateKey} nor extra.{SourceStateUnavailableKey}; it was not written by the IMPALA learner.");
         }
 
-        checkpoint.LoadParameters(Policy.Parameters, PolicyPrefix);
+        checkpoint.LoadParameters(Policy.Parameters, PolicyCheckpoint.PolicyPrefix);
         _optimizer.LoadState(optimizerState);
         (NumTimesteps, NumUpdates) = (timesteps, updates);
         _recentEpisodes.Restore(episodes);
@@ -154,7 +150,7 @@ public sealed partial class ImpalaLearner : ILearner
         using IEnv env = makeEnv();
         var policy = new ActorCriticPolicy(env.ObservationSpace, env.ActionSpace, options.Policy, new Random(0));
         RequireSpaces(checkpoint, policy.ObservationSpace.ToString(), policy.ActionSpace.ToString());
-        checkpoint.LoadParameters(policy.Parameters, PolicyPrefix);
+        checkpoint.LoadParameters(policy.Parameters, PolicyCheckpoint.PolicyPrefix);
         return new ActorCriticActingPolicy(policy, env.ObservationSpace, normalizeObservation: null);
     }
 
