@@ -117,7 +117,7 @@ internal sealed class ImpalaWorkerLoop
     public static JoinReply Start(RolloutWorker worker, IGrainFactory grains, ImpalaJoinRequest request, string workerKey)
     {
         string describe = $"{Environment.MachineName} pid {Environment.ProcessId}";
-        string? refusal = Check(worker, request);
+        string? refusal = worker.CheckJoin(request, "impala", request.UnrollLength, "unroll");
         if (refusal is not null)
         {
             return new JoinReply { Accepted = false, Reason = refusal, Describe = describe };
@@ -127,7 +127,7 @@ internal sealed class ImpalaWorkerLoop
         try
         {
             ImpalaOptions options = OptionsBinder.FromJson(new ImpalaOptions(), JsonNode.Parse(request.PolicyOptionsJson)!.AsObject());
-            actor = new ImpalaActor(() => worker.MakeEnv(request.EnvId), request.NumEnvs, request.UnrollLength, options.Policy, request.FirstSourceId, request.Seed);
+            actor = new ImpalaActor(() => worker.MakeEnv(request.EnvId), request.NumEnvs, request.UnrollLength, options.Policy, request.FirstEnvIndex, request.Seed);
         }
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
         {
@@ -169,33 +169,6 @@ internal sealed class ImpalaWorkerLoop
                 loop.Halt();
             }
         }
-    }
-
-    private static string? Check(RolloutWorker worker, ImpalaJoinRequest request)
-    {
-        if (request.ProtocolVersion != RolloutWorker.ProtocolVersion)
-        {
-            return $"the learner speaks protocol version {request.ProtocolVersion}; this worker speaks {RolloutWorker.ProtocolVersion} (use the same SharpRL version on every machine)";
-        }
-
-        if (worker.PinnedEnvId is not null && worker.PinnedEnvId != request.EnvId)
-        {
-            return $"this worker was started for env '{worker.PinnedEnvId}'; the learner trains on '{request.EnvId}'";
-        }
-
-        if (worker.PinnedAlgorithm is not null && !string.Equals(worker.PinnedAlgorithm, "impala", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"this worker was started for algorithm '{worker.PinnedAlgorithm}'; the learner runs 'impala'";
-        }
-
-        if (worker.OfferedEnvs != 0 && worker.OfferedEnvs != request.NumEnvs)
-        {
-            return $"this worker offers {worker.OfferedEnvs} env copies (--envs); the learner asks for {request.NumEnvs}";
-        }
-
-        return request.NumEnvs <= 0 || request.UnrollLength <= 0 || request.FirstSourceId < 0
-            ? $"invalid slice: {request.NumEnvs} envs from copy {request.FirstSourceId}, unroll {request.UnrollLength} (all must be positive)"
-            : null;
     }
 
     private void Halt()
