@@ -16,23 +16,12 @@ namespace SharpRL.Cluster;
 /// </summary>
 [OwnSiloPlacement]
 [Orleans.Concurrency.Reentrant]
-public sealed class ImpalaLearnerGrain : Grain, IImpalaLearnerGrain
+public sealed class ImpalaLearnerGrain : OwnSiloGrain, IImpalaLearnerGrain
 {
-    private readonly ILocalSiloDetails _silo;
-
     /// <summary>Created by Orleans.</summary>
-    public ImpalaLearnerGrain(ILocalSiloDetails silo) => _silo = silo;
-
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public ImpalaLearnerGrain(ILocalSiloDetails silo)
+        : base(silo, "The IMPALA inbox", hostedHere: true)
     {
-        if (this.GetPrimaryKeyString() != _silo.SiloAddress.ToParsableString())
-        {
-            throw new InvalidOperationException($"The IMPALA inbox '{this.GetPrimaryKeyString()}' lives only on its learner's silo; this is {_silo.SiloAddress}.");
-        }
-
-        DelayDeactivation(TimeSpan.FromDays(3650));
-        return base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -52,32 +41,17 @@ public sealed class ImpalaLearnerGrain : Grain, IImpalaLearnerGrain
 /// its own; each unroll is pushed to the learner's inbox and the reply's weights, when newer, are loaded.
 /// </summary>
 [OwnSiloPlacement]
-public sealed class ImpalaWorkerGrain : Grain, IImpalaWorkerGrain
+public sealed class ImpalaWorkerGrain : OwnSiloGrain, IImpalaWorkerGrain
 {
     private readonly RolloutWorker? _worker;
-    private readonly ILocalSiloDetails _silo;
     private readonly IGrainFactory _grains;
 
     /// <summary>Created by Orleans.</summary>
     public ImpalaWorkerGrain(IServiceProvider services, ILocalSiloDetails silo)
+        : base(silo, "IMPALA worker", services.GetService<RolloutWorker>() is not null)
     {
-        ArgumentNullException.ThrowIfNull(services);
         _worker = services.GetService<RolloutWorker>();
         _grains = services.GetRequiredService<IGrainFactory>();
-        _silo = silo;
-    }
-
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        string key = this.GetPrimaryKeyString();
-        if (_worker is null || key != _silo.SiloAddress.ToParsableString())
-        {
-            throw new InvalidOperationException($"IMPALA worker '{key}' cannot be activated on silo {_silo.SiloAddress}: it lives only in its own worker silo.");
-        }
-
-        DelayDeactivation(TimeSpan.FromDays(3650));
-        return base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
