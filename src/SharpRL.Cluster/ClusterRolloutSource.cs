@@ -529,20 +529,7 @@ public sealed class ClusterRolloutSource : IRolloutSource
         }
     }
 
-    private JoinRequest WithSlice(int first) => new()
-    {
-        ProtocolVersion = _template.ProtocolVersion,
-        Algorithm = _template.Algorithm,
-        EnvId = _template.EnvId,
-        ObservationSpace = _template.ObservationSpace,
-        ActionSpace = _template.ActionSpace,
-        Seed = _template.Seed,
-        FirstEnvIndex = first,
-        NumEnvs = _template.NumEnvs,
-        NumSteps = _template.NumSteps,
-        PolicyOptionsJson = _template.PolicyOptionsJson,
-        Normalization = _template.Normalization,
-    };
+    private JoinRequest WithSlice(int first) => _template with { FirstEnvIndex = first };
 
     private sealed class Slot(int firstEnvIndex)
     {

@@ -16,23 +16,12 @@ namespace SharpRL.Cluster;
 /// </summary>
 [OwnSiloPlacement]
 [Orleans.Concurrency.Reentrant]
-public sealed class ImpalaLearnerGrain : Grain, IImpalaLearnerGrain
+public sealed class ImpalaLearnerGrain : OwnSiloGrain, IImpalaLearnerGrain
 {
-    private readonly ILocalSiloDetails _silo;
-
     /// <summary>Created by Orleans.</summary>
-    public ImpalaLearnerGrain(ILocalSiloDetails silo) => _silo = silo;
-
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public ImpalaLearnerGrain(ILocalSiloDetails silo)
+        : base(silo, "The IMPALA inbox", hostedHere: true)
     {
-        if (this.GetPrimaryKeyString() != _silo.SiloAddress.ToParsableString())
-        {
-            throw new InvalidOperationException($"The IMPALA inbox '{this.GetPrimaryKeyString()}' lives only on its learner's silo; this is {_silo.SiloAddress}.");
-        }
-
-        DelayDeactivation(TimeSpan.FromDays(3650));
-        return base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -52,32 +41,17 @@ public sealed class ImpalaLearnerGrain : Grain, IImpalaLearnerGrain
 /// its own; each unroll is pushed to the learner's inbox and the reply's weights, when newer, are loaded.
 /// </summary>
 [OwnSiloPlacement]
-public sealed class ImpalaWorkerGrain : Grain, IImpalaWorkerGrain
+public sealed class ImpalaWorkerGrain : OwnSiloGrain, IImpalaWorkerGrain
 {
     private readonly RolloutWorker? _worker;
-    private readonly ILocalSiloDetails _silo;
     private readonly IGrainFactory _grains;
 
     /// <summary>Created by Orleans.</summary>
     public ImpalaWorkerGrain(IServiceProvider services, ILocalSiloDetails silo)
+        : base(silo, "IMPALA worker", services.GetService<RolloutWorker>() is not null)
     {
-        ArgumentNullException.ThrowIfNull(services);
         _worker = services.GetService<RolloutWorker>();
         _grains = services.GetRequiredService<IGrainFactory>();
-        _silo = silo;
-    }
-
-    /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        string key = this.GetPrimaryKeyString();
-        if (_worker is null || key != _silo.SiloAddress.ToParsableString())
-        {
-            throw new InvalidOperationException($"IMPALA worker '{key}' cannot be activated on silo {_silo.SiloAddress}: it lives only in its own worker silo.");
-        }
-
-        DelayDeactivation(TimeSpan.FromDays(3650));
-        return base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -117,7 +91,7 @@ internal sealed class ImpalaWorkerLoop
     public static JoinReply Start(RolloutWorker worker, IGrainFactory grains, ImpalaJoinRequest request, string workerKey)
     {
         string describe = $"{Environment.MachineName} pid {Environment.ProcessId}";
-        string? refusal = Check(worker, request);
+        string? refusal = worker.CheckJoin(request, "impala", request.UnrollLength, "unroll");
         if (refusal is not null)
         {
             return new JoinReply { Accepted = false, Reason = refusal, Describe = describe };
@@ -127,7 +101,7 @@ internal sealed class ImpalaWorkerLoop
         try
         {
             ImpalaOptions options = OptionsBinder.FromJson(new ImpalaOptions(), JsonNode.Parse(request.PolicyOptionsJson)!.AsObject());
-            actor = new ImpalaActor(() => worker.MakeEnv(request.EnvId), request.NumEnvs, request.UnrollLength, options.Policy, request.FirstSourceId, request.Seed);
+            actor = new ImpalaActor(() => worker.MakeEnv(request.EnvId), request.NumEnvs, request.UnrollLength, options.Policy, request.FirstEnvIndex, request.Seed);
         }
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
         {
@@ -169,33 +143,6 @@ internal sealed class ImpalaWorkerLoop
                 loop.Halt();
             }
         }
-    }
-
-    private static string? Check(RolloutWorker worker, ImpalaJoinRequest request)
-    {
-        if (request.ProtocolVersion != RolloutWorker.ProtocolVersion)
-        {
-            return $"the learner speaks protocol version {request.ProtocolVersion}; this worker speaks {RolloutWorker.ProtocolVersion} (use the same SharpRL version on every machine)";
-        }
-
-        if (worker.PinnedEnvId is not null && worker.PinnedEnvId != request.EnvId)
-        {
-            return $"this worker was started for env '{worker.PinnedEnvId}'; the learner trains on '{request.EnvId}'";
-        }
-
-        if (worker.PinnedAlgorithm is not null && !string.Equals(worker.PinnedAlgorithm, "impala", StringComparison.OrdinalIgnoreCase))
-        {
-            return $"this worker was started for algorithm '{worker.PinnedAlgorithm}'; the learner runs 'impala'";
-        }
-
-        if (worker.OfferedEnvs != 0 && worker.OfferedEnvs != request.NumEnvs)
-        {
-            return $"this worker offers {worker.OfferedEnvs} env copies (--envs); the learner asks for {request.NumEnvs}";
-        }
-
-        return request.NumEnvs <= 0 || request.UnrollLength <= 0 || request.FirstSourceId < 0
-            ? $"invalid slice: {request.NumEnvs} envs from copy {request.FirstSourceId}, unroll {request.UnrollLength} (all must be positive)"
-            : null;
     }
 
     private void Halt()

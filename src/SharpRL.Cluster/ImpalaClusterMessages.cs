@@ -3,57 +3,25 @@ using SharpRL.Algorithms.Impala;
 
 namespace SharpRL.Cluster;
 
-/// <summary>What the IMPALA learner asks a worker silo to run: its actor's env copies, the run, and the first weights.</summary>
+/// <summary>What the IMPALA learner asks a worker silo to run: its actor's env copies, the unroll length, and the first weights.</summary>
 [GenerateSerializer]
 [Alias("SharpRL.Cluster.ImpalaJoinRequest")]
-public sealed class ImpalaJoinRequest
+public sealed record ImpalaJoinRequest : RunSlice
 {
-    /// <summary>Wire-format version; a worker of another version refuses.</summary>
-    [Id(0)]
-    public int ProtocolVersion { get; set; }
-
     /// <summary>The learner hub's grain key (chunks are pushed there).</summary>
-    [Id(1)]
+    [Id(0)]
     public string LearnerKey { get; set; } = "";
 
-    /// <summary>Registered env id, with options.</summary>
-    [Id(2)]
-    public string EnvId { get; set; } = "";
-
-    /// <summary>The learner's observation space (<c>Space.ToString()</c>).</summary>
-    [Id(3)]
-    public string ObservationSpace { get; set; } = "";
-
-    /// <summary>The learner's action space.</summary>
-    [Id(4)]
-    public string ActionSpace { get; set; } = "";
-
-    /// <summary>The policy settings (<c>policy.*</c> keys), as JSON.</summary>
-    [Id(5)]
-    public string PolicyOptionsJson { get; set; } = "{}";
-
-    /// <summary>Env copies K of the worker's actor.</summary>
-    [Id(6)]
-    public int NumEnvs { get; set; }
-
     /// <summary>T, steps per chunk.</summary>
-    [Id(7)]
+    [Id(1)]
     public int UnrollLength { get; set; }
 
-    /// <summary>The run's seed.</summary>
-    [Id(8)]
-    public int Seed { get; set; }
-
-    /// <summary>Global index of the worker's first env copy (copy i is reset with seed + first + i).</summary>
-    [Id(9)]
-    public int FirstSourceId { get; set; }
-
     /// <summary>Version of <see cref="Parameters"/>.</summary>
-    [Id(10)]
+    [Id(2)]
     public long Version { get; set; }
 
     /// <summary>The weights to start with, float32 little-endian.</summary>
-    [Id(11)]
+    [Id(3)]
     public byte[] Parameters { get; set; } = [];
 }
 

@@ -405,7 +405,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
         _workers[key].Describe = reply.Describe;
         _started[silo] = worker;
         _nextFirstSourceId += _template.NumEnvs;
-        _log($"IMPALA worker {reply.Describe} joined: copies {request.FirstSourceId}..{request.FirstSourceId + request.NumEnvs - 1}.");
+        _log($"IMPALA worker {reply.Describe} joined: copies {request.FirstEnvIndex}..{request.FirstEnvIndex + request.NumEnvs - 1}.");
         return true;
     }
 
@@ -434,21 +434,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
         _workers[workerKey] = new WorkerEntry(firstSourceId) { Describe = workerKey };
         lock (_weightsGate)
         {
-            return new ImpalaJoinRequest
-            {
-                ProtocolVersion = _template.ProtocolVersion,
-                LearnerKey = _template.LearnerKey,
-                EnvId = _template.EnvId,
-                ObservationSpace = _template.ObservationSpace,
-                ActionSpace = _template.ActionSpace,
-                PolicyOptionsJson = _template.PolicyOptionsJson,
-                NumEnvs = _template.NumEnvs,
-                UnrollLength = _template.UnrollLength,
-                Seed = _template.Seed,
-                FirstSourceId = firstSourceId,
-                Version = _version,
-                Parameters = _weights,
-            };
+            return _template with { FirstEnvIndex = firstSourceId, Version = _version, Parameters = _weights };
         }
     }
 

@@ -1,52 +1,62 @@
 namespace SharpRL.Cluster;
 
-/// <summary>What the learner asks a worker to set up: the run it joins and the slice of env copies it runs.</summary>
+/// <summary>
+/// What every join request names, synchronous or IMPALA: the run a worker joins (env, spaces, policy, seed)
+/// and the slice of env copies it runs. A worker checks it (<see cref="RolloutWorker.CheckJoin"/>) before it
+/// sets anything up.
+/// </summary>
 [GenerateSerializer]
-[Alias("SharpRL.Cluster.JoinRequest")]
-public sealed class JoinRequest
+[Alias("SharpRL.Cluster.RunSlice")]
+public abstract record RunSlice
 {
-    /// <summary>Wire-format version; a worker of another version is refused.</summary>
+    /// <summary>Wire-format version; a worker of another version refuses.</summary>
     [Id(0)]
     public int ProtocolVersion { get; set; }
 
-    /// <summary>Algorithm name (ppo, a2c, trpo, …).</summary>
-    [Id(1)]
-    public string Algorithm { get; set; } = "";
-
     /// <summary>Registered env id, with options (e.g. <c>CartPole-v1</c>).</summary>
-    [Id(2)]
+    [Id(1)]
     public string EnvId { get; set; } = "";
 
     /// <summary>The learner's observation space (<c>Space.ToString()</c>): the worker's env must have the same.</summary>
-    [Id(3)]
+    [Id(2)]
     public string ObservationSpace { get; set; } = "";
 
     /// <summary>The learner's action space.</summary>
-    [Id(4)]
+    [Id(3)]
     public string ActionSpace { get; set; } = "";
+
+    /// <summary>The policy settings (<c>policy.*</c> keys of the run's options, as OptionsBinder writes them), as JSON.</summary>
+    [Id(4)]
+    public string PolicyOptionsJson { get; set; } = "{}";
 
     /// <summary>The run's seed.</summary>
     [Id(5)]
     public int Seed { get; set; }
 
-    /// <summary>Global index of the worker's first env copy.</summary>
+    /// <summary>Global index of the worker's first env copy (copy g is reset with seed + g).</summary>
     [Id(6)]
     public int FirstEnvIndex { get; set; }
 
     /// <summary>Env copies the worker runs.</summary>
     [Id(7)]
     public int NumEnvs { get; set; }
+}
+
+/// <summary>What the synchronous learner asks a worker to set up: an on-policy algorithm's rollouts of n_steps.</summary>
+[GenerateSerializer]
+[Alias("SharpRL.Cluster.JoinRequest")]
+public sealed record JoinRequest : RunSlice
+{
+    /// <summary>Algorithm name (ppo, a2c, trpo, …).</summary>
+    [Id(0)]
+    public string Algorithm { get; set; } = "";
 
     /// <summary>Steps per copy per rollout (n_steps).</summary>
-    [Id(8)]
+    [Id(1)]
     public int NumSteps { get; set; }
 
-    /// <summary>The policy settings (<c>policy.*</c> keys of the run's options, as OptionsBinder writes them), as JSON.</summary>
-    [Id(9)]
-    public string PolicyOptionsJson { get; set; } = "{}";
-
     /// <summary>The run's observation and reward normalisers (null: none), which the worker's copies are wrapped in.</summary>
-    [Id(10)]
+    [Id(2)]
     public NormalizationSettings? Normalization { get; set; }
 }
 

@@ -18,7 +18,7 @@ namespace SharpRL.Cluster;
 public sealed class RolloutWorker : IDisposable
 {
     /// <summary>Wire-format version of <see cref="JoinRequest"/> / <see cref="RolloutResult"/>.</summary>
-    public const int ProtocolVersion = 2;
+    public const int ProtocolVersion = 3;
 
     /// <summary>
     /// The <c>policy.*</c> settings of a run's options as JSON: what a worker needs to build a replica of the
@@ -190,7 +190,15 @@ public sealed class RolloutWorker : IDisposable
 
     private void RecordEpisode(EpisodeStatistics episode) => _episodes.Add((_collector!.CurrentStep, episode));
 
-    private string? Check(JoinRequest request)
+    /// <summary>
+    /// Why this worker refuses <paramref name="request"/> (null: it accepts): another protocol version, env or
+    /// algorithm than it was started for, another copy count than it offers, or an invalid slice.
+    /// </summary>
+    /// <param name="request">The join request.</param>
+    /// <param name="algorithm">The learner's algorithm.</param>
+    /// <param name="steps">Steps per message (n_steps, or IMPALA's unroll length).</param>
+    /// <param name="stepsName">What <paramref name="steps"/> is called in the refusal.</param>
+    internal string? CheckJoin(RunSlice request, string algorithm, int steps, string stepsName)
     {
         if (request.ProtocolVersion != ProtocolVersion)
         {
@@ -202,14 +210,9 @@ public sealed class RolloutWorker : IDisposable
             return $"this worker was started for env '{PinnedEnvId}'; the learner trains on '{request.EnvId}'";
         }
 
-        if (PinnedAlgorithm is not null && !string.Equals(PinnedAlgorithm, request.Algorithm, StringComparison.OrdinalIgnoreCase))
+        if (PinnedAlgorithm is not null && !string.Equals(PinnedAlgorithm, algorithm, StringComparison.OrdinalIgnoreCase))
         {
-            return $"this worker was started for algorithm '{PinnedAlgorithm}'; the learner runs '{request.Algorithm}'";
-        }
-
-        if (!AlgorithmRegistry.Contains(request.Algorithm) || AlgorithmRegistry.Get(request.Algorithm).Family != AlgorithmFamily.OnPolicy)
-        {
-            return $"algorithm '{request.Algorithm}' is not an on-policy actor-critic algorithm this worker can collect rollouts for (expected one of: {string.Join(", ", AlgorithmRegistry.All.Where(d => d.Family == AlgorithmFamily.OnPolicy).Select(d => d.Name))})";
+            return $"this worker was started for algorithm '{PinnedAlgorithm}'; the learner runs '{algorithm}'";
         }
 
         if (OfferedEnvs != 0 && OfferedEnvs != request.NumEnvs)
@@ -217,13 +220,16 @@ public sealed class RolloutWorker : IDisposable
             return $"this worker offers {OfferedEnvs} env copies (--envs); the learner asks for {request.NumEnvs}";
         }
 
-        if (request.NumEnvs <= 0 || request.NumSteps <= 0 || request.FirstEnvIndex < 0)
-        {
-            return $"invalid slice: {request.NumEnvs} envs from copy {request.FirstEnvIndex}, {request.NumSteps} steps (all must be positive)";
-        }
-
-        return null;
+        return request.NumEnvs <= 0 || steps <= 0 || request.FirstEnvIndex < 0
+            ? $"invalid slice: {request.NumEnvs} envs from copy {request.FirstEnvIndex}, {stepsName} {steps} (all must be positive)"
+            : null;
     }
+
+    private string? Check(JoinRequest request) =>
+        CheckJoin(request, request.Algorithm, request.NumSteps, "steps")
+        ?? (!AlgorithmRegistry.Contains(request.Algorithm) || AlgorithmRegistry.Get(request.Algorithm).Family != AlgorithmFamily.OnPolicy
+            ? $"algorithm '{request.Algorithm}' is not an on-policy actor-critic algorithm this worker can collect rollouts for (expected one of: {string.Join(", ", AlgorithmRegistry.All.Where(d => d.Family == AlgorithmFamily.OnPolicy).Select(d => d.Name))})"
+            : null);
 
     private static string Describe() => $"{Environment.MachineName} pid {Environment.ProcessId}";
 
