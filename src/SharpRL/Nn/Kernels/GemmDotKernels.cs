@@ -17,24 +17,49 @@ internal static unsafe class GemmDotKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // The widest vector the depth fills at least once; the last depth % width terms are scalar.
-        // The SIMD widths take float and double; every other element type runs scalar.
-        if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+        if (typeof(T) == typeof(float))
         {
-            if (path >= KernelPath.Vector512 && depth >= Vector512<T>.Count)
+            float* fa = (float*)a;
+            float* fb = (float*)bt;
+            float* fc = (float*)c;
+            if (path >= KernelPath.Vector512 && depth >= Vector512<float>.Count)
             {
-                Columns<T, Vector512<T>, Vector512Ops<T>>(a, lda, bt, ldbt, c, ldc, rows, depth, columns, accumulate);
+                Columns<float, Vector512<float>, Vector512SingleOps>(fa, lda, fb, ldbt, fc, ldc, rows, depth, columns, accumulate);
                 return;
             }
 
-            if (path >= KernelPath.Vector256 && depth >= Vector256<T>.Count)
+            if (path >= KernelPath.Vector256 && depth >= Vector256<float>.Count)
             {
-                Columns<T, Vector256<T>, Vector256Ops<T>>(a, lda, bt, ldbt, c, ldc, rows, depth, columns, accumulate);
+                Columns<float, Vector256<float>, Vector256SingleOps>(fa, lda, fb, ldbt, fc, ldc, rows, depth, columns, accumulate);
                 return;
             }
 
-            if (path >= KernelPath.Vector128 && depth >= Vector128<T>.Count)
+            if (path >= KernelPath.Vector128 && depth >= Vector128<float>.Count)
             {
-                Columns<T, Vector128<T>, Vector128Ops<T>>(a, lda, bt, ldbt, c, ldc, rows, depth, columns, accumulate);
+                Columns<float, Vector128<float>, Vector128SingleOps>(fa, lda, fb, ldbt, fc, ldc, rows, depth, columns, accumulate);
+                return;
+            }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            double* da = (double*)a;
+            double* db = (double*)bt;
+            double* dc = (double*)c;
+            if (path >= KernelPath.Vector512 && depth >= Vector512<double>.Count)
+            {
+                Columns<double, Vector512<double>, Vector512DoubleOps>(da, lda, db, ldbt, dc, ldc, rows, depth, columns, accumulate);
+                return;
+            }
+
+            if (path >= KernelPath.Vector256 && depth >= Vector256<double>.Count)
+            {
+                Columns<double, Vector256<double>, Vector256DoubleOps>(da, lda, db, ldbt, dc, ldc, rows, depth, columns, accumulate);
+                return;
+            }
+
+            if (path >= KernelPath.Vector128 && depth >= Vector128<double>.Count)
+            {
+                Columns<double, Vector128<double>, Vector128DoubleOps>(da, lda, db, ldbt, dc, ldc, rows, depth, columns, accumulate);
                 return;
             }
         }

@@ -106,23 +106,44 @@ internal static unsafe class GemmKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int done = 0;
-
-        // The SIMD widths take float and double; every other element type (and every leftover column) runs scalar.
-        if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+        if (typeof(T) == typeof(float))
         {
+            float* fa = (float*)a;
+            float* fb = (float*)b;
+            float* fc = (float*)c;
             if (path >= KernelPath.Vector512)
             {
-                done = Columns<Vector512<T>, T, Vector512Ops<T>>(a, aRowStride, aDepthStride, b, ldb, c, ldc, rows, depth, done, columns, accumulate, bias, mode, mask);
+                done = Columns<Vector512<float>, float, Vector512SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate, (float*)bias, mode, (float*)mask);
             }
 
             if (path >= KernelPath.Vector256)
             {
-                done = Columns<Vector256<T>, T, Vector256Ops<T>>(a, aRowStride, aDepthStride, b, ldb, c, ldc, rows, depth, done, columns, accumulate, bias, mode, mask);
+                done = Columns<Vector256<float>, float, Vector256SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate, (float*)bias, mode, (float*)mask);
             }
 
             if (path >= KernelPath.Vector128)
             {
-                done = Columns<Vector128<T>, T, Vector128Ops<T>>(a, aRowStride, aDepthStride, b, ldb, c, ldc, rows, depth, done, columns, accumulate, bias, mode, mask);
+                done = Columns<Vector128<float>, float, Vector128SingleOps>(fa, aRowStride, aDepthStride, fb, ldb, fc, ldc, rows, depth, done, columns, accumulate, (float*)bias, mode, (float*)mask);
+            }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            double* da = (double*)a;
+            double* db = (double*)b;
+            double* dc = (double*)c;
+            if (path >= KernelPath.Vector512)
+            {
+                done = Columns<Vector512<double>, double, Vector512DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate, (double*)bias, mode, (double*)mask);
+            }
+
+            if (path >= KernelPath.Vector256)
+            {
+                done = Columns<Vector256<double>, double, Vector256DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate, (double*)bias, mode, (double*)mask);
+            }
+
+            if (path >= KernelPath.Vector128)
+            {
+                done = Columns<Vector128<double>, double, Vector128DoubleOps>(da, aRowStride, aDepthStride, db, ldb, dc, ldc, rows, depth, done, columns, accumulate, (double*)bias, mode, (double*)mask);
             }
         }
 

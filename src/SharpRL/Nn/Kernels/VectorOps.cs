@@ -57,44 +57,39 @@ internal unsafe interface IVectorOps<TVector, TElement>
     static abstract void Sum8(TVector v0, TVector v1, TVector v2, TVector v3, TVector v4, TVector v5, TVector v6, TVector v7, TElement* destination);
 }
 
-/// <summary>512-bit vectors of float or double (the only element types the SIMD paths take).</summary>
-internal readonly unsafe struct Vector512Ops<T> : IVectorOps<Vector512<T>, T>
-    where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly unsafe struct Vector512SingleOps : IVectorOps<Vector512<float>, float>
 {
     public static bool HasWideRegisterFile => true;
 
-    public static int Count => Vector512<T>.Count;
+    public static int Count => Vector512<float>.Count;
 
-    public static Vector512<T> Zero => Vector512<T>.Zero;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Relu(Vector512<T> value) => Vector512.AndNot(value, Vector512.LessThanOrEqual(value, Vector512<T>.Zero));
+    public static Vector512<float> Zero => Vector512<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> KeepWherePositive(Vector512<T> value, Vector512<T> reference) => value & Vector512.GreaterThan(reference, Vector512<T>.Zero);
+    public static Vector512<float> Relu(Vector512<float> value) => Vector512.AndNot(value, Vector512.LessThanOrEqual(value, Vector512<float>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Load(T* source) => Vector512.Load(source);
+    public static Vector512<float> KeepWherePositive(Vector512<float> value, Vector512<float> reference) => value & Vector512.GreaterThan(reference, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(T* destination, Vector512<T> value) => value.Store(destination);
+    public static Vector512<float> Load(float* source) => Vector512.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Broadcast(T* source) => Vector512.Create(*source);
-
-    // MultiplyAddEstimate has only float and double overloads; the type test folds away when the JIT specialises T.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> MultiplyAdd(Vector512<T> left, Vector512<T> right, Vector512<T> addend)
-        => typeof(T) == typeof(float)
-            ? Vector512.MultiplyAddEstimate(left.AsSingle(), right.AsSingle(), addend.AsSingle()).As<float, T>()
-            : Vector512.MultiplyAddEstimate(left.AsDouble(), right.AsDouble(), addend.AsDouble()).As<double, T>();
+    public static void Store(float* destination, Vector512<float> value) => value.Store(destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+    public static Vector512<float> Broadcast(float* source) => Vector512.Create(*source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Sum8(Vector512<T> v0, Vector512<T> v1, Vector512<T> v2, Vector512<T> v3, Vector512<T> v4, Vector512<T> v5, Vector512<T> v6, Vector512<T> v7, T* destination)
-        => Vector256Ops<T>.Sum8(
+    public static Vector512<float> MultiplyAdd(Vector512<float> left, Vector512<float> right, Vector512<float> addend)
+        => Vector512.MultiplyAddEstimate(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum8(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, Vector512<float> v4, Vector512<float> v5, Vector512<float> v6, Vector512<float> v7, float* destination)
+        => HorizontalSums.Sum8(
             v0.GetLower() + v0.GetUpper(),
             v1.GetLower() + v1.GetUpper(),
             v2.GetLower() + v2.GetUpper(),
@@ -106,88 +101,188 @@ internal readonly unsafe struct Vector512Ops<T> : IVectorOps<Vector512<T>, T>
             destination);
 }
 
-/// <summary>256-bit vectors of float or double (the only element types the SIMD paths take).</summary>
-internal readonly unsafe struct Vector256Ops<T> : IVectorOps<Vector256<T>, T>
-    where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly unsafe struct Vector512DoubleOps : IVectorOps<Vector512<double>, double>
 {
-    public static int Count => Vector256<T>.Count;
+    public static bool HasWideRegisterFile => true;
 
-    public static Vector256<T> Zero => Vector256<T>.Zero;
+    public static int Count => Vector512<double>.Count;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Relu(Vector256<T> value) => Vector256.AndNot(value, Vector256.LessThanOrEqual(value, Vector256<T>.Zero));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> KeepWherePositive(Vector256<T> value, Vector256<T> reference) => value & Vector256.GreaterThan(reference, Vector256<T>.Zero);
+    public static Vector512<double> Zero => Vector512<double>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Load(T* source) => Vector256.Load(source);
+    public static Vector512<double> Relu(Vector512<double> value) => Vector512.AndNot(value, Vector512.LessThanOrEqual(value, Vector512<double>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(T* destination, Vector256<T> value) => value.Store(destination);
+    public static Vector512<double> KeepWherePositive(Vector512<double> value, Vector512<double> reference) => value & Vector512.GreaterThan(reference, Vector512<double>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Broadcast(T* source) => Vector256.Create(*source);
-
-    // MultiplyAddEstimate has only float and double overloads; the type test folds away when the JIT specialises T.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> MultiplyAdd(Vector256<T> left, Vector256<T> right, Vector256<T> addend)
-        => typeof(T) == typeof(float)
-            ? Vector256.MultiplyAddEstimate(left.AsSingle(), right.AsSingle(), addend.AsSingle()).As<float, T>()
-            : Vector256.MultiplyAddEstimate(left.AsDouble(), right.AsDouble(), addend.AsDouble()).As<double, T>();
+    public static Vector512<double> Load(double* source) => Vector512.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+    public static void Store(double* destination, Vector512<double> value) => value.Store(destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Sum8(Vector256<T> v0, Vector256<T> v1, Vector256<T> v2, Vector256<T> v3, Vector256<T> v4, Vector256<T> v5, Vector256<T> v6, Vector256<T> v7, T* destination)
+    public static Vector512<double> Broadcast(double* source) => Vector512.Create(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> MultiplyAdd(Vector512<double> left, Vector512<double> right, Vector512<double> addend)
+        => Vector512.MultiplyAddEstimate(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector512<double> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum8(Vector512<double> v0, Vector512<double> v1, Vector512<double> v2, Vector512<double> v3, Vector512<double> v4, Vector512<double> v5, Vector512<double> v6, Vector512<double> v7, double* destination)
+        => HorizontalSums.Sum8(
+            v0.GetLower() + v0.GetUpper(),
+            v1.GetLower() + v1.GetUpper(),
+            v2.GetLower() + v2.GetUpper(),
+            v3.GetLower() + v3.GetUpper(),
+            v4.GetLower() + v4.GetUpper(),
+            v5.GetLower() + v5.GetUpper(),
+            v6.GetLower() + v6.GetUpper(),
+            v7.GetLower() + v7.GetUpper(),
+            destination);
+}
+
+internal readonly unsafe struct Vector256SingleOps : IVectorOps<Vector256<float>, float>
+{
+    public static int Count => Vector256<float>.Count;
+
+    public static Vector256<float> Zero => Vector256<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Relu(Vector256<float> value) => Vector256.AndNot(value, Vector256.LessThanOrEqual(value, Vector256<float>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> KeepWherePositive(Vector256<float> value, Vector256<float> reference) => value & Vector256.GreaterThan(reference, Vector256<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(float* source) => Vector256.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* destination, Vector256<float> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Broadcast(float* source) => Vector256.Create(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend)
+        => Vector256.MultiplyAddEstimate(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum8(Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3, Vector256<float> v4, Vector256<float> v5, Vector256<float> v6, Vector256<float> v7, float* destination)
+        => HorizontalSums.Sum8(v0, v1, v2, v3, v4, v5, v6, v7, destination);
+}
+
+internal readonly unsafe struct Vector256DoubleOps : IVectorOps<Vector256<double>, double>
+{
+    public static int Count => Vector256<double>.Count;
+
+    public static Vector256<double> Zero => Vector256<double>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Relu(Vector256<double> value) => Vector256.AndNot(value, Vector256.LessThanOrEqual(value, Vector256<double>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> KeepWherePositive(Vector256<double> value, Vector256<double> reference) => value & Vector256.GreaterThan(reference, Vector256<double>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Load(double* source) => Vector256.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(double* destination, Vector256<double> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Broadcast(double* source) => Vector256.Create(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> MultiplyAdd(Vector256<double> left, Vector256<double> right, Vector256<double> addend)
+        => Vector256.MultiplyAddEstimate(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector256<double> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum8(Vector256<double> v0, Vector256<double> v1, Vector256<double> v2, Vector256<double> v3, Vector256<double> v4, Vector256<double> v5, Vector256<double> v6, Vector256<double> v7, double* destination)
+        => HorizontalSums.Sum8(v0, v1, v2, v3, v4, v5, v6, v7, destination);
+}
+
+internal readonly unsafe struct Vector128SingleOps : IVectorOps<Vector128<float>, float>
+{
+    public static int Count => Vector128<float>.Count;
+
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Relu(Vector128<float> value) => Vector128.AndNot(value, Vector128.LessThanOrEqual(value, Vector128<float>.Zero));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> KeepWherePositive(Vector128<float> value, Vector128<float> reference) => value & Vector128.GreaterThan(reference, Vector128<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(float* source) => Vector128.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* destination, Vector128<float> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Broadcast(float* source) => Vector128.Create(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> left, Vector128<float> right, Vector128<float> addend)
+        => Vector128.MultiplyAddEstimate(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum8(Vector128<float> v0, Vector128<float> v1, Vector128<float> v2, Vector128<float> v3, Vector128<float> v4, Vector128<float> v5, Vector128<float> v6, Vector128<float> v7, float* destination)
     {
-        if (typeof(T) == typeof(float))
-        {
-            HorizontalSums.Sum8(v0.AsSingle(), v1.AsSingle(), v2.AsSingle(), v3.AsSingle(), v4.AsSingle(), v5.AsSingle(), v6.AsSingle(), v7.AsSingle(), (float*)destination);
-        }
-        else
-        {
-            HorizontalSums.Sum8(v0.AsDouble(), v1.AsDouble(), v2.AsDouble(), v3.AsDouble(), v4.AsDouble(), v5.AsDouble(), v6.AsDouble(), v7.AsDouble(), (double*)destination);
-        }
+        destination[0] = Vector128.Sum(v0);
+        destination[1] = Vector128.Sum(v1);
+        destination[2] = Vector128.Sum(v2);
+        destination[3] = Vector128.Sum(v3);
+        destination[4] = Vector128.Sum(v4);
+        destination[5] = Vector128.Sum(v5);
+        destination[6] = Vector128.Sum(v6);
+        destination[7] = Vector128.Sum(v7);
     }
 }
 
-/// <summary>128-bit vectors of float or double (the only element types the SIMD paths take).</summary>
-internal readonly unsafe struct Vector128Ops<T> : IVectorOps<Vector128<T>, T>
-    where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly unsafe struct Vector128DoubleOps : IVectorOps<Vector128<double>, double>
 {
-    public static int Count => Vector128<T>.Count;
+    public static int Count => Vector128<double>.Count;
 
-    public static Vector128<T> Zero => Vector128<T>.Zero;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Relu(Vector128<T> value) => Vector128.AndNot(value, Vector128.LessThanOrEqual(value, Vector128<T>.Zero));
+    public static Vector128<double> Zero => Vector128<double>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> KeepWherePositive(Vector128<T> value, Vector128<T> reference) => value & Vector128.GreaterThan(reference, Vector128<T>.Zero);
+    public static Vector128<double> Relu(Vector128<double> value) => Vector128.AndNot(value, Vector128.LessThanOrEqual(value, Vector128<double>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Load(T* source) => Vector128.Load(source);
+    public static Vector128<double> KeepWherePositive(Vector128<double> value, Vector128<double> reference) => value & Vector128.GreaterThan(reference, Vector128<double>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(T* destination, Vector128<T> value) => value.Store(destination);
+    public static Vector128<double> Load(double* source) => Vector128.Load(source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Broadcast(T* source) => Vector128.Create(*source);
-
-    // MultiplyAddEstimate has only float and double overloads; the type test folds away when the JIT specialises T.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> MultiplyAdd(Vector128<T> left, Vector128<T> right, Vector128<T> addend)
-        => typeof(T) == typeof(float)
-            ? Vector128.MultiplyAddEstimate(left.AsSingle(), right.AsSingle(), addend.AsSingle()).As<float, T>()
-            : Vector128.MultiplyAddEstimate(left.AsDouble(), right.AsDouble(), addend.AsDouble()).As<double, T>();
+    public static void Store(double* destination, Vector128<double> value) => value.Store(destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+    public static Vector128<double> Broadcast(double* source) => Vector128.Create(*source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Sum8(Vector128<T> v0, Vector128<T> v1, Vector128<T> v2, Vector128<T> v3, Vector128<T> v4, Vector128<T> v5, Vector128<T> v6, Vector128<T> v7, T* destination)
+    public static Vector128<double> MultiplyAdd(Vector128<double> left, Vector128<double> right, Vector128<double> addend)
+        => Vector128.MultiplyAddEstimate(left, right, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector128<double> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum8(Vector128<double> v0, Vector128<double> v1, Vector128<double> v2, Vector128<double> v3, Vector128<double> v4, Vector128<double> v5, Vector128<double> v6, Vector128<double> v7, double* destination)
     {
         destination[0] = Vector128.Sum(v0);
         destination[1] = Vector128.Sum(v1);

@@ -132,7 +132,7 @@ public class GemmEpilogueTests
         for (int i = 0; i < values.Length; i++)
         {
             float scalar = ScalarOps<float>.Relu(values[i]);
-            float vector = Vector256Ops<float>.Relu(Vector256.Create(values[i])).GetElement(0);
+            float vector = Vector256SingleOps.Relu(Vector256.Create(values[i])).GetElement(0);
             Assert.Equal(BitConverter.SingleToInt32Bits(max[i]), BitConverter.SingleToInt32Bits(scalar));
             Assert.Equal(BitConverter.SingleToInt32Bits(max[i]), BitConverter.SingleToInt32Bits(vector));
 
@@ -140,7 +140,7 @@ public class GemmEpilogueTests
             float[] expected = new float[1];
             Elementwise.ReluBackward<float>(gradient, [values[i]], expected);
             float kept = ScalarOps<float>.KeepWherePositive(gradient[0], values[i]);
-            float keptVector = Vector256Ops<float>.KeepWherePositive(Vector256.Create(gradient[0]), Vector256.Create(values[i])).GetElement(0);
+            float keptVector = Vector256SingleOps.KeepWherePositive(Vector256.Create(gradient[0]), Vector256.Create(values[i])).GetElement(0);
             Assert.Equal(BitConverter.SingleToInt32Bits(expected[0]), BitConverter.SingleToInt32Bits(kept));
             Assert.Equal(BitConverter.SingleToInt32Bits(expected[0]), BitConverter.SingleToInt32Bits(keptVector));
         }
