@@ -186,8 +186,7 @@ public sealed class Categorical<T> : IDistribution<T>
     /// </remarks>
     public void KlBackward(ReadOnlySpan<T> p, ReadOnlySpan<T> q, ReadOnlySpan<T> coefficient, Span<T> gradQ, int batchSize)
     {
-        DistributionArguments.CheckKl(p, q, batchSize, ParameterSize);
-        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
+        DistributionArguments.CheckKlBackward(p, q, coefficient.Length, gradQ.Length, batchSize, ParameterSize);
         for (int i = 0; i < batchSize; i++)
         {
             CategoricalMath.KlBackward(Row(p, i), Row(q, i), coefficient[i], GradRow(gradQ, i));

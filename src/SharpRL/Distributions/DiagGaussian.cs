@@ -201,8 +201,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     /// </remarks>
     public void KlBackward(ReadOnlySpan<T> p, ReadOnlySpan<T> q, ReadOnlySpan<T> coefficient, Span<T> gradQ, int batchSize)
     {
-        DistributionArguments.CheckKl(p, q, batchSize, ParameterSize);
-        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
+        DistributionArguments.CheckKlBackward(p, q, coefficient.Length, gradQ.Length, batchSize, ParameterSize);
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {

@@ -48,6 +48,14 @@ internal static class DistributionArguments
         CheckParameters(q, batchSize, parameterSize, nameof(q));
     }
 
+    /// <summary>A KL backward's arguments: both distributions, one coefficient per row and ∂/∂q rows ("gradQ").</summary>
+    public static void CheckKlBackward<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> q, int coefficientLength, int gradientLength, int batchSize, int parameterSize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckKl(p, q, batchSize, parameterSize);
+        CheckBackward(coefficientLength, gradientLength, batchSize, parameterSize, "gradQ");
+    }
+
     /// <summary>A backward's one coefficient per row and its gradient rows of <paramref name="parameterSize"/> values.</summary>
     public static void CheckBackward(int coefficientLength, int gradientLength, int batchSize, int parameterSize, string gradientName)
     {

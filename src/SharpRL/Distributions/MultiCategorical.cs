@@ -186,8 +186,7 @@ public sealed class MultiCategorical<T> : IDistribution<T>
     /// <remarks>On component k's logits: ∂KL/∂z_q,k = softmax(z_q,k) − p_k (see <see cref="Categorical{T}.KlBackward"/>).</remarks>
     public void KlBackward(ReadOnlySpan<T> p, ReadOnlySpan<T> q, ReadOnlySpan<T> coefficient, Span<T> gradQ, int batchSize)
     {
-        DistributionArguments.CheckKl(p, q, batchSize, ParameterSize);
-        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
+        DistributionArguments.CheckKlBackward(p, q, coefficient.Length, gradQ.Length, batchSize, ParameterSize);
         for (int i = 0; i < batchSize; i++)
         {
             for (int k = 0; k < ActionSize; k++)
