@@ -63,7 +63,7 @@ public sealed class Categorical<T> : IDistribution<T>
     {
         CheckLogits(parameters, batchSize);
         CheckActionsLength(actions.Length, batchSize);
-        DistributionArguments.CheckLength(logProb.Length, batchSize, 1, "values per row", nameof(logProb));
+        DistributionArguments.CheckPerRow(logProb.Length, batchSize, nameof(logProb));
         using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
         ReadOnlySpan<T> logP = softmax.LogProbabilities;
         for (int i = 0; i < batchSize; i++)
@@ -77,7 +77,7 @@ public sealed class Categorical<T> : IDistribution<T>
     public void Entropy(ReadOnlySpan<T> parameters, Span<T> entropy, int batchSize)
     {
         CheckLogits(parameters, batchSize);
-        DistributionArguments.CheckLength(entropy.Length, batchSize, 1, "values per row", nameof(entropy));
+        DistributionArguments.CheckPerRow(entropy.Length, batchSize, nameof(entropy));
         // H = −Σ p ln p.
         using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
         ReadOnlySpan<T> p = softmax.Probabilities;
@@ -94,8 +94,8 @@ public sealed class Categorical<T> : IDistribution<T>
     {
         CheckLogits(parameters, batchSize);
         CheckActionsLength(actions.Length, batchSize);
-        DistributionArguments.CheckLength(logProb.Length, batchSize, 1, "values per row", nameof(logProb));
-        DistributionArguments.CheckLength(entropy.Length, batchSize, 1, "values per row", nameof(entropy));
+        DistributionArguments.CheckPerRow(logProb.Length, batchSize, nameof(logProb));
+        DistributionArguments.CheckPerRow(entropy.Length, batchSize, nameof(entropy));
         using CategoricalBatch<T>.Scratch softmax = CategoricalBatch<T>.Rent(parameters, batchSize, CategoryCount);
         ReadOnlySpan<T> p = softmax.Probabilities;
         ReadOnlySpan<T> logP = softmax.LogProbabilities;
@@ -110,9 +110,8 @@ public sealed class Categorical<T> : IDistribution<T>
     /// <remarks>KL(p‖q) = Σ_j p_j (ln p_j − ln q_j), clamped at 0 against rounding.</remarks>
     public void Kl(ReadOnlySpan<T> p, ReadOnlySpan<T> q, Span<T> kl, int batchSize)
     {
-        CheckLogits(p, batchSize, nameof(p));
-        CheckLogits(q, batchSize, nameof(q));
-        DistributionArguments.CheckLength(kl.Length, batchSize, 1, "values per row", nameof(kl));
+        DistributionArguments.CheckKl(p, q, batchSize, ParameterSize);
+        DistributionArguments.CheckPerRow(kl.Length, batchSize, nameof(kl));
         for (int i = 0; i < batchSize; i++)
         {
             kl[i] = CategoricalMath.Kl(Row(p, i), Row(q, i));
@@ -187,9 +186,7 @@ public sealed class Categorical<T> : IDistribution<T>
     /// </remarks>
     public void KlBackward(ReadOnlySpan<T> p, ReadOnlySpan<T> q, ReadOnlySpan<T> coefficient, Span<T> gradQ, int batchSize)
     {
-        CheckLogits(p, batchSize, nameof(p));
-        CheckLogits(q, batchSize, nameof(q));
-        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
+        DistributionArguments.CheckKlBackward(p, q, coefficient.Length, gradQ.Length, batchSize, ParameterSize);
         for (int i = 0; i < batchSize; i++)
         {
             CategoricalMath.KlBackward(Row(p, i), Row(q, i), coefficient[i], GradRow(gradQ, i));
@@ -221,11 +218,7 @@ public sealed class Categorical<T> : IDistribution<T>
     private int Category(T action, int row) => CategoricalMath.Category(action, CategoryCount, "actions", row, 0, multiComponent: false);
 
     private void CheckLogits(ReadOnlySpan<T> logits, int batchSize, string argumentName = "parameters")
-    {
-        DistributionArguments.CheckBatchSize(batchSize);
-        DistributionArguments.CheckLength(logits.Length, batchSize, ParameterSize, nameof(ParameterSize), argumentName);
-        DistributionArguments.CheckFinite(logits, batchSize, ParameterSize, argumentName);
-    }
+        => DistributionArguments.CheckParameters(logits, batchSize, ParameterSize, argumentName);
 
     private static void CheckActionsLength(int length, int batchSize)
         => DistributionArguments.CheckLength(length, batchSize, 1, nameof(ActionSize), "actions");

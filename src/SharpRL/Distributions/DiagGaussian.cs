@@ -82,7 +82,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     {
         CheckParameters(parameters, batchSize);
         CheckActions(actions, batchSize);
-        DistributionArguments.CheckLength(logProb.Length, batchSize, 1, "values per row", nameof(logProb));
+        DistributionArguments.CheckPerRow(logProb.Length, batchSize, nameof(logProb));
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {
@@ -105,7 +105,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     public void Entropy(ReadOnlySpan<T> parameters, Span<T> entropy, int batchSize)
     {
         CheckParameters(parameters, batchSize);
-        DistributionArguments.CheckLength(entropy.Length, batchSize, 1, "values per row", nameof(entropy));
+        DistributionArguments.CheckPerRow(entropy.Length, batchSize, nameof(entropy));
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {
@@ -124,9 +124,8 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     /// <remarks>KL(p‖q) = Σ_j s_q,j − s_p,j + (σ_p,j² + (μ_p,j − μ_q,j)²)/(2σ_q,j²) − ½.</remarks>
     public void Kl(ReadOnlySpan<T> p, ReadOnlySpan<T> q, Span<T> kl, int batchSize)
     {
-        CheckParameters(p, batchSize, nameof(p));
-        CheckParameters(q, batchSize, nameof(q));
-        DistributionArguments.CheckLength(kl.Length, batchSize, 1, "values per row", nameof(kl));
+        DistributionArguments.CheckKl(p, q, batchSize, ParameterSize);
+        DistributionArguments.CheckPerRow(kl.Length, batchSize, nameof(kl));
         for (int i = 0; i < batchSize; i++)
         {
             // Exact KL is ≥ 0; rounding at p ≈ q can leave a tiny negative.
@@ -202,9 +201,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     /// </remarks>
     public void KlBackward(ReadOnlySpan<T> p, ReadOnlySpan<T> q, ReadOnlySpan<T> coefficient, Span<T> gradQ, int batchSize)
     {
-        CheckParameters(p, batchSize, nameof(p));
-        CheckParameters(q, batchSize, nameof(q));
-        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
+        DistributionArguments.CheckKlBackward(p, q, coefficient.Length, gradQ.Length, batchSize, ParameterSize);
         int d = ActionDimension;
         for (int i = 0; i < batchSize; i++)
         {
@@ -251,11 +248,7 @@ public sealed class DiagGaussian<T> : IDistribution<T>
     }
 
     private void CheckParameters(ReadOnlySpan<T> parameters, int batchSize, string argumentName = "parameters")
-    {
-        DistributionArguments.CheckBatchSize(batchSize);
-        DistributionArguments.CheckLength(parameters.Length, batchSize, ParameterSize, nameof(ParameterSize), argumentName);
-        DistributionArguments.CheckFinite(parameters, batchSize, ParameterSize, argumentName);
-    }
+        => DistributionArguments.CheckParameters(parameters, batchSize, ParameterSize, argumentName);
 
     private void CheckActions(ReadOnlySpan<T> actions, int batchSize)
     {

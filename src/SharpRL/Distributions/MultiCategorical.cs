@@ -92,7 +92,7 @@ public sealed class MultiCategorical<T> : IDistribution<T>
     {
         CheckLogits(parameters, batchSize);
         CheckActionsLength(actions.Length, batchSize);
-        DistributionArguments.CheckLength(logProb.Length, batchSize, 1, "values per row", nameof(logProb));
+        DistributionArguments.CheckPerRow(logProb.Length, batchSize, nameof(logProb));
         for (int i = 0; i < batchSize; i++)
         {
             T sum = T.Zero;
@@ -110,7 +110,7 @@ public sealed class MultiCategorical<T> : IDistribution<T>
     public void Entropy(ReadOnlySpan<T> parameters, Span<T> entropy, int batchSize)
     {
         CheckLogits(parameters, batchSize);
-        DistributionArguments.CheckLength(entropy.Length, batchSize, 1, "values per row", nameof(entropy));
+        DistributionArguments.CheckPerRow(entropy.Length, batchSize, nameof(entropy));
         for (int i = 0; i < batchSize; i++)
         {
             T sum = T.Zero;
@@ -127,9 +127,8 @@ public sealed class MultiCategorical<T> : IDistribution<T>
     /// <remarks>KL(p‖q) = Σ_k KL(p_k‖q_k).</remarks>
     public void Kl(ReadOnlySpan<T> p, ReadOnlySpan<T> q, Span<T> kl, int batchSize)
     {
-        CheckLogits(p, batchSize, nameof(p));
-        CheckLogits(q, batchSize, nameof(q));
-        DistributionArguments.CheckLength(kl.Length, batchSize, 1, "values per row", nameof(kl));
+        DistributionArguments.CheckKl(p, q, batchSize, ParameterSize);
+        DistributionArguments.CheckPerRow(kl.Length, batchSize, nameof(kl));
         for (int i = 0; i < batchSize; i++)
         {
             kl[i] = RowKl(p, q, i, clampComponents: true);
@@ -187,9 +186,7 @@ public sealed class MultiCategorical<T> : IDistribution<T>
     /// <remarks>On component k's logits: ∂KL/∂z_q,k = softmax(z_q,k) − p_k (see <see cref="Categorical{T}.KlBackward"/>).</remarks>
     public void KlBackward(ReadOnlySpan<T> p, ReadOnlySpan<T> q, ReadOnlySpan<T> coefficient, Span<T> gradQ, int batchSize)
     {
-        CheckLogits(p, batchSize, nameof(p));
-        CheckLogits(q, batchSize, nameof(q));
-        DistributionArguments.CheckBackward(coefficient.Length, gradQ.Length, batchSize, ParameterSize, nameof(gradQ));
+        DistributionArguments.CheckKlBackward(p, q, coefficient.Length, gradQ.Length, batchSize, ParameterSize);
         for (int i = 0; i < batchSize; i++)
         {
             for (int k = 0; k < ActionSize; k++)
@@ -225,11 +222,7 @@ public sealed class MultiCategorical<T> : IDistribution<T>
         => CategoricalMath.Category(actions[(i * ActionSize) + k], _categoryCounts[k], "actions", i, k, multiComponent: true);
 
     private void CheckLogits(ReadOnlySpan<T> logits, int batchSize, string argumentName = "parameters")
-    {
-        DistributionArguments.CheckBatchSize(batchSize);
-        DistributionArguments.CheckLength(logits.Length, batchSize, ParameterSize, nameof(ParameterSize), argumentName);
-        DistributionArguments.CheckFinite(logits, batchSize, ParameterSize, argumentName);
-    }
+        => DistributionArguments.CheckParameters(logits, batchSize, ParameterSize, argumentName);
 
     private void CheckActionsLength(int length, int batchSize)
         => DistributionArguments.CheckLength(length, batchSize, ActionSize, nameof(ActionSize), "actions");

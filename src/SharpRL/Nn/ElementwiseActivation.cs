@@ -5,22 +5,25 @@ namespace SharpRL.Nn;
 /// <summary>
 /// Base of the parameter-free element-wise activations y = f(x) whose derivative can be read from the
 /// output y alone (tanh, ReLU): forward caches y, and since the Jacobian is diagonal the same product
-/// diag(f′) v serves reverse mode (Jᵀv) and forward mode (Jv). A derived class supplies f and that product.
+/// diag(f′) v serves reverse mode (Jᵀv) and forward mode (Jv). A derived class names f.
 /// </summary>
 /// <typeparam name="T">float for training, double for finite-difference checks.</typeparam>
 public abstract class ElementwiseActivation<T> : IModule<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly string _moduleName;
+    private readonly Activation _activation;
     private T[] _cachedOutput = [];
     private int _cachedBatchSize;
 
     /// <summary>Creates the activation for rows of <paramref name="size"/> features.</summary>
     /// <param name="size">Features per row; positive.</param>
     /// <param name="moduleName">The module's name in error messages, e.g. "Tanh".</param>
-    private protected ElementwiseActivation(int size, string moduleName)
+    /// <param name="activation">Which f.</param>
+    private protected ElementwiseActivation(int size, string moduleName, Activation activation)
     {
         InputSize = ModuleArguments.RequirePositiveSize(size, nameof(size));
         _moduleName = moduleName;
+        _activation = activation;
     }
 
     /// <inheritdoc />
@@ -37,7 +40,7 @@ public abstract class ElementwiseActivation<T> : IModule<T> where T : unmanaged,
     {
         ModuleArguments.CheckForward(this, input.Length, output.Length, batchSize);
         input.CopyTo(output);
-        ActivateInPlace(output);
+        ActivationFunctions.Activate(_activation, output);
         CacheOutput(output, batchSize);
     }
 
@@ -48,7 +51,7 @@ public abstract class ElementwiseActivation<T> : IModule<T> where T : unmanaged,
         if (!gradInput.IsEmpty)
         {
             gradOutput.CopyTo(gradInput);
-            MultiplyByDerivativeInPlace(_cachedOutput.AsSpan(0, gradInput.Length), gradInput);
+            ActivationFunctions.MultiplyByDerivative(_activation, _cachedOutput.AsSpan(0, gradInput.Length), gradInput);
         }
     }
 
@@ -64,14 +67,8 @@ public abstract class ElementwiseActivation<T> : IModule<T> where T : unmanaged,
         }
 
         inputTangent.CopyTo(outputTangent);
-        MultiplyByDerivativeInPlace(output, outputTangent);
+        ActivationFunctions.MultiplyByDerivative(_activation, output, outputTangent);
     }
-
-    /// <summary>values ← f(values), in place.</summary>
-    private protected abstract void ActivateInPlace(Span<T> values);
-
-    /// <summary>vector ← f′ ⊙ vector, with f′ computed from the activation's output y.</summary>
-    private protected abstract void MultiplyByDerivativeInPlace(ReadOnlySpan<T> output, Span<T> vector);
 
     private void CacheOutput(ReadOnlySpan<T> output, int batchSize)
     {

@@ -248,27 +248,8 @@ public sealed class Mlp<T> : IModule<T> where T : unmanaged, IFloatingPointIeee7
         _capacityBatchSize = batchSize;
     }
 
-    private void Activate(Span<T> values)
-    {
-        if (Activation == Activation.Tanh)
-        {
-            Tanh<T>.Activate(values);
-        }
-        else
-        {
-            Relu<T>.Activate(values);
-        }
-    }
+    private void Activate(Span<T> values) => ActivationFunctions.Activate(Activation, values);
 
     private void MultiplyByActivationDerivative(ReadOnlySpan<T> activationOutput, Span<T> vector)
-    {
-        if (Activation == Activation.Tanh)
-        {
-            Tanh<T>.MultiplyByDerivative(activationOutput, vector);
-        }
-        else
-        {
-            Relu<T>.MultiplyByDerivative(activationOutput, vector);
-        }
-    }
+        => ActivationFunctions.MultiplyByDerivative(Activation, activationOutput, vector);
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using SharpRL.Nn.Kernels;
 
 namespace SharpRL.Nn;
 
@@ -10,23 +9,7 @@ public sealed class Relu<T> : ElementwiseActivation<T> where T : unmanaged, IFlo
     /// <summary>Creates the activation for rows of <paramref name="size"/> features.</summary>
     /// <param name="size">Features per row; positive.</param>
     public Relu(int size)
-        : base(size, nameof(Relu<>))
+        : base(size, nameof(Relu<>), Activation.Relu)
     {
     }
-
-    /// <summary>values ← max(values, 0), in place.</summary>
-    internal static void Activate(Span<T> values)
-        => Elementwise.Relu(values);
-
-    /// <summary>
-    /// vector ← 1[y &gt; 0] ⊙ vector, from the activation's output y (y &gt; 0 exactly where x &gt; 0, so the
-    /// input need not be kept). The Jacobian is diagonal, so the same product serves reverse mode (Jᵀv)
-    /// and forward mode (Jv).
-    /// </summary>
-    internal static void MultiplyByDerivative(ReadOnlySpan<T> output, Span<T> vector)
-        => Elementwise.ReluBackward<T>(vector, output, vector);
-
-    private protected override void ActivateInPlace(Span<T> values) => Activate(values);
-
-    private protected override void MultiplyByDerivativeInPlace(ReadOnlySpan<T> output, Span<T> vector) => MultiplyByDerivative(output, vector);
 }

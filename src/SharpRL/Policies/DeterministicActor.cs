@@ -43,7 +43,7 @@ public sealed class DeterministicActor<T>
     public void Forward(ReadOnlySpan<T> observations, Span<T> actions, int batchSize)
     {
         Network.Forward(observations, actions, batchSize);
-        Tanh<T>.Activate(actions[..(batchSize * ActionSize)]);
+        ActivationFunctions.Activate(Activation.Tanh, actions[..(batchSize * ActionSize)]);
         _actions = ModuleGrow(_actions, batchSize * ActionSize);
         actions[..(batchSize * ActionSize)].CopyTo(_actions);
     }
@@ -62,7 +62,7 @@ public sealed class DeterministicActor<T>
 
         _gradPreTanh = ModuleGrow(_gradPreTanh, length);
         gradActions.CopyTo(_gradPreTanh);
-        Tanh<T>.MultiplyByDerivative(_actions.AsSpan(0, length), _gradPreTanh.AsSpan(0, length));
+        ActivationFunctions.MultiplyByDerivative(Activation.Tanh, _actions.AsSpan(0, length), _gradPreTanh.AsSpan(0, length));
         Network.Backward(_gradPreTanh.AsSpan(0, length), gradObservations, batchSize);
     }
 

@@ -97,18 +97,7 @@ public sealed class QCritic<T>
             return;
         }
 
-        if (gradActions.Length < batchSize * ActionSize)
-        {
-            throw new ArgumentException($"gradActions has {gradActions.Length} values; expected batchSize × ActionSize = {batchSize * ActionSize}.", nameof(gradActions));
-        }
-
-        int inputSize = ObservationSize + ActionSize;
-        T[] gradInput = _gradInputs[index] = Grow(_gradInputs[index], batchSize * inputSize);
-        _networks[index].Backward(gradQ[..batchSize], gradInput.AsSpan(0, batchSize * inputSize), batchSize);
-        for (int r = 0; r < batchSize; r++)
-        {
-            gradInput.AsSpan((r * inputSize) + ObservationSize, ActionSize).CopyTo(gradActions.Slice(r * ActionSize, ActionSize));
-        }
+        InputGradient(index, gradQ, gradActions, batchSize, accumulateWeightGradients: true);
     }
 
     /// <summary>
@@ -117,6 +106,10 @@ public sealed class QCritic<T>
     /// critic it does not train (the weight-gradient products are skipped).
     /// </summary>
     public void ActionGradient(int index, ReadOnlySpan<T> gradQ, Span<T> gradActions, int batchSize)
+        => InputGradient(index, gradQ, gradActions, batchSize, accumulateWeightGradients: false);
+
+    /// <summary>∂L/∂a from ∂L/∂q through critic <paramref name="index"/>, with or without accumulating its ∂L/∂θ.</summary>
+    private void InputGradient(int index, ReadOnlySpan<T> gradQ, Span<T> gradActions, int batchSize, bool accumulateWeightGradients)
     {
         if (gradActions.Length < batchSize * ActionSize)
         {
@@ -125,7 +118,15 @@ public sealed class QCritic<T>
 
         int inputSize = ObservationSize + ActionSize;
         T[] gradInput = _gradInputs[index] = Grow(_gradInputs[index], batchSize * inputSize);
-        _networks[index].BackwardInput(gradQ[..batchSize], gradInput.AsSpan(0, batchSize * inputSize), batchSize);
+        if (accumulateWeightGradients)
+        {
+            _networks[index].Backward(gradQ[..batchSize], gradInput.AsSpan(0, batchSize * inputSize), batchSize);
+        }
+        else
+        {
+            _networks[index].BackwardInput(gradQ[..batchSize], gradInput.AsSpan(0, batchSize * inputSize), batchSize);
+        }
+
         for (int r = 0; r < batchSize; r++)
         {
             gradInput.AsSpan((r * inputSize) + ObservationSize, ActionSize).CopyTo(gradActions.Slice(r * ActionSize, ActionSize));

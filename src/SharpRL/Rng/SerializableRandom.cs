@@ -103,57 +103,19 @@ public sealed class SerializableRandom : Random
     }
 
     /// <summary>Returns an integer in [0, <see cref="int.MaxValue"/>).</summary>
-    public override int Next()
-    {
-        while (true)
-        {
-            // The top 31 bits are uniform on [0, 2^31 − 1]; the single value int.MaxValue is excluded by rejection.
-            int result = (int)(NextUInt64() >> 33);
-            if (result != int.MaxValue)
-            {
-                return result;
-            }
-        }
-    }
+    public override int Next() => (int)NextBelowAllOnes(33);
 
     /// <summary>Returns an integer in [0, <paramref name="maxValue"/>); 0 when maxValue is 0.</summary>
     /// <param name="maxValue">Exclusive upper bound, at least 0.</param>
-    public override int Next(int maxValue)
-    {
-        if (maxValue < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, "maxValue must be non-negative.");
-        }
-
-        return maxValue <= 1 ? 0 : (int)NextBounded((ulong)maxValue);
-    }
+    public override int Next(int maxValue) => (int)NextInt64(maxValue);
 
     /// <summary>Returns an integer in [<paramref name="minValue"/>, <paramref name="maxValue"/>); minValue when they are equal.</summary>
     /// <param name="minValue">Inclusive lower bound.</param>
     /// <param name="maxValue">Exclusive upper bound, at least minValue.</param>
-    public override int Next(int minValue, int maxValue)
-    {
-        if (minValue > maxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(minValue), minValue, $"minValue must not exceed maxValue ({maxValue}).");
-        }
-
-        ulong range = (ulong)((long)maxValue - minValue);
-        return range <= 1 ? minValue : (int)((long)minValue + (long)NextBounded(range));
-    }
+    public override int Next(int minValue, int maxValue) => (int)NextInt64(minValue, maxValue);
 
     /// <summary>Returns an integer in [0, <see cref="long.MaxValue"/>).</summary>
-    public override long NextInt64()
-    {
-        while (true)
-        {
-            long result = (long)(NextUInt64() >> 1);
-            if (result != long.MaxValue)
-            {
-                return result;
-            }
-        }
-    }
+    public override long NextInt64() => (long)NextBelowAllOnes(1);
 
     /// <summary>Returns an integer in [0, <paramref name="maxValue"/>); 0 when maxValue is 0.</summary>
     /// <param name="maxValue">Exclusive upper bound, at least 0.</param>
@@ -223,6 +185,21 @@ public sealed class SerializableRandom : Random
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
+    }
+
+    // The top 64 − shift bits are uniform on [0, 2^(64 − shift) − 1]; the single largest value (int.MaxValue
+    // or long.MaxValue for Next and NextInt64) is excluded by rejection, as Random's contract requires.
+    private ulong NextBelowAllOnes(int shift)
+    {
+        ulong allOnes = ulong.MaxValue >> shift;
+        while (true)
+        {
+            ulong result = NextUInt64() >> shift;
+            if (result != allOnes)
+            {
+                return result;
+            }
+        }
     }
 
     // Lemire's multiply-shift (2019): the high word of x·range is uniform on [0, range) once the

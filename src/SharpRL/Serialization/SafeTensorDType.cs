@@ -19,6 +19,9 @@ public enum SafeTensorDType
 /// <summary>Sizes and names of <see cref="SafeTensorDType"/> values.</summary>
 public static class SafeTensorDTypeExtensions
 {
+    // The header names, indexed by the enum's value: one table read in both directions.
+    private static readonly string[] HeaderNames = ["F32", "F64", "I32", "I64"];
+
     /// <summary>Bytes per element.</summary>
     /// <param name="dtype">The element type.</param>
     public static int ElementSize(this SafeTensorDType dtype) => dtype switch
@@ -30,37 +33,18 @@ public static class SafeTensorDTypeExtensions
 
     /// <summary>The dtype's name in the JSON header ("F32", …).</summary>
     /// <param name="dtype">The element type.</param>
-    public static string HeaderName(this SafeTensorDType dtype) => dtype switch
-    {
-        SafeTensorDType.F32 => "F32",
-        SafeTensorDType.F64 => "F64",
-        SafeTensorDType.I32 => "I32",
-        SafeTensorDType.I64 => "I64",
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown safetensors dtype."),
-    };
+    public static string HeaderName(this SafeTensorDType dtype)
+        => (uint)dtype < (uint)HeaderNames.Length
+            ? HeaderNames[(int)dtype]
+            : throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown safetensors dtype.");
 
     /// <summary>Parses a header dtype name; false for a name this library does not support.</summary>
     /// <param name="name">The dtype string from the JSON header.</param>
     /// <param name="dtype">The parsed element type.</param>
     public static bool TryParseHeaderName(string? name, out SafeTensorDType dtype)
     {
-        switch (name)
-        {
-            case "F32":
-                dtype = SafeTensorDType.F32;
-                return true;
-            case "F64":
-                dtype = SafeTensorDType.F64;
-                return true;
-            case "I32":
-                dtype = SafeTensorDType.I32;
-                return true;
-            case "I64":
-                dtype = SafeTensorDType.I64;
-                return true;
-            default:
-                dtype = default;
-                return false;
-        }
+        int index = Array.IndexOf(HeaderNames, name);
+        dtype = index >= 0 ? (SafeTensorDType)index : default;
+        return index >= 0;
     }
 }

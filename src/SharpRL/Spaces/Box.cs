@@ -78,30 +78,15 @@ public sealed class Box : Space
     public bool IsBounded => _low.All(float.IsFinite) && _high.All(float.IsFinite);
 
     /// <inheritdoc />
-    public override bool Contains(ReadOnlySpan<float> value)
-    {
-        SpaceValidation.CheckLength(value, _low.Length, nameof(value));
-        for (int i = 0; i < value.Length; i++)
-        {
-            // Written so that NaN fails, as NumPy's comparisons do.
-            if (!(value[i] >= _low[i] && value[i] <= _high[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private protected override bool ContainsElement(int index, float x) => x >= _low[index] && x <= _high[index];
 
     /// <summary>
     /// Gymnasium's rules, in its draw order: first N(0, 1) for elements unbounded on both sides, then
     /// low + Exp(1) for those bounded only below, then high − Exp(1) for those bounded only above,
     /// then uniform(low, high) (in float64) for the bounded ones; finally cast to float32.
     /// </summary>
-    public override void Sample(Span<float> destination, NumpyGenerator random)
+    private protected override void SampleInto(Span<float> destination, NumpyGenerator random)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        SpaceValidation.CheckLength(destination, _low.Length, nameof(destination));
         for (int i = 0; i < _low.Length; i++)
         {
             if (float.IsNegativeInfinity(_low[i]) && float.IsPositiveInfinity(_high[i]))
@@ -144,21 +129,9 @@ public sealed class Box : Space
     {
         var hash = new HashCode();
         hash.Add(nameof(Box));
-        foreach (int d in _shape)
-        {
-            hash.Add(d);
-        }
-
-        foreach (float x in _low)
-        {
-            hash.Add(x);
-        }
-
-        foreach (float x in _high)
-        {
-            hash.Add(x);
-        }
-
+        SpaceValidation.AddAll<int>(ref hash, _shape);
+        SpaceValidation.AddAll<float>(ref hash, _low);
+        SpaceValidation.AddAll<float>(ref hash, _high);
         return hash.ToHashCode();
     }
 

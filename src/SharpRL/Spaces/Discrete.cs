@@ -52,12 +52,7 @@ public sealed class Discrete : Space
     public bool Contains(long value) => value >= Start && value < (long)Start + N;
 
     /// <inheritdoc />
-    public override bool Contains(ReadOnlySpan<float> value)
-    {
-        SpaceValidation.CheckLength(value, 1, nameof(value));
-        float x = value[0];
-        return x == MathF.Floor(x) && x >= Start && x < (long)Start + N;
-    }
+    private protected override bool ContainsElement(int index, float x) => x == MathF.Floor(x) && x >= Start && x < (long)Start + N;
 
     /// <summary>Gymnasium's <c>start + np_random.integers(n)</c>.</summary>
     /// <param name="random">Generator to draw from.</param>
@@ -68,11 +63,7 @@ public sealed class Discrete : Space
     }
 
     /// <inheritdoc />
-    public override void Sample(Span<float> destination, NumpyGenerator random)
-    {
-        SpaceValidation.CheckLength(destination, 1, nameof(destination));
-        destination[0] = Sample(random);
-    }
+    private protected override void SampleInto(Span<float> destination, NumpyGenerator random) => destination[0] = Sample(random);
 
     /// <inheritdoc />
     public override bool Equals(Space? other) => other is Discrete d && d.N == N && d.Start == Start;

@@ -64,26 +64,12 @@ public sealed class MultiDiscrete : Space
     public override string DType => "int64";
 
     /// <inheritdoc />
-    public override bool Contains(ReadOnlySpan<float> value)
-    {
-        SpaceValidation.CheckLength(value, _nvec.Length, nameof(value));
-        for (int i = 0; i < _nvec.Length; i++)
-        {
-            float x = value[i];
-            if (x != MathF.Floor(x) || x < _start[i] || x >= (long)_start[i] + _nvec[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private protected override bool ContainsElement(int index, float x)
+        => x == MathF.Floor(x) && x >= _start[index] && x < (long)_start[index] + _nvec[index];
 
     /// <summary>Gymnasium's <c>(np_random.random(nvec.shape) * nvec).astype(int64) + start</c>.</summary>
-    public override void Sample(Span<float> destination, NumpyGenerator random)
+    private protected override void SampleInto(Span<float> destination, NumpyGenerator random)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        SpaceValidation.CheckLength(destination, _nvec.Length, nameof(destination));
         for (int i = 0; i < _nvec.Length; i++)
         {
             destination[i] = (long)(random.NextDouble() * _nvec[i]) + _start[i];
@@ -99,16 +85,8 @@ public sealed class MultiDiscrete : Space
     {
         var hash = new HashCode();
         hash.Add(nameof(MultiDiscrete));
-        foreach (int n in _nvec)
-        {
-            hash.Add(n);
-        }
-
-        foreach (int s in _start)
-        {
-            hash.Add(s);
-        }
-
+        SpaceValidation.AddAll<int>(ref hash, _nvec);
+        SpaceValidation.AddAll<int>(ref hash, _start);
         return hash.ToHashCode();
     }
 

@@ -26,26 +26,21 @@ namespace SharpRL.Algorithms.OffPolicy;
 /// </remarks>
 public sealed class Sac : OffPolicyAlgorithm
 {
-    private const int TargetPhase = 0;
-    private const int CriticPhase = 1;
-    private const int ActorForwardPhase = 2;
-    private const int ActorBackwardPhase = 3;
-    private const int PolyakPhase = 4;
+    // The actor's passes through the critics, numbered after the ensemble's own phases.
+    private const int ActorForwardPhase = (int)CriticPhase.Polyak + 1;
+    private const int ActorBackwardPhase = (int)CriticPhase.Polyak + 2;
 
     private readonly Adam<float> _actorOptimizer;
-    private readonly Adam<float>[] _criticOptimizers;
+    private readonly CriticEnsemble _critics;
     private readonly Adam<float>? _logAlphaOptimizer;
     private readonly float[] _epsilon;
     private readonly float[] _actEpsilon;
     private readonly float[] _actLogProb;
     private readonly float[] _nextActions;
     private readonly float[] _nextLogProb;
-    private readonly float[][] _targetQ;
     private readonly float[][] _q;
     private readonly float[][] _gradQ;
     private readonly float[][] _gradActionsPerCritic;
-    private readonly double[] _criticLosses;
-    private readonly float[] _y;
     private readonly float[] _piActions;
     private readonly float[] _logProb;
     private readonly float[] _gradActions;
@@ -62,32 +57,22 @@ public sealed class Sac : OffPolicyAlgorithm
         int d = ActionSize;
         int n = options.NCritics;
         Actor = new SquashedGaussianActor<float>(ObservationSize, d, options.HiddenSizes, options.Activation, "actor.net.");
-        Critic = new QCritic<float>(ObservationSize, d, options.HiddenSizes, options.Activation, n, "critic.");
-        CriticTarget = new QCritic<float>(ObservationSize, d, options.HiddenSizes, options.Activation, n, "critic_target.");
         FanInUniformInit.Apply(Actor.Network, Random);
-        foreach (Mlp<float> q in Critic.Networks)
-        {
-            FanInUniformInit.Apply(q, Random);
-        }
-
-        TargetNetworks.CopyInto([.. Critic.Parameters], [.. CriticTarget.Parameters]);
+        _critics = new CriticEnsemble(ObservationSize, d, options, n, Random);
         TargetEntropy = options.TargetEntropyFor(d);
         LogAlpha = new Parameter<float>("log_ent_coef", 1);
         LogAlpha.Value[0] = (float)Math.Log(options.InitialEntCoef);
         _actorOptimizer = new Adam<float>(Actor.Parameters, options.LearningRate);
-        _criticOptimizers = [.. Enumerable.Range(0, n).Select(i => new Adam<float>(Critic.ParametersOf(i), options.LearningRate))];
         _logAlphaOptimizer = options.LearnsEntCoef ? new Adam<float>([LogAlpha], options.LearningRate) : null;
         _epsilon = new float[b * d];
         _actEpsilon = new float[options.NumEnvs * d];
         _actLogProb = new float[options.NumEnvs];
         _nextActions = new float[b * d];
         _nextLogProb = new float[b];
-        _targetQ = [.. Enumerable.Range(0, n).Select(_ => new float[b])];
-        _q = [.. Enumerable.Range(0, n).Select(_ => new float[b])];
-        _gradQ = [.. Enumerable.Range(0, n).Select(_ => new float[b])];
+        // The actor's pass reuses the regression's per-critic buffers: it runs after the critics' step.
+        _q = _critics.Q;
+        _gradQ = _critics.GradQ;
         _gradActionsPerCritic = [.. Enumerable.Range(0, n).Select(_ => new float[b * d])];
-        _criticLosses = new double[n];
-        _y = new float[b];
         _piActions = new float[b * d];
         _logProb = new float[b];
         _gradActions = new float[b * d];
@@ -95,14 +80,13 @@ public sealed class Sac : OffPolicyAlgorithm
         _networks =
         [
             new("actor", Actor.Parameters),
-            new("critic", [.. Critic.Parameters]),
-            new("critic_target", [.. CriticTarget.Parameters]),
+            .. _critics.Networks,
             new("log_ent_coef", [LogAlpha]),
         ];
         _optimizers =
         [
             new("actor", _actorOptimizer),
-            .. _criticOptimizers.Select((o, i) => new KeyValuePair<string, IOptimizer<float>>($"critic_{i}", o)),
+            .. _critics.Optimizers,
             .. _logAlphaOptimizer is null ? [] : new[] { new KeyValuePair<string, IOptimizer<float>>("ent_coef", _logAlphaOptimizer) },
         ];
     }
@@ -123,10 +107,10 @@ public sealed class Sac : OffPolicyAlgorithm
     public SquashedGaussianActor<float> Actor { get; }
 
     /// <summary>Q_φ1 … Q_φn.</summary>
-    public QCritic<float> Critic { get; }
+    public QCritic<float> Critic => _critics.Critic;
 
     /// <summary>Q_φ'1 … Q_φ'n (Polyak-averaged).</summary>
-    public QCritic<float> CriticTarget { get; }
+    public QCritic<float> CriticTarget => _critics.CriticTarget;
 
     /// <summary>ln α (learned unless ent_coef is fixed).</summary>
     public Parameter<float> LogAlpha { get; }
@@ -138,7 +122,7 @@ public sealed class Sac : OffPolicyAlgorithm
     public double TargetEntropy { get; }
 
     /// <summary>y of the latest <see cref="ComputeTargets"/>.</summary>
-    internal ReadOnlySpan<float> Targets => _y;
+    internal ReadOnlySpan<float> Targets => _critics.Targets;
 
     /// <summary>ln π(a|s) of the latest actor update's samples.</summary>
     internal ReadOnlySpan<float> LastLogProbs => _logProb;
@@ -222,7 +206,7 @@ public sealed class Sac : OffPolicyAlgorithm
             t = TimeUpdatePart(UpdatePart.Actor, t);
             if (NumUpdates % Settings.TargetUpdateInterval == 0)
             {
-                ForEachCritic(PolyakPhase, Settings.NCritics);
+                ForEachCritic((int)CriticPhase.Polyak, Settings.NCritics);
                 t = TimeUpdatePart(UpdatePart.Polyak, t);
             }
         }
@@ -242,26 +226,15 @@ public sealed class Sac : OffPolicyAlgorithm
     {
         int b = Batch.Size;
         Actor.Forward(Batch.NextObservations, _epsilon, _nextActions, _nextLogProb, b);
-        ForEachCritic(TargetPhase, Settings.NCritics);
-        float gamma = (float)Settings.Gamma, a = (float)alpha;
-        for (int r = 0; r < b; r++)
-        {
-            float minQ = _targetQ[0][r];
-            for (int i = 1; i < _targetQ.Length; i++)
-            {
-                minQ = Math.Min(minQ, _targetQ[i][r]);
-            }
-
-            // d is terminated only: a time-limit cut still bootstraps from the stored final observation.
-            _y[r] = Batch.Rewards[r] + (gamma * (1f - Batch.Terminated[r]) * (minQ - (a * _nextLogProb[r])));
-        }
+        ForEachCritic((int)CriticPhase.Target, Settings.NCritics);
+        _critics.ComputeTargets(Batch, (float)Settings.Gamma, _nextLogProb.AsSpan(0, b), (float)alpha);
     }
 
     /// <summary>L_Q = ½ Σ_i mean_b (Q_i(s, a) − y)², one Adam step per critic; returns L_Q.</summary>
     internal double UpdateCritics()
     {
-        ForEachCritic(CriticPhase, Settings.NCritics);
-        return _criticLosses.Sum();
+        ForEachCritic((int)CriticPhase.Regression, Settings.NCritics);
+        return _critics.LossSum;
     }
 
     /// <summary>
@@ -346,12 +319,6 @@ public sealed class Sac : OffPolicyAlgorithm
         int b = Batch.Size;
         switch (phase)
         {
-            case TargetPhase:
-                CriticTarget.Forward(critic, Batch.NextObservations, _nextActions, _targetQ[critic], b);
-                break;
-            case CriticPhase:
-                _criticLosses[critic] = CriticRegression.Step(Critic, critic, _criticOptimizers[critic], Batch, _y, _q[critic], _gradQ[critic], halfSquaredError: true);
-                break;
             case ActorForwardPhase:
                 Critic.Forward(critic, Batch.Observations, _piActions, _q[critic], b);
                 break;
@@ -359,8 +326,8 @@ public sealed class Sac : OffPolicyAlgorithm
                 // Only ∂Q_i/∂a is used: the actor's loss does not train the critic, so its weight gradients are skipped.
                 Critic.ActionGradient(critic, _gradQ[critic], _gradActionsPerCritic[critic], b);
                 break;
-            case PolyakPhase:
-                TargetNetworks.Polyak(Critic.ParametersOf(critic), CriticTarget.ParametersOf(critic), Settings.Tau);
+            default:
+                _critics.Work((CriticPhase)phase, critic, Batch, _nextActions, halfSquaredError: true, Settings.Tau);
                 break;
         }
     }

@@ -22,19 +22,10 @@ namespace SharpRL.Algorithms.OffPolicy;
 /// </remarks>
 public class Td3 : OffPolicyAlgorithm
 {
-    private const int TargetPhase = 0;
-    private const int CriticPhase = 1;
-    private const int PolyakPhase = 2;
-
     private readonly Adam<float> _actorOptimizer;
-    private readonly Adam<float>[] _criticOptimizers;
+    private readonly CriticEnsemble _critics;
     private readonly float[] _nextActions;
     private readonly float[] _smoothing;
-    private readonly float[][] _targetQ;
-    private readonly float[][] _q;
-    private readonly float[][] _gradQ;
-    private readonly double[] _criticLosses;
-    private readonly float[] _y;
     private readonly float[] _piActions;
     private readonly float[] _qPi;
     private readonly float[] _gradQPi;
@@ -57,25 +48,12 @@ public class Td3 : OffPolicyAlgorithm
         int d = ActionSize;
         Actor = new DeterministicActor<float>(ObservationSize, d, options.HiddenSizes, options.Activation, "actor.mu.");
         ActorTarget = new DeterministicActor<float>(ObservationSize, d, options.HiddenSizes, options.Activation, "actor_target.mu.");
-        Critic = new QCritic<float>(ObservationSize, d, options.HiddenSizes, options.Activation, options.NCritics, "critic.");
-        CriticTarget = new QCritic<float>(ObservationSize, d, options.HiddenSizes, options.Activation, options.NCritics, "critic_target.");
         FanInUniformInit.Apply(Actor.Network, Random);
-        foreach (Mlp<float> q in Critic.Networks)
-        {
-            FanInUniformInit.Apply(q, Random);
-        }
-
+        _critics = new CriticEnsemble(ObservationSize, d, options, options.NCritics, Random);
         TargetNetworks.CopyInto(Actor.Parameters, ActorTarget.Parameters);
-        TargetNetworks.CopyInto([.. Critic.Parameters], [.. CriticTarget.Parameters]);
         _actorOptimizer = new Adam<float>(Actor.Parameters, options.LearningRate);
-        _criticOptimizers = [.. Enumerable.Range(0, options.NCritics).Select(i => new Adam<float>(Critic.ParametersOf(i), options.LearningRate))];
         _nextActions = new float[b * d];
         _smoothing = new float[b * d];
-        _targetQ = [.. Enumerable.Range(0, options.NCritics).Select(_ => new float[b])];
-        _q = [.. Enumerable.Range(0, options.NCritics).Select(_ => new float[b])];
-        _gradQ = [.. Enumerable.Range(0, options.NCritics).Select(_ => new float[b])];
-        _criticLosses = new double[options.NCritics];
-        _y = new float[b];
         _piActions = new float[b * d];
         _qPi = new float[b];
         _gradQPi = new float[b];
@@ -84,10 +62,9 @@ public class Td3 : OffPolicyAlgorithm
         [
             new("actor", Actor.Parameters),
             new("actor_target", ActorTarget.Parameters),
-            new("critic", [.. Critic.Parameters]),
-            new("critic_target", [.. CriticTarget.Parameters]),
+            .. _critics.Networks,
         ];
-        _optimizers = [new("actor", _actorOptimizer), .. _criticOptimizers.Select((o, i) => new KeyValuePair<string, IOptimizer<float>>($"critic_{i}", o))];
+        _optimizers = [new("actor", _actorOptimizer), .. _critics.Optimizers];
     }
 
     /// <summary>The run layer's entry for <c>sharprl train td3</c>: defaults, rl-zoo presets, factory and policy loader.</summary>
@@ -109,13 +86,13 @@ public class Td3 : OffPolicyAlgorithm
     public DeterministicActor<float> ActorTarget { get; }
 
     /// <summary>Q_φ1 … Q_φn.</summary>
-    public QCritic<float> Critic { get; }
+    public QCritic<float> Critic => _critics.Critic;
 
     /// <summary>Q_φ'1 … Q_φ'n.</summary>
-    public QCritic<float> CriticTarget { get; }
+    public QCritic<float> CriticTarget => _critics.CriticTarget;
 
     /// <summary>y of the latest <see cref="ComputeTargets"/>, one per batch row.</summary>
-    internal ReadOnlySpan<float> Targets => _y;
+    internal ReadOnlySpan<float> Targets => _critics.Targets;
 
     /// <inheritdoc />
     protected internal override IReadOnlyList<KeyValuePair<string, IReadOnlyList<Parameter<float>>>> Networks => _networks;
@@ -217,26 +194,15 @@ public class Td3 : OffPolicyAlgorithm
             }
         }
 
-        ForEachCritic(TargetPhase, Settings.NCritics);
-        float gamma = (float)Settings.Gamma;
-        for (int r = 0; r < b; r++)
-        {
-            float minQ = _targetQ[0][r];
-            for (int i = 1; i < _targetQ.Length; i++)
-            {
-                minQ = Math.Min(minQ, _targetQ[i][r]);
-            }
-
-            // d is terminated only: a time-limit cut still bootstraps from the stored final observation.
-            _y[r] = Batch.Rewards[r] + (gamma * (1f - Batch.Terminated[r]) * minQ);
-        }
+        ForEachCritic((int)CriticPhase.Target, Settings.NCritics);
+        _critics.ComputeTargets(Batch, (float)Settings.Gamma, [], 0f);
     }
 
     /// <summary>L_Q = Σ_i mean_b (Q_i(s, a) − y)², one Adam step per critic; returns L_Q.</summary>
     internal double UpdateCritics()
     {
-        ForEachCritic(CriticPhase, Settings.NCritics);
-        return _criticLosses.Sum();
+        ForEachCritic((int)CriticPhase.Regression, Settings.NCritics);
+        return _critics.LossSum;
     }
 
     /// <summary>L_μ = −mean_b Q₁(s, μ(s)); ∇_θ L_μ = −(1/B) Σ_b ∂Q₁/∂a · ∂μ/∂θ, one Adam step; returns L_μ.</summary>
@@ -264,25 +230,11 @@ public class Td3 : OffPolicyAlgorithm
     /// <summary>θ' ← (1 − τ) θ' + τ θ for the actor and every critic.</summary>
     internal void UpdateTargets()
     {
-        ForEachCritic(PolyakPhase, Settings.NCritics);
+        ForEachCritic((int)CriticPhase.Polyak, Settings.NCritics);
         TargetNetworks.Polyak(Actor.Parameters, ActorTarget.Parameters, Settings.Tau);
     }
 
     /// <inheritdoc />
     protected override void CriticWork(int phase, int critic)
-    {
-        int b = Batch.Size;
-        switch (phase)
-        {
-            case TargetPhase:
-                CriticTarget.Forward(critic, Batch.NextObservations, _nextActions, _targetQ[critic], b);
-                break;
-            case CriticPhase:
-                _criticLosses[critic] = CriticRegression.Step(Critic, critic, _criticOptimizers[critic], Batch, _y, _q[critic], _gradQ[critic], halfSquaredError: false);
-                break;
-            case PolyakPhase:
-                TargetNetworks.Polyak(Critic.ParametersOf(critic), CriticTarget.ParametersOf(critic), Settings.Tau);
-                break;
-        }
-    }
+        => _critics.Work((CriticPhase)phase, critic, Batch, _nextActions, halfSquaredError: false, Settings.Tau);
 }

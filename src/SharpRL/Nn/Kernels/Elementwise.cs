@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace SharpRL.Nn.Kernels;
 
@@ -76,22 +75,7 @@ public static class Elementwise
     /// </summary>
     public static void TanhBackward<T>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> output, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CheckSameLength(gradOutput.Length, nameof(gradOutput), output.Length, nameof(output));
-        CheckSameLength(gradOutput.Length, nameof(gradOutput), gradInput.Length, nameof(gradInput));
-        if (typeof(T) == typeof(float))
-        {
-            TanhBackwardSimd(Cast<T, float>(gradOutput), Cast<T, float>(output), Cast<T, float>(gradInput));
-        }
-        else if (typeof(T) == typeof(double))
-        {
-            TanhBackwardSimd(Cast<T, double>(gradOutput), Cast<T, double>(output), Cast<T, double>(gradInput));
-        }
-        else
-        {
-            TanhBackwardScalar(gradOutput, output, gradInput, 0);
-        }
-    }
+        => MultiplyByDerivative<T, TanhDerivative>(gradOutput, output, nameof(output), gradInput);
 
     /// <summary>output = max(input, 0), element-wise; the spans must have equal lengths.</summary>
     public static void Relu<T>(ReadOnlySpan<T> input, Span<T> output)
@@ -113,22 +97,7 @@ public static class Elementwise
     /// </summary>
     public static void ReluBackward<T>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> activation, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CheckSameLength(gradOutput.Length, nameof(gradOutput), activation.Length, nameof(activation));
-        CheckSameLength(gradOutput.Length, nameof(gradOutput), gradInput.Length, nameof(gradInput));
-        if (typeof(T) == typeof(float))
-        {
-            ReluBackwardSimd(Cast<T, float>(gradOutput), Cast<T, float>(activation), Cast<T, float>(gradInput));
-        }
-        else if (typeof(T) == typeof(double))
-        {
-            ReluBackwardSimd(Cast<T, double>(gradOutput), Cast<T, double>(activation), Cast<T, double>(gradInput));
-        }
-        else
-        {
-            ReluBackwardScalar(gradOutput, activation, gradInput, 0);
-        }
-    }
+        => MultiplyByDerivative<T, ReluDerivative>(gradOutput, activation, nameof(activation), gradInput);
 
     /// <summary>values *= factor, in place.</summary>
     public static void Scale<T>(Span<T> values, T factor)
@@ -143,103 +112,60 @@ public static class Elementwise
         TensorPrimitives.MultiplyAdd(x, alpha, y, y);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TanhBackwardSimd<T>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> output, Span<T> gradInput)
+    /// <summary>
+    /// gradInput = f′ ⊙ gradOutput with f′ read from <paramref name="reference"/> (the activation's output
+    /// or input) by <typeparamref name="TDerivative"/>: one SIMD loop for every activation, specialised by
+    /// the JIT for each derivative and element type.
+    /// </summary>
+    private static void MultiplyByDerivative<T, TDerivative>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> reference, string referenceName, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TDerivative : IActivationDerivative
     {
-        ref T g = ref MemoryMarshal.GetReference(gradOutput);
-        ref T y = ref MemoryMarshal.GetReference(output);
-        ref T dx = ref MemoryMarshal.GetReference(gradInput);
-        int length = gradOutput.Length;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        CheckSameLength(gradOutput.Length, nameof(gradOutput), reference.Length, referenceName);
+        CheckSameLength(gradOutput.Length, nameof(gradOutput), gradInput.Length, nameof(gradInput));
+        if (typeof(T) == typeof(float))
         {
-            Vector512<T> one = Vector512<T>.One;
-            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
-            {
-                Vector512<T> yv = Vector512.LoadUnsafe(ref y, (nuint)i);
-                (Vector512.LoadUnsafe(ref g, (nuint)i) * (one - (yv * yv))).StoreUnsafe(ref dx, (nuint)i);
-            }
+            MultiplyByDerivativeSimd<float, TDerivative>(Cast<T, float>(gradOutput), Cast<T, float>(reference), Cast<T, float>(gradInput));
         }
-
-        if (Vector256.IsHardwareAccelerated)
+        else if (typeof(T) == typeof(double))
         {
-            Vector256<T> one = Vector256<T>.One;
-            for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
-            {
-                Vector256<T> yv = Vector256.LoadUnsafe(ref y, (nuint)i);
-                (Vector256.LoadUnsafe(ref g, (nuint)i) * (one - (yv * yv))).StoreUnsafe(ref dx, (nuint)i);
-            }
+            MultiplyByDerivativeSimd<double, TDerivative>(Cast<T, double>(gradOutput), Cast<T, double>(reference), Cast<T, double>(gradInput));
         }
-
-        if (Vector128.IsHardwareAccelerated)
+        else
         {
-            Vector128<T> one = Vector128<T>.One;
-            for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
-            {
-                Vector128<T> yv = Vector128.LoadUnsafe(ref y, (nuint)i);
-                (Vector128.LoadUnsafe(ref g, (nuint)i) * (one - (yv * yv))).StoreUnsafe(ref dx, (nuint)i);
-            }
-        }
-
-        TanhBackwardScalar(gradOutput, output, gradInput, i);
-    }
-
-    private static void TanhBackwardScalar<T>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> output, Span<T> gradInput, int start)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = start; i < gradOutput.Length; i++)
-        {
-            T y = output[i];
-            gradInput[i] = gradOutput[i] * (T.One - (y * y));
+            MultiplyByDerivativeScalar<T, TDerivative>(gradOutput, reference, gradInput, 0);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReluBackwardSimd<T>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> activation, Span<T> gradInput)
+    private static void MultiplyByDerivativeSimd<T, TDerivative>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> reference, Span<T> gradInput)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TDerivative : IActivationDerivative
     {
         ref T g = ref MemoryMarshal.GetReference(gradOutput);
-        ref T x = ref MemoryMarshal.GetReference(activation);
+        ref T y = ref MemoryMarshal.GetReference(reference);
         ref T dx = ref MemoryMarshal.GetReference(gradInput);
         int length = gradOutput.Length;
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        // One width, Vector<T>'s (256 bits on AVX2): the operation is element-wise, so every width gives the same bits.
+        if (Vector.IsHardwareAccelerated)
         {
-            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
+            for (; i <= length - Vector<T>.Count; i += Vector<T>.Count)
             {
-                Vector512<T> positive = Vector512.GreaterThan(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512<T>.Zero);
-                (Vector512.LoadUnsafe(ref g, (nuint)i) & positive).StoreUnsafe(ref dx, (nuint)i);
+                TDerivative.Apply(Vector.LoadUnsafe(ref g, (nuint)i), Vector.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref dx, (nuint)i);
             }
         }
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
-            {
-                Vector256<T> positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256<T>.Zero);
-                (Vector256.LoadUnsafe(ref g, (nuint)i) & positive).StoreUnsafe(ref dx, (nuint)i);
-            }
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
-            {
-                Vector128<T> positive = Vector128.GreaterThan(Vector128.LoadUnsafe(ref x, (nuint)i), Vector128<T>.Zero);
-                (Vector128.LoadUnsafe(ref g, (nuint)i) & positive).StoreUnsafe(ref dx, (nuint)i);
-            }
-        }
-
-        ReluBackwardScalar(gradOutput, activation, gradInput, i);
+        MultiplyByDerivativeScalar<T, TDerivative>(gradOutput, reference, gradInput, i);
     }
 
-    private static void ReluBackwardScalar<T>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> activation, Span<T> gradInput, int start)
+    private static void MultiplyByDerivativeScalar<T, TDerivative>(ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> reference, Span<T> gradInput, int start)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TDerivative : IActivationDerivative
     {
         for (int i = start; i < gradOutput.Length; i++)
         {
-            gradInput[i] = activation[i] > T.Zero ? gradOutput[i] : T.Zero;
+            gradInput[i] = TDerivative.Apply(gradOutput[i], reference[i]);
         }
     }
 
@@ -280,4 +206,47 @@ public static class Elementwise
             throw new ArgumentException($"{otherName} has {otherLength} elements; expected {length}, the length of {name}.", otherName);
         }
     }
+}
+
+/// <summary>
+/// g ⊙ f′ for an activation f whose derivative is read from one reference value per element, for
+/// scalars and <see cref="Vector{T}"/>. The vector form does per lane exactly what the scalar form does.
+/// </summary>
+internal interface IActivationDerivative
+{
+    /// <summary>Scalar g · f′.</summary>
+    static abstract T Apply<T>(T gradient, T reference)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>g · f′ per lane.</summary>
+    static abstract Vector<T> Apply<T>(Vector<T> gradient, Vector<T> reference)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>tanh′ = 1 − y² from the output y = tanh(x).</summary>
+internal readonly struct TanhDerivative : IActivationDerivative
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Apply<T>(T gradient, T reference)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => gradient * (T.One - (reference * reference));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Apply<T>(Vector<T> gradient, Vector<T> reference)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => gradient * (Vector<T>.One - (reference * reference));
+}
+
+/// <summary>ReLU′ = 1[reference &gt; 0] (0 at 0; a NaN reference gives 0), applied as a mask.</summary>
+internal readonly struct ReluDerivative : IActivationDerivative
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Apply<T>(T gradient, T reference)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => reference > T.Zero ? gradient : T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Apply<T>(Vector<T> gradient, Vector<T> reference)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => gradient & Vector.GreaterThan(reference, Vector<T>.Zero);
 }

@@ -252,24 +252,7 @@ public static unsafe class Gemm
     private static void Run<T>(KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate, T* bias, EpilogueMode mode, T* mask)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var task = new GemmTask
-        {
-            A = a,
-            ARowStride = aRowStride,
-            ADepthStride = aDepthStride,
-            B = b,
-            C = c,
-            Rows = m,
-            Depth = k,
-            Columns = n,
-            Accumulate = accumulate,
-            Path = path,
-            Bias = bias,
-            Mask = mask,
-            Mode = mode,
-            Extent = m,
-            ComputeRange = &ComputeRows<T>,
-        };
+        GemmTask task = NewTask(path, a, aRowStride, aDepthStride, b, c, m, k, n, accumulate, bias, mode, mask, extent: m, &ComputeRows<T>);
         IGemmPartner? partner = t_partner;
         if (partner is not null && 2L * m * k * n >= ParallelThresholdFlops && m >= 4 * GemmKernels.TileRows)
         {
@@ -300,25 +283,7 @@ public static unsafe class Gemm
         int split = GemmKernels.SplitColumn(n, path, sizeof(T));
         if (partner is not null && 2L * m * k * n >= ParallelThresholdFlops && split > 0)
         {
-            partner.RunSplit(
-                new GemmTask
-                {
-                    A = a,
-                    ARowStride = k,
-                    ADepthStride = 1,
-                    B = b,
-                    C = c,
-                    Rows = m,
-                    Depth = k,
-                    Columns = n,
-                    Accumulate = accumulate,
-                    Path = path,
-                    Mask = mask,
-                    Mode = mode,
-                    Extent = n,
-                    ComputeRange = &ComputeColumnsTransposedB<T>,
-                },
-                split);
+            partner.RunSplit(NewTask(path, a, k, 1, b, c, m, k, n, accumulate, null, mode, mask, extent: n, &ComputeColumnsTransposedB<T>), split);
             return;
         }
 
@@ -330,6 +295,29 @@ public static unsafe class Gemm
             Run(path, a, aRowStride: k, aDepthStride: 1, pt, c, m, k, n, accumulate, null, mode, mask);
         }
     }
+
+    /// <summary>The task of C (+)= A·B with its epilogue, split over <paramref name="extent"/> rows or columns by <paramref name="computeRange"/>.</summary>
+    private static GemmTask NewTask<T>(
+        KernelPath path, T* a, nint aRowStride, nint aDepthStride, T* b, T* c, int m, int k, int n, bool accumulate, T* bias, EpilogueMode mode, T* mask, int extent, delegate*<in GemmTask, int, int, void> computeRange)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => new()
+        {
+            A = a,
+            ARowStride = aRowStride,
+            ADepthStride = aDepthStride,
+            B = b,
+            C = c,
+            Rows = m,
+            Depth = k,
+            Columns = n,
+            Accumulate = accumulate,
+            Path = path,
+            Bias = bias,
+            Mask = mask,
+            Mode = mode,
+            Extent = extent,
+            ComputeRange = computeRange,
+        };
 
     private static void ComputeRows<T>(in GemmTask task, int rowStart, int rowEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
