@@ -1,15 +1,8 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
-using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
 using SharpRL.Cluster;
-using SharpRL.Environments;
-using SharpRL.Envs;
-using SharpRL.Training;
 
 namespace SharpRL.Cli;
 

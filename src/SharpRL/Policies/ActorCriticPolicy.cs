@@ -1,6 +1,4 @@
 using SharpRL.Distributions;
-using SharpRL.Nn;
-using SharpRL.Spaces;
 
 namespace SharpRL.Policies;
 

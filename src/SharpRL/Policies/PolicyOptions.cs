@@ -1,5 +1,3 @@
-using SharpRL.Nn;
-
 namespace SharpRL.Policies;
 
 /// <summary>Architecture of an <see cref="ActorCriticPolicy"/> (SB3's MlpPolicy defaults).</summary>

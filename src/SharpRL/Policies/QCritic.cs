@@ -1,5 +1,4 @@
 using System.Numerics;
-using SharpRL.Nn;
 
 namespace SharpRL.Policies;
 

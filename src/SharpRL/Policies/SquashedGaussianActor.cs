@@ -1,6 +1,5 @@
 using System.Numerics;
 using SharpRL.Distributions;
-using SharpRL.Nn;
 
 namespace SharpRL.Policies;
 

@@ -1,5 +1,3 @@
-using SharpRL.Nn;
-
 namespace SharpRL.Policies;
 
 /// <summary>

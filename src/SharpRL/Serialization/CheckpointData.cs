@@ -1,6 +1,4 @@
 using System.Numerics;
-using System.Text.Json.Nodes;
-using SharpRL.Nn;
 
 namespace SharpRL.Serialization;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using SharpRL.Nn;
 
 namespace SharpRL.Serialization;
 

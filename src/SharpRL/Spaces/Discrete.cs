@@ -1,5 +1,3 @@
-using SharpRL.Rng;
-
 namespace SharpRL.Spaces;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using SharpRL.Nn;
-using SharpRL.Policies;
-
 namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>The per-critic parts of an update that <see cref="CriticEnsemble.Work"/> runs, one critic per call.</summary>

@@ -1,6 +1,3 @@
-using SharpRL.Nn;
-using SharpRL.Policies;
-
 namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using SharpRL.Envs;
-using SharpRL.Logging;
-
 namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>

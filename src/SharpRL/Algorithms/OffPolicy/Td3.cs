@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using SharpRL.Envs;
-using SharpRL.Logging;
-using SharpRL.Nn;
-using SharpRL.Policies;
-using SharpRL.Serialization;
-using SharpRL.Spaces;
-
 namespace SharpRL.Algorithms.OffPolicy;
 
 /// <summary>
