@@ -23,8 +23,8 @@ public class ImpalaClusterTests
         ImpalaOptions options = OptionsBinder.Apply(ImpalaPresets.For("CartPole-v1")!.Options, [new("num_actors", "2"), new("n_envs", "4")]);
         int port = Interlocked.Add(ref _nextPort, 10);
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
-        using IHost worker0 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id)));
-        using IHost worker1 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 4, new RolloutWorker(id => Gym.Make(id)));
+        using IHost worker0 = await StartWorker(port, port + 2);
+        using IHost worker1 = await StartWorker(port, port + 4);
         try
         {
             using IEnv probe = Gym.Make("CartPole-v1");
@@ -72,8 +72,8 @@ public class ImpalaClusterTests
         ImpalaOptions options = OptionsBinder.Apply(ImpalaPresets.For("CartPole-v1")!.Options, [new("num_actors", "2"), new("n_envs", "2")]);
         int port = Interlocked.Add(ref _nextPort, 10);
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
-        using IHost worker0 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id)));
-        IHost worker1 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 4, new RolloutWorker(id => Gym.Make(id)));
+        using IHost worker0 = await StartWorker(port, port + 2);
+        IHost worker1 = await StartWorker(port, port + 4);
         IHost? worker2 = null;
         using var cancel = new CancellationTokenSource();
         Task<bool>? run = null;
@@ -96,7 +96,7 @@ public class ImpalaClusterTests
             ImpalaWorkerStatus gone = Assert.Single(source.Status, s => s.Gone);
 
             // A silo that joins now takes the vacancy with the next range of copies and streams.
-            worker2 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 6, new RolloutWorker(id => Gym.Make(id)));
+            worker2 = await StartWorker(port, port + 6);
             await WaitFor(() => source.Status.Count == 3 && source.Status[2].Chunks > 0, run, "the joining worker streaming");
             await WaitFor(() => source.Status.Single(s => s.FirstSourceId == survivor.FirstSourceId).Chunks > survivor.Chunks, run, "the surviving worker still streaming");
             cancel.Cancel();
@@ -132,6 +132,10 @@ public class ImpalaClusterTests
         }
     }
 
+    /// <summary>A worker silo on loopback, any env and algorithm, joining the learner on <paramref name="learnerPort"/>.</summary>
+    private static Task<IHost> StartWorker(int learnerPort, int port) =>
+        ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, learnerPort), port, new RolloutWorker(id => Gym.Make(id)));
+
     /// <summary>Polls <paramref name="condition"/> for up to a minute, failing at once if the training run failed.</summary>
     private static async Task WaitFor(Func<bool> condition, Task run, string what)
     {
@@ -155,7 +159,7 @@ public class ImpalaClusterTests
         ImpalaOptions options = OptionsBinder.Apply(new ImpalaOptions(), [new("num_actors", "1"), new("n_envs", "2"), new("unroll_length", "5"), new("batch_size", "2")]);
         int port = Interlocked.Add(ref _nextPort, 10);
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
-        using IHost worker = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id)));
+        using IHost worker = await StartWorker(port, port + 2);
         try
         {
             using IEnv probe = Gym.Make("CartPole-v1");
