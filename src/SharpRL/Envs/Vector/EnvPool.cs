@@ -168,6 +168,11 @@ public sealed class EnvPool : IVectorEnv, IStatefulEnv, IVectorStepInfoEnv, IVec
             }
         }
 
+        // ManualResetEventSlim allocates its internal lock object on its first blocking wait, which would
+        // otherwise land in some Receive of the steady state (24 bytes, whenever the learner first outruns
+        // the workers); one short timed wait here makes it now.
+        _readyEvent.Wait(1);
+
         using var started = new CountdownEvent(threads);
         for (int w = 0; w < threads; w++)
         {
