@@ -1,18 +1,8 @@
-using System.Net;
-using Microsoft.Extensions.Hosting;
-using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Environments;
-using SharpRL.Envs;
-using SharpRL.Envs.Vector;
-
 namespace SharpRL.Cluster.Tests;
 
 /// <summary>Observation and reward normalisation across worker silos: the delta and merge formulas, and runs through the cluster.</summary>
 public class ClusterStatisticsTests
 {
-    private static int _nextPort = 33000 + (Environment.ProcessId % 500 * 20);
-
     [Fact]
     public void DeltaAndMerge_OnConstructedBatches_GiveTheMomentsOfThePartsAndOfTheWhole()
     {
@@ -94,7 +84,7 @@ public class ClusterStatisticsTests
         using OnPolicyAlgorithm single = AlgorithmRegistry.Create("ppo", singleEnv, options, 5);
         single.Learn(options.NumEnvs * options.NumSteps);
 
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         using IHost worker = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id)));
         try
@@ -136,7 +126,7 @@ public class ClusterStatisticsTests
             new("n_epochs", "20"), new("ent_coef", "0"), new("learning_rate", "lin_1e-3"), new("clip_range", "lin_0.2"),
             new("normalize_observations", "true"), new("normalize_rewards", "true"),
         ]);
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         using IHost worker0 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id)));
         using IHost worker1 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 4, new RolloutWorker(id => Gym.Make(id)));

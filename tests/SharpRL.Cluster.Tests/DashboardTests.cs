@@ -1,19 +1,11 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Hosting;
-using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Environments;
-using SharpRL.Envs.Vector;
 
 namespace SharpRL.Cluster.Tests;
 
 /// <summary>The learner's status page: per-worker bookkeeping and what the page serves.</summary>
 public class DashboardTests
 {
-    private static int _nextPort = 53000 + (Environment.ProcessId % 500 * 20);
-
     [Fact]
     public void Board_RowsCarryThroughputLagAndState()
     {
@@ -37,7 +29,7 @@ public class DashboardTests
     {
         // PPO on CartPole with 2 worker silos for 3 iterations; the page then lists both workers.
         OnPolicyOptions options = OptionsBinder.Apply(AlgorithmRegistry.DefaultOptions("ppo"), [new("n_envs", "4"), new("n_steps", "16"), new("batch_size", "32"), new("n_epochs", "1")]);
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         using IHost worker0 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id)));
         using IHost worker1 = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 4, new RolloutWorker(id => Gym.Make(id)));

@@ -1,6 +1,4 @@
 using System.Globalization;
-using SharpRL.Environments;
-using SharpRL.Envs;
 using SharpRL.Training;
 
 namespace SharpRL.Cluster.Tests;

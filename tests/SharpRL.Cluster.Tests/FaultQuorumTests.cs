@@ -1,20 +1,8 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Runtime;
-using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Environments;
-using SharpRL.Envs.Vector;
-using SharpRL.Nn;
-
 namespace SharpRL.Cluster.Tests;
 
 /// <summary>Quorum, preemption of stragglers, spare and late-joining workers, on loopback silos in this process.</summary>
 public class FaultQuorumTests
 {
-    private static int _nextPort = 26000 + (Environment.ProcessId % 500 * 20);
-
     [Fact]
     [Trait("Category", "Slow")]
     public async Task Learn_QuorumWithAStraggler_PreemptsItAndTrainsOnTheReportedSlices()
@@ -22,7 +10,7 @@ public class FaultQuorumTests
         // Three slices of two copies; the third worker sleeps 12 ms per step (≈ 1.5 s a rollout), the others
         // answer in milliseconds. Quorum 2 of 3, stragglers waited for 0.3 s after the first report.
         OnPolicyOptions options = Options();
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         var slow = new RolloutWorker(id => new FaultTestEnvs.Sleepy(Gym.Make(id), TimeSpan.FromMilliseconds(12)));
         var workers = new[] { new RolloutWorker(id => Gym.Make(id)), new RolloutWorker(id => Gym.Make(id)), slow };
@@ -92,7 +80,7 @@ public class FaultQuorumTests
     {
         // Two slices, three worker silos: one is a spare until a worker leaves after the first iteration.
         OnPolicyOptions options = Options();
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         var workers = new[] { new RolloutWorker(id => Gym.Make(id)), new RolloutWorker(id => Gym.Make(id)), new RolloutWorker(id => Gym.Make(id)) };
         var hosts = new List<IHost>();
@@ -140,7 +128,7 @@ public class FaultQuorumTests
         // Quorum 1 of 2: after the first iteration one worker leaves; the run goes on with one slice (the other
         // takes a copy of it) until a new worker joins between iterations 2 and 3; from iteration 3 both report.
         OnPolicyOptions options = Options(4);
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         var hosts = new List<IHost>();
         try

@@ -1,5 +1,3 @@
-using SharpRL.Environments;
-using SharpRL.Envs;
 using SharpRL.Envs.Wrappers;
 
 namespace SharpRL.Cluster.Tests;

@@ -1,11 +1,7 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using k8s;
 using Orleans.Configuration;
 using Orleans.Hosting.Kubernetes;
-using Orleans.Runtime;
 
 namespace SharpRL.Cluster.Tests;
 

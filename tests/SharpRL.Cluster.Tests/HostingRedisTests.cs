@@ -1,20 +1,8 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Runtime;
-using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Environments;
-using SharpRL.Envs.Vector;
-using SharpRL.Nn;
-
 namespace SharpRL.Cluster.Tests;
 
 /// <summary>Redis clustering in this process: silos on a routable address, the membership table in Redis.</summary>
 public class HostingRedisTests
 {
-    private static int _nextPort = 31000 + (Environment.ProcessId % 500 * 20);
-
     [SkippableFact]
     [Trait("Category", "Slow")]
     public async Task Learn_WithRedisClusteringOnTheHostAddress_GivesTheOneProcessWeights()
@@ -33,7 +21,7 @@ public class HostingRedisTests
         }
 
         // Workers first: with the table in Redis no silo is primary, so they may start before the learner.
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         var hosts = new List<IHost>();
         IHost? learner = null;
         try

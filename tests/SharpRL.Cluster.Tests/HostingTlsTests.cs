@@ -1,22 +1,11 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Runtime;
-using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Environments;
-using SharpRL.Envs.Vector;
-using SharpRL.Nn;
 
 namespace SharpRL.Cluster.Tests;
 
 /// <summary>TLS between silos (Microsoft.Orleans.Connections.Security) with a self-signed certificate made here.</summary>
 public class HostingTlsTests
 {
-    private static int _nextPort = 29000 + (Environment.ProcessId % 500 * 20);
-
     [Fact]
     [Trait("Category", "Slow")]
     public async Task Learn_OverTls_GivesTheOneProcessWeights_AndASiloWithAnotherCertificateCannotJoin()
@@ -36,7 +25,7 @@ public class HostingTlsTests
             single = Weights(agent);
         }
 
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port, tls);
         var hosts = new List<IHost>();
         IHost? intruder = null;

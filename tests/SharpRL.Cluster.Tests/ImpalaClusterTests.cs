@@ -1,11 +1,4 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Runtime;
-using SharpRL.Algorithms.Common;
 using SharpRL.Algorithms.Impala;
-using SharpRL.Environments;
-using SharpRL.Envs;
 using SharpRL.Logging;
 
 namespace SharpRL.Cluster.Tests;
@@ -13,15 +6,13 @@ namespace SharpRL.Cluster.Tests;
 /// <summary>IMPALA with its actors on worker silos (loopback): streaming, the policy lag, malformed pushes, refusals.</summary>
 public class ImpalaClusterTests
 {
-    private static int _nextPort = 43000 + (Environment.ProcessId % 500 * 20);
-
     [Fact]
     [Trait("Category", "Slow")]
     public async Task TwoWorkerSilos_StreamChunksWithTheirLag_AndTheLearnerLearnsCartPole()
     {
         // CartPole-v1 with the IMPALA preset (lr lin_1e-3), 2 worker silos × 4 copies, seed 0, 1.2e5 steps.
         ImpalaOptions options = OptionsBinder.Apply(ImpalaPresets.For("CartPole-v1")!.Options, [new("num_actors", "2"), new("n_envs", "4")]);
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         using IHost worker0 = await StartWorker(port, port + 2);
         using IHost worker1 = await StartWorker(port, port + 4);
@@ -70,7 +61,7 @@ public class ImpalaClusterTests
     public async Task AWorkerThatLeaves_IsMarkedGone_AndASiloThatJoinsMidRunTakesItsPlace()
     {
         ImpalaOptions options = OptionsBinder.Apply(ImpalaPresets.For("CartPole-v1")!.Options, [new("num_actors", "2"), new("n_envs", "2")]);
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         using IHost worker0 = await StartWorker(port, port + 2);
         IHost worker1 = await StartWorker(port, port + 4);
@@ -157,7 +148,7 @@ public class ImpalaClusterTests
     public async Task MalformedPush_IsRejectedWithTheReason_AndTheLearnerGoesOn()
     {
         ImpalaOptions options = OptionsBinder.Apply(new ImpalaOptions(), [new("num_actors", "1"), new("n_envs", "2"), new("unroll_length", "5"), new("batch_size", "2")]);
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         using IHost worker = await StartWorker(port, port + 2);
         try
@@ -207,7 +198,7 @@ public class ImpalaClusterTests
     public async Task WorkerForAnotherEnvOrAlgorithm_IsRefusedWithTheReason()
     {
         ImpalaOptions options = OptionsBinder.Apply(new ImpalaOptions(), [new("num_actors", "1"), new("n_envs", "2"), new("unroll_length", "5"), new("batch_size", "2")]);
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         using IHost worker = await ClusterHosts.StartWorkerSiloAsync(new IPEndPoint(IPAddress.Loopback, port), port + 2, new RolloutWorker(id => Gym.Make(id), pinnedAlgorithm: "ppo"));
         try

@@ -1,19 +1,8 @@
-using System.Net;
-using Microsoft.Extensions.Hosting;
-using SharpRL.Algorithms;
-using SharpRL.Algorithms.Common;
-using SharpRL.Environments;
-using SharpRL.Envs;
-using SharpRL.Envs.Vector;
-using SharpRL.Nn;
-
 namespace SharpRL.Cluster.Tests;
 
 /// <summary>Synchronous distributed rollouts on loopback silos against one process.</summary>
 public class SyncClusterTests
 {
-    private static int _nextPort = 23000 + (Environment.ProcessId % 500 * 20);
-
     [Theory]
     [Trait("Category", "Slow")]
     [InlineData("ppo", 2)]
@@ -34,7 +23,7 @@ public class SyncClusterTests
             single = Weights(agent);
         }
 
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
         var hosts = new List<IHost>();
         try
@@ -71,7 +60,7 @@ public class SyncClusterTests
     [InlineData("space", null, "has observations Box")]
     public async Task Join_WorkerForAnotherEnvSpaceOrAlgorithm_IsRefusedWithTheReason(string? pinnedEnv, string? pinnedAlgorithm, string expected)
     {
-        int port = Interlocked.Add(ref _nextPort, 10);
+        int port = LoopbackPorts.NextBlock();
         using IHost learner = await ClusterHosts.StartLearnerSiloAsync(port);
 
         // "space": the worker's registry makes another env under the same id (MountainCar's 2 observations for CartPole's 4).
