@@ -51,7 +51,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
     private readonly SemaphoreSlim _room;
     private readonly List<TrajectoryChunk> _received = [];
     private readonly ConcurrentDictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
-    private readonly Dictionary<SiloAddress, IImpalaWorkerGrain> _started = [];
+    private readonly Dictionary<SiloAddress, (IImpalaWorkerGrain Grain, WorkerEntry Entry)> _started = [];
     private readonly HashSet<SiloAddress> _tried = [];
     private readonly Dictionary<SiloAddress, int> _failures = [];
     private readonly List<string> _refusals = [];
@@ -221,7 +221,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
         IImpalaWorkerGrain[] alive;
         lock (_joinGate)
         {
-            alive = [.. _started.Where(pair => _workers.TryGetValue(pair.Key.ToParsableString(), out WorkerEntry? entry) && !entry.Gone).Select(pair => pair.Value)];
+            alive = [.. _started.Values.Where(worker => !worker.Entry.Gone).Select(worker => worker.Grain)];
         }
 
         foreach (IImpalaWorkerGrain worker in alive)
@@ -339,9 +339,8 @@ public sealed class ImpalaClusterSource : ITrajectorySource
         lock (_joinGate)
         {
             IReadOnlyDictionary<SiloAddress, ClusterMember> members = _membership.CurrentSnapshot.Members;
-            foreach ((SiloAddress silo, _) in _started)
+            foreach ((SiloAddress silo, (_, WorkerEntry entry)) in _started)
             {
-                WorkerEntry entry = _workers[silo.ToParsableString()];
                 if (!entry.Gone && (!members.TryGetValue(silo, out ClusterMember? member) || member.Status == SiloStatus.Dead))
                 {
                     entry.Gone = true;
@@ -349,7 +348,7 @@ public sealed class ImpalaClusterSource : ITrajectorySource
                 }
             }
 
-            int alive = _started.Keys.Count(silo => !_workers[silo.ToParsableString()].Gone);
+            int alive = _started.Values.Count(worker => !worker.Entry.Gone);
             foreach (ClusterMember member in members.Values)
             {
                 if (alive == Workers || _stopped)
@@ -402,8 +401,9 @@ public sealed class ImpalaClusterSource : ITrajectorySource
             return false;
         }
 
-        _workers[key].Describe = reply.Describe;
-        _started[silo] = worker;
+        WorkerEntry entry = _workers[key];
+        entry.Describe = reply.Describe;
+        _started[silo] = (worker, entry);
         _nextFirstSourceId += _template.NumEnvs;
         _log($"IMPALA worker {reply.Describe} joined: copies {request.FirstEnvIndex}..{request.FirstEnvIndex + request.NumEnvs - 1}.");
         return true;
