@@ -55,7 +55,7 @@ public sealed record SiloSettings
     public bool Kubernetes { get; init; }
 
     /// <summary>Where <see cref="Validate"/> reads the pod's variables (default: the process environment, where the hosting package reads them too; tests substitute their own).</summary>
-    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+    internal Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
     /// <summary>The Kubernetes API server the hosting agent talks to (null: the pod's in-cluster configuration; tests point it elsewhere).</summary>
     internal Func<k8s.KubernetesClientConfiguration>? KubernetesApi { get; init; }
