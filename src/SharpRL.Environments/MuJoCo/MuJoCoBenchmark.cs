@@ -7,10 +7,30 @@ namespace SharpRL.Environments.MuJoCo;
 /// <param name="ManagedStepsPerSecond">Env steps/s of the SharpRL env (best of the repeats).</param>
 /// <param name="NativeStepsPerSecond">Steps/s of the native C loop, or null when it was not run.</param>
 /// <param name="SameTrajectory">Whether both ended in the same qpos[0], bit for bit (they computed the same work).</param>
-public sealed record MuJoCoBenchmarkResult(string Id, double ManagedStepsPerSecond, double? NativeStepsPerSecond, bool? SameTrajectory)
+/// <param name="PairedRatios">
+/// Managed / native steps/s of each repeat, the two loops timed back to back (empty when the native loop was not run).
+/// On a shared machine the load drifts between repeats; a pair's two halves see nearly the same load, so the
+/// median of these ratios is steadier than the ratio of the two bests.
+/// </param>
+public sealed record MuJoCoBenchmarkResult(string Id, double ManagedStepsPerSecond, double? NativeStepsPerSecond, bool? SameTrajectory, IReadOnlyList<double> PairedRatios)
 {
-    /// <summary>Managed / native steps per second.</summary>
+    /// <summary>Best managed / best native steps per second.</summary>
     public double? Ratio => NativeStepsPerSecond is double native ? ManagedStepsPerSecond / native : null;
+
+    /// <summary>Median of <see cref="PairedRatios"/>, or null without the native loop.</summary>
+    public double? MedianPairedRatio => PairedRatios.Count == 0 ? null : Quantile(0.5);
+
+    /// <summary>First and third quartiles of <see cref="PairedRatios"/> (linear interpolation), or null without the native loop.</summary>
+    public (double Low, double High)? PairedRatioQuartiles => PairedRatios.Count == 0 ? null : (Quantile(0.25), Quantile(0.75));
+
+    private double Quantile(double q)
+    {
+        double[] sorted = [.. PairedRatios.Order()];
+        double position = q * (sorted.Length - 1);
+        int below = (int)Math.Floor(position);
+        int above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + ((position - below) * (sorted[above] - sorted[below]));
+    }
 }
 
 /// <summary>
@@ -69,7 +89,7 @@ public static class MuJoCoBenchmark
     /// <summary>Runs both loops (managed, then native) for each id.</summary>
     /// <param name="ids">Env ids.</param>
     /// <param name="steps">Steps per repeat.</param>
-    /// <param name="repeats">Repeats (best counts), interleaved managed/native.</param>
+    /// <param name="repeats">Repeats, interleaved managed/native: the best of each and the ratio of each back-to-back pair count.</param>
     /// <param name="nativeBench">Path of a built native_bench, or null to time the managed env only.</param>
     public static IReadOnlyList<MuJoCoBenchmarkResult> Run(IEnumerable<string> ids, long steps, int repeats, string? nativeBench)
     {
@@ -80,6 +100,7 @@ public static class MuJoCoBenchmark
             double managed = 0;
             double native = 0;
             bool? same = null;
+            var pairs = new List<double>(repeats);
             for (int r = 0; r < repeats; r++)
             {
                 (double rate, double x, string model, int frameSkip) = RunManaged(id, steps, 1);
@@ -88,11 +109,12 @@ public static class MuJoCoBenchmark
                 {
                     (double nativeRate, double nativeX) = RunNative(nativeBench, model, frameSkip, steps);
                     native = Math.Max(native, nativeRate);
+                    pairs.Add(rate / nativeRate);
                     same = (same ?? true) && BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits(nativeX);
                 }
             }
 
-            results.Add(new MuJoCoBenchmarkResult(id, managed, nativeBench is null ? null : native, same));
+            results.Add(new MuJoCoBenchmarkResult(id, managed, nativeBench is null ? null : native, same, pairs));
         }
 
         return results;
