@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The 1M-step MuJoCo table of docs/mujoco.md: each job is "algorithm env seed", trained with SharpRL's preset
+# for that pair (rl-zoo's values) to 1e6 env steps, checkpointed every 1e5 steps so an interrupted job
+# resumes exactly where its last checkpoint left it, then evaluated deterministically over 10 episodes.
+# Training wall time is read from progress.csv: each invocation restarts time/time_elapsed at 0, and of an
+# interrupted invocation only the time up to the checkpoint the next one resumed from counts.
+#
+#   benchmarks/mujoco-1m/run.sh [OUT] [JOB ...]     (default OUT: runs/mujoco-1m; default jobs: the whole table)
+#   e.g. benchmarks/mujoco-1m/run.sh runs/mujoco-1m "ppo Hopper-v4 0" "trpo Hopper-v4 0"
+#
+# Rerunning the script continues: finished jobs are skipped, started ones resume. Wall time is summed over a
+# job's invocations. Results are appended to OUT/results.csv:
+#   algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores
+set -euo pipefail
+steps="${STEPS:-1000000}"  # STEPS overrides the budget (for trying the script on a small one)
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${1:-runs/mujoco-1m}"
+shift || true
+jobs=("$@")
+if [ ${#jobs[@]} -eq 0 ]; then
+  for env in Hopper-v4 HalfCheetah-v4 Walker2d-v4 Ant-v4; do
+    for algo in ppo trpo; do
+      for seed in 0 1 2; do jobs+=("$algo $env $seed"); done
+    done
+  done
+  for env in Hopper-v4 HalfCheetah-v4; do
+    for algo in td3 sac; do jobs+=("$algo $env 0"); done
+  done
+fi
+
+mkdir -p "$out"
+results="$out/results.csv"
+[ -f "$results" ] || echo "algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores" > "$results"
+for job in "${jobs[@]}"; do
+  read -r algo env seed <<< "$job"
+  dir="$out/${algo}_${env}_s${seed}"
+  if grep -q "^$algo,$env,$seed," "$results"; then
+    continue
+  fi
+  if [ -f "$dir/model.json" ]; then
+    :  # trained to the end before; only the evaluation is missing
+  elif [ -f "$dir/checkpoint.json" ]; then
+    "$root/sharprl" train --resume "$dir" --quiet
+  else
+    rm -rf "$dir"
+    "$root/sharprl" train "$algo" "$env" --seed "$seed" --timesteps "$steps" --out "$dir" --save-freq 100000 --quiet
+  fi
+  eval_line=$("$root/sharprl" eval "$dir" --episodes 10)
+  echo "$eval_line" > "$dir/eval.txt"
+  mean=$(sed -E 's/.*mean return ([-0-9.]+) ± ([0-9.]+).*/\1/' <<< "$eval_line")
+  std=$(sed -E 's/.*mean return ([-0-9.]+) ± ([0-9.]+).*/\2/' <<< "$eval_line")
+  # Segments of progress.csv (one per invocation) split where time_elapsed falls; a segment counts up to the
+  # last row at or before the step the next segment starts from (that invocation's last kept checkpoint).
+  read -r wall invocations < <(awk -F, '
+    NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "time/time_elapsed") te = i; if ($i == "time/total_timesteps") ts = i }; next }
+    { t = $te + 0; s = $ts + 0
+      if (n > 0 && t < last_t[n]) { n++ } else if (n == 0) { n = 1 }
+      seg_t[n, ++rows[n]] = t; seg_s[n, rows[n]] = s; last_t[n] = t; first_s[n] = (rows[n] == 1 ? s : first_s[n]) }
+    END { total = 0
+      for (k = 1; k <= n; k++) {
+        if (k == n) { total += last_t[k]; continue }
+        kept = 0; for (r = 1; r <= rows[k]; r++) if (seg_s[k, r] <= first_s[k + 1]) kept = seg_t[k, r]
+        total += kept }
+      printf "%.1f %d\n", total, n }' "$dir/progress.csv")
+  echo "$algo,$env,$seed,$steps,$mean,$std,$wall,$invocations,$(nproc)" >> "$results"
+done
