@@ -106,7 +106,9 @@ public static class Presets
             1_000_000,
             "rl-zoo ppo.yml HalfCheetah-v4"),
         "Walker2d-v4" => new(
-            MuJoCoPpo(512, 32, 0.99, 5.05041e-5, 0.000585045, 0.1, 20, 0.95, 1, 0.871923),
+            // rl-zoo's Walker2d-v4 block tunes the rollout and optimisation only: it has no policy_kwargs, so the
+            // policy is SB3's default (orthogonal init, tanh, [64, 64], log σ₀ = 0), not the other blocks' ReLU [256, 256].
+            MuJoCoPpo(512, 32, 0.99, 5.05041e-5, 0.000585045, 0.1, 20, 0.95, 1, 0.871923) with { Policy = new() },
             1_000_000,
             "rl-zoo ppo.yml Walker2d-v4"),
         "Humanoid-v4" => new(
@@ -120,8 +122,8 @@ public static class Presets
         _ => new(new PpoOptions(), 1_000_000, "SB3 PPO defaults"),
     };
 
-    // rl-zoo's tuned MuJoCo v4 PPO blocks: VecNormalize, one env, log_std_init −2, no orthogonal init,
-    // ReLU, separate [256, 256] policy and value networks.
+    // rl-zoo's tuned MuJoCo v4 PPO blocks: VecNormalize, one env, and (all but Walker2d's) log_std_init −2,
+    // no orthogonal init, ReLU, separate [256, 256] policy and value networks.
     private static PpoOptions MuJoCoPpo(int nSteps, int batchSize, double gamma, double learningRate, double entCoef, double clipRange, int epochs, double gaeLambda, double maxGradNorm, double vfCoef) => new()
     {
         NumEnvs = 1,

@@ -37,6 +37,33 @@ public class PolicyGradientPresetsTests
         Assert.Equal((0.01, 0.8, 10), (options.TargetKl, options.LineSearchShrinkingFactor, options.LineSearchMaxIter));
     }
 
+    [Theory]
+    [InlineData("Hopper-v4")]
+    [InlineData("HalfCheetah-v4")]
+    [InlineData("Humanoid-v4")]
+    public void For_PpoTunedMuJoCoBlocks_UseTheirPolicyKwargs(string envId)
+    {
+        var options = Assert.IsType<SharpRL.Algorithms.ProximalPolicy.PpoOptions>(Presets.For("ppo", envId).Options);
+
+        // rl-zoo: dict(log_std_init=-2, ortho_init=False, activation_fn=nn.ReLU, net_arch=dict(pi=[256, 256], vf=[256, 256]))
+        Assert.Equal((-2f, false, SharpRL.Nn.Activation.Relu), (options.Policy.LogStdInit, options.Policy.OrthogonalInit, options.Policy.Activation));
+        Assert.Equal([256, 256], options.Policy.PolicyHiddenSizes);
+        Assert.Equal([256, 256], options.Policy.ValueHiddenSizes);
+        Assert.True(options.NormalizeObservations && options.NormalizeRewards);
+    }
+
+    [Fact]
+    public void For_PpoWalker2d_KeepsSb3sDefaultPolicy_AsRlZoosBlockHasNoPolicyKwargs()
+    {
+        var options = Assert.IsType<SharpRL.Algorithms.ProximalPolicy.PpoOptions>(Presets.For("ppo", "Walker2d-v4").Options);
+
+        Assert.Equal((0f, true, SharpRL.Nn.Activation.Tanh), (options.Policy.LogStdInit, options.Policy.OrthogonalInit, options.Policy.Activation));
+        Assert.Equal([64, 64], options.Policy.PolicyHiddenSizes);
+        Assert.Equal([64, 64], options.Policy.ValueHiddenSizes);
+        Assert.Equal((512, 32, 20, 0.99, 0.95), (options.NumSteps, options.BatchSize, options.NumEpochs, options.Gamma, options.GaeLambda));
+        Assert.Equal((5.05041e-5, 0.000585045, 0.1, 1.0, 0.871923), (options.LearningRate.Start, options.EntCoef, options.ClipRange.Start, options.MaxGradNorm, options.VfCoef));
+    }
+
     [Fact]
     public void For_A2cCartPole_IsRlZooWithSb3Defaults()
     {
