@@ -43,7 +43,7 @@ internal static class EnvsCommand
         var steps = new Option<int>("--steps") { Description = "Steps to play.", DefaultValueFactory = _ => 10 };
         var policy = new Option<string>("--policy") { Description = "random (action_space.sample seeded with --seed), or a run folder / checkpoint (deterministic actions).", DefaultValueFactory = _ => "random" };
         var envKwargs = new Option<string[]>("--env-kwargs") { Description = "Env constructor option, key=value (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var play = new Command("play", "Print one JSON line per step: obs, action, reward, terminated, truncated, next_obs (MuJoCo envs: also qpos, qvel, qacc_warmstart after the step).") { id, seed, steps, policy, envKwargs };
+        var play = new Command("play", "Print one JSON line per step: obs, action, reward, terminated, truncated, next_obs, info (Gymnasium's info entries, where the env reports any; MuJoCo envs: also qpos, qvel, qacc_warmstart after the step).") { id, seed, steps, policy, envKwargs };
         play.SetAction(parse => CliRunner.Run(parse, output => Play(output, WithKwargs(parse.GetValue(id), parse.GetValue(envKwargs))!, parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(policy)!)));
         envs.Add(play);
         return envs;
@@ -88,6 +88,8 @@ internal static class EnvsCommand
         var policyRandom = new Random(seed);
         var action = new float[env.ActionSpace.FlatSize];
         env.Reset(observation, seed);
+        IReadOnlyList<string> infoKeys = (env as IStepInfoEnv)?.InfoKeys ?? [];
+        var infoValues = new double[infoKeys.Count];
         var line = new StringBuilder();
         for (int t = 0; t < steps; t++)
         {
@@ -119,7 +121,14 @@ internal static class EnvsCommand
             line.Append(", \"truncated\": ").Append(result.Truncated ? "true" : "false");
             line.Append(", \"next_obs\": ");
             AppendArray(line, next);
-            if ((env as Wrapper)?.Unwrapped is MuJoCoEnv mujoco)
+            MuJoCoEnv? mujoco = (env as Wrapper)?.Unwrapped as MuJoCoEnv;
+            if (infoKeys.Count > 0 || mujoco is not null)
+            {
+                ((IStepInfoEnv)env).GetInfo(infoValues);
+                AppendInfo(line, infoKeys, infoValues, mujoco?.ArrayInfo() ?? []);
+            }
+
+            if (mujoco is not null)
             {
                 // The full simulator state after the step, in round-trip precision, to diff against Gymnasium.
                 line.Append(", \"qpos\": ");
@@ -143,6 +152,32 @@ internal static class EnvsCommand
         }
 
         return 0;
+    }
+
+    // Gymnasium's info dict of the step: the scalar entries it reported (NaN = not reported) and the array ones.
+    private static void AppendInfo(StringBuilder builder, IReadOnlyList<string> keys, ReadOnlySpan<double> values, IReadOnlyList<KeyValuePair<string, double[]>> arrays)
+    {
+        builder.Append(", \"info\": {");
+        bool first = true;
+        for (int i = 0; i < keys.Count; i++)
+        {
+            if (double.IsNaN(values[i]))
+            {
+                continue;
+            }
+
+            builder.Append(first ? "\"" : ", \"").Append(keys[i]).Append("\": ").Append(values[i].ToString("R", CultureInfo.InvariantCulture));
+            first = false;
+        }
+
+        foreach ((string key, double[] array) in arrays)
+        {
+            builder.Append(first ? "\"" : ", \"").Append(key).Append("\": ");
+            AppendArray<double>(builder, array);
+            first = false;
+        }
+
+        builder.Append('}');
     }
 
     // Shortest text that round-trips each value (a float32 one as NumPy prints float32).

@@ -53,7 +53,8 @@ public sealed class AntEnv : MuJoCoEnv
         ResetNoiseScale = o.Double("reset_noise_scale", 0.1);
         NormalVelocityNoise = true;
         _excludeCurrentPositions = o.Bool("exclude_current_positions_from_observation", true);
-        string mainBody = version == 5 ? o.String("main_body", "1") : "torso";
+        // v5's main_body is an int | str (default 1); from the CLI every value arrives as text, so digits are an index.
+        string mainBody = version == 5 ? o.NameOrIndex("main_body", "1") : "torso";
         o.EnsureAllUsed();
         _mainBody = int.TryParse(mainBody, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int id) && id >= 0 && id < Model.Nbody
             ? id

@@ -62,6 +62,10 @@ public sealed class HumanoidEnv : MuJoCoEnv
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>v5 reports the two fixed tendons' lengths and velocities (Gymnasium's info keys tendon_length, tendon_velocity); v4 nothing.</remarks>
+    public override IReadOnlyList<KeyValuePair<string, double[]>> ArrayInfo() => Version == 5 ? TendonInfo() : [];
+
     private protected override void WriteObservation(Span<double> observation) => _layout.Write(Data, Nq, Nv, Model.Nbody, observation);
 
     private protected override unsafe double StepModel(ReadOnlySpan<float> action, Span<double> info, out bool terminated)

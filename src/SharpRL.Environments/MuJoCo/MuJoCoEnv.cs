@@ -153,6 +153,21 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <inheritdoc />
     public IReadOnlyList<string> InfoKeys => _infoKeys;
 
+    /// <summary>
+    /// Gymnasium's array-valued info entries of the last Reset or Step, which the scalar info channel
+    /// (<see cref="IStepInfoEnv"/>) does not carry: Humanoid-v5's and HumanoidStandup-v5's <c>tendon_length</c> and
+    /// <c>tendon_velocity</c> (data.ten_length, data.ten_velocity); empty for the other envs. Copies, for printing
+    /// and comparison (<c>sharprl envs play</c>), not for a hot loop.
+    /// </summary>
+    public virtual IReadOnlyList<KeyValuePair<string, double[]>> ArrayInfo() => [];
+
+    /// <summary>data.ten_length and data.ten_velocity as Gymnasium's v5 humanoids report them.</summary>
+    private protected IReadOnlyList<KeyValuePair<string, double[]>> TendonInfo()
+    {
+        int n = _model.Ntendon;
+        return [new("tendon_length", new ReadOnlySpan<double>(_data.TenLength, n).ToArray()), new("tendon_velocity", new ReadOnlySpan<double>(_data.TenVelocity, n).ToArray())];
+    }
+
     /// <summary>The model in snapshots' settings: a shipped model's file name (so a checkpoint loads wherever SharpRL is installed), else its full path.</summary>
     private protected string ModelName =>
         string.Equals(Path.GetDirectoryName(_model.Path), Path.GetFullPath(MuJoCoModels.Directory), StringComparison.Ordinal) ? Path.GetFileName(_model.Path) : _model.Path;

@@ -69,6 +69,23 @@ internal sealed class MuJoCoOptions
         return value is string s && s.Length > 0 ? s : throw Invalid(key, value, "a non-empty string");
     }
 
+    /// <summary>A body (or other element) named or numbered, as Gymnasium's <c>int | str</c> options take it: an integer comes back in invariant digits.</summary>
+    public string NameOrIndex(string key, string defaultValue)
+    {
+        _known.Add(key);
+        if (!TryGet(key, out object? value))
+        {
+            return defaultValue;
+        }
+
+        return value switch
+        {
+            int or long => Convert.ToString(value, CultureInfo.InvariantCulture)!,
+            string s when s.Length > 0 => s,
+            _ => throw Invalid(key, value, "a body name or a non-negative body index"),
+        };
+    }
+
     public (double Low, double High) Range(string key, (double Low, double High) defaultValue)
     {
         _known.Add(key);

@@ -49,11 +49,11 @@ public class MissingLibraryTests
     }
 }
 
-/// <summary><c>sharprl envs play</c> on a MuJoCo env prints the simulator state in round-trip precision.</summary>
+/// <summary><c>sharprl envs play</c> on a MuJoCo env prints the simulator state and the info dict in round-trip precision.</summary>
 public class EnvsPlayMuJoCoTests
 {
     [SkippableFact]
-    public void Cli_EnvsPlayHopper_PrintsQposQvelAndWarmStartThatRoundTrip()
+    public void Cli_EnvsPlayHopper_PrintsQposQvelWarmStartAndInfoThatRoundTrip()
     {
         MuJoCoRequirement.Require();
         string cli = Path.Combine(AppContext.BaseDirectory, "SharpRL.Cli.dll");
@@ -80,5 +80,12 @@ public class EnvsPlayMuJoCoTests
         Assert.Equal(env.Qpos.ToArray(), qpos);
         Assert.Equal(env.QaccWarmstart.ToArray(), warm);
         Assert.Equal(6, json.RootElement.GetProperty("qvel").GetArrayLength());
+
+        // Gymnasium's Hopper-v4 info dict, {"x_position", "x_velocity"}, with the step's own values.
+        var info = new double[env.InfoKeys.Count];
+        env.GetInfo(info);
+        var printed = json.RootElement.GetProperty("info").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        Assert.Equal(["x_position", "x_velocity"], printed.Keys);
+        Assert.Equal(env.InfoKeys.Zip(info).Where(entry => !double.IsNaN(entry.Second)).ToDictionary(entry => entry.First, entry => entry.Second), printed);
     }
 }

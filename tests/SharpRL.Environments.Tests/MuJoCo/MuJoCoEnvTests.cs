@@ -208,6 +208,61 @@ public class MuJoCoEnvTests
     }
 
     [SkippableFact]
+    public void AntV5_MainBody_TakesAnIndexAsGymnasiumsIntOrAName()
+    {
+        MuJoCoRequirement.Require();
+        // x_velocity is the main body's displacement over dt (x_position is qpos[0], whatever the main body).
+        double XVelocityOfOneStep(object mainBody)
+        {
+            using var env = new AntEnv(5, new Dictionary<string, object> { ["main_body"] = mainBody });
+            var observation = new float[env.ObservationSpace.FlatSize];
+            env.Reset(observation, seed: 3);
+            env.Step(new float[8], observation);
+            var info = new double[env.InfoKeys.Count];
+            env.GetInfo(info);
+            return info[IndexOf(env.InfoKeys, "x_velocity")];
+        }
+
+        double torso = XVelocityOfOneStep("torso");
+        Assert.NotEqual(0.0, torso);
+        Assert.Equal(torso, XVelocityOfOneStep(1));
+        Assert.Equal(torso, XVelocityOfOneStep("1"));
+
+        // Body 0 is the world body, fixed at the origin.
+        Assert.Equal(0.0, XVelocityOfOneStep(0));
+        Assert.Throws<ArgumentException>(() => new AntEnv(5, new Dictionary<string, object> { ["main_body"] = 1.5 }));
+    }
+
+    [SkippableFact]
+    public void HumanoidV5_ArrayInfo_ReportsTheTwoTendons_AsGymnasiumsInfoDoes()
+    {
+        MuJoCoRequirement.Require();
+        foreach (MuJoCoEnv env in (MuJoCoEnv[])[new HumanoidEnv(5), new HumanoidStandupEnv(5)])
+        {
+            using (env)
+            {
+                var observation = new float[env.ObservationSpace.FlatSize];
+                env.Reset(observation, seed: 7);
+                IReadOnlyList<KeyValuePair<string, double[]>> info = env.ArrayInfo();
+                Assert.Equal(["tendon_length", "tendon_velocity"], info.Select(entry => entry.Key));
+
+                // humanoid.xml's fixed tendons: left_hipknee = −left_hip_y + left_knee (qpos 16, 17; qvel 15, 16),
+                // right_hipknee = −right_hip_y + right_knee (qpos 12, 13; qvel 11, 12). After a reset, mj_forward has
+                // computed them from the reset state itself.
+                ReadOnlySpan<double> qpos = env.Qpos;
+                ReadOnlySpan<double> qvel = env.Qvel;
+                Assert.Equal([-qpos[16] + qpos[17], -qpos[12] + qpos[13]], info[0].Value);
+                Assert.Equal([-qvel[15] + qvel[16], -qvel[11] + qvel[12]], info[1].Value);
+            }
+        }
+
+        using var v4 = new HumanoidEnv(4);
+        Assert.Empty(v4.ArrayInfo());
+        using var hopper = new HopperEnv(5);
+        Assert.Empty(hopper.ArrayInfo());
+    }
+
+    [SkippableFact]
     public void Step_InvalidActions_AreRefusedWithTheReason()
     {
         MuJoCoRequirement.Require();
@@ -324,4 +379,17 @@ public class MuJoCoEnvTests
     private static ulong[] Bits(ReadOnlySpan<double> values) => [.. values.ToArray().Select(v => (ulong)BitConverter.DoubleToInt64Bits(v))];
 
     private static ulong Bits(double value) => (ulong)BitConverter.DoubleToInt64Bits(value);
+
+    private static int IndexOf(IReadOnlyList<string> keys, string key)
+    {
+        for (int i = 0; i < keys.Count; i++)
+        {
+            if (keys[i] == key)
+            {
+                return i;
+            }
+        }
+
+        throw new KeyNotFoundException(key);
+    }
 }

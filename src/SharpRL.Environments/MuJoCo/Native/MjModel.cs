@@ -41,6 +41,9 @@ internal sealed unsafe class MjModel
     /// <summary>nbody.</summary>
     public int Nbody => ReadInt(MjLayout.ModelInt.Nbody);
 
+    /// <summary>Number of tendons (ntendon).</summary>
+    public int Ntendon => ReadInt(MjLayout.ModelInt.Ntendon);
+
     /// <summary>nsite.</summary>
     public int Nsite => ReadInt(MjLayout.ModelInt.Nsite);
 
