@@ -34,6 +34,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
 {
     private MjModel _model;
     private MjData _data;
+    private bool _disposed;
     private readonly Box _actionSpace;
     private readonly string[] _infoKeys;
     private readonly double[] _info;
@@ -130,22 +131,22 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     public ReadOnlySpan<double> Observation64 => _observation;
 
     /// <summary>Current qpos.</summary>
-    public ReadOnlySpan<double> Qpos => new(_data.Qpos, Nq);
+    public ReadOnlySpan<double> Qpos => new(LiveData.Qpos, Nq);
 
     /// <summary>Current qvel.</summary>
-    public ReadOnlySpan<double> Qvel => new(_data.Qvel, Nv);
+    public ReadOnlySpan<double> Qvel => new(LiveData.Qvel, Nv);
 
     /// <summary>Current act (empty for these models).</summary>
-    public ReadOnlySpan<double> Act => new(_data.Act, _model.Na);
+    public ReadOnlySpan<double> Act => new(LiveData.Act, _model.Na);
 
     /// <summary>The solver's warm start for the next step (qacc_warmstart).</summary>
-    public ReadOnlySpan<double> QaccWarmstart => new(_data.QaccWarmstart, Nv);
+    public ReadOnlySpan<double> QaccWarmstart => new(LiveData.QaccWarmstart, Nv);
 
     /// <summary>Simulation time.</summary>
-    public double Time => *_data.Time;
+    public double Time => *LiveData.Time;
 
     /// <summary>The actuators' control ranges (actuator_ctrlrange, nu × 2, float64).</summary>
-    public ReadOnlySpan<double> ControlRange => _model.ActuatorControlRange;
+    public ReadOnlySpan<double> ControlRange => LiveModel.ActuatorControlRange;
 
     /// <summary>Full path of the model file.</summary>
     public string ModelPath => _model.Path;
@@ -164,8 +165,8 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <summary>data.ten_length and data.ten_velocity as Gymnasium's v5 humanoids report them.</summary>
     private protected IReadOnlyList<KeyValuePair<string, double[]>> TendonInfo()
     {
-        int n = _model.Ntendon;
-        return [new("tendon_length", new ReadOnlySpan<double>(_data.TenLength, n).ToArray()), new("tendon_velocity", new ReadOnlySpan<double>(_data.TenVelocity, n).ToArray())];
+        int n = LiveModel.Ntendon;
+        return [new("tendon_length", new ReadOnlySpan<double>(LiveData.TenLength, n).ToArray()), new("tendon_velocity", new ReadOnlySpan<double>(LiveData.TenVelocity, n).ToArray())];
     }
 
     /// <summary>The model in snapshots' settings: a shipped model's file name (so a checkpoint loads wherever SharpRL is installed), else its full path.</summary>
@@ -196,6 +197,34 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <summary>The native data.</summary>
     private protected MjData Data => _data;
 
+    // The native data and model for the public entry points: after Dispose they are freed (a copied model) or no
+    // longer this env's, and reading them would touch freed memory, so the call is refused instead.
+    private MjData LiveData
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _data;
+        }
+    }
+
+    private MjModel LiveModel
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _model;
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(Id, $"{Id} was disposed (its simulator memory is freed); make a new env.");
+        }
+    }
+
     /// <summary>The native model.</summary>
     private protected MjModel Model => _model;
 
@@ -224,7 +253,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     public ReadOnlySpan<double> FrictionFactors => _frictionFactors;
 
     /// <summary>The model's body masses now (randomised ones when randomisation is on).</summary>
-    public ReadOnlySpan<double> BodyMass => _model.BodyMass;
+    public ReadOnlySpan<double> BodyMass => LiveModel.BodyMass;
 
     /// <summary>
     /// Turns on per-episode randomisation of masses and friction (see <see cref="DomainRandomization"/>): the
@@ -234,6 +263,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     public void EnableDomainRandomization(DomainRandomization randomization)
     {
         ArgumentNullException.ThrowIfNull(randomization);
+        ThrowIfDisposed();
         if (_lifecycle.HasReset || _randomization is not null)
         {
             throw new InvalidOperationException($"{Id}: domain randomisation is set once, before the first reset.");
@@ -279,6 +309,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <inheritdoc />
     public void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
     {
+        ThrowIfDisposed();
         CheckObservationLength(observation.Length);
         _lifecycle.Seed(seed);
         if (seed is { } s && _randomization is not null)
@@ -304,7 +335,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <inheritdoc />
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
-        if (_lifecycle.NeedsReset || observation.Length != _observation.Length || action.Length != Nu)
+        if (_disposed || _lifecycle.NeedsReset || observation.Length != _observation.Length || action.Length != Nu)
         {
             ThrowCannotStep(observation.Length, action.Length);
         }
@@ -336,6 +367,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <param name="qvel">nv values.</param>
     public void SetState(ReadOnlySpan<double> qpos, ReadOnlySpan<double> qvel)
     {
+        ThrowIfDisposed();
         if (qpos.Length != Nq || qvel.Length != Nv)
         {
             throw new ArgumentException($"{Id} needs qpos of {Nq} and qvel of {Nv} values, got {qpos.Length} and {qvel.Length}.");
@@ -357,6 +389,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <inheritdoc />
     public JsonNode SaveState()
     {
+        ThrowIfDisposed();
         JsonObject state = EnvState.Create(this);
         state["id"] = Id;
         state["settings"] = Settings;
@@ -385,6 +418,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <inheritdoc />
     public void LoadState(JsonNode state)
     {
+        ThrowIfDisposed();
         JsonObject snapshot = EnvState.Open(state, this);
         string id = snapshot["id"] is JsonValue idValue && idValue.TryGetValue(out string? text) ? text : "(none)";
         string settings = snapshot["settings"] is JsonValue settingsValue && settingsValue.TryGetValue(out string? s) ? s : "(none)";
@@ -452,8 +486,9 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _data.Dispose();
             if (_model.IsCopy)
             {
@@ -663,6 +698,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowCannotStep(int observationLength, int actionLength)
     {
+        ThrowIfDisposed();
         _lifecycle.ThrowIfCannotStep(Id);
         if (actionLength != Nu)
         {

@@ -263,6 +263,29 @@ public class MuJoCoEnvTests
     }
 
     [SkippableFact]
+    public void AfterDispose_EveryCallIntoTheFreedSimulator_IsRefused()
+    {
+        MuJoCoRequirement.Require();
+        var env = new HopperEnv();
+        var observation = new float[11];
+        env.Reset(observation, seed: 0);
+        env.Dispose();
+        env.Dispose();
+
+        // Before, these read or wrote the freed mjData (Step crashed the process with a segmentation fault).
+        var error = Assert.Throws<ObjectDisposedException>(() => env.Step(new float[3], observation));
+        Assert.Contains("Hopper-v4", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ObjectDisposedException>(() => env.Reset(observation, seed: 0));
+        Assert.Throws<ObjectDisposedException>(() => env.Qpos.ToArray());
+        Assert.Throws<ObjectDisposedException>(() => env.QaccWarmstart.ToArray());
+        Assert.Throws<ObjectDisposedException>(() => env.SaveState());
+        Assert.Throws<ObjectDisposedException>(() => env.SetState(new double[6], new double[6]));
+        using var humanoid = new HumanoidEnv(5);
+        humanoid.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => humanoid.ArrayInfo());
+    }
+
+    [SkippableFact]
     public void Step_InvalidActions_AreRefusedWithTheReason()
     {
         MuJoCoRequirement.Require();
