@@ -41,6 +41,7 @@ public sealed class AntEnv : MuJoCoEnv
     public AntEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
+        RequireModelSize(3, 0, "x, y and the torso height (qpos[0..2])");
         MuJoCoOptions o = Options;
         _forwardRewardWeight = V5Double("forward_reward_weight", 1.0);
         _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 0.5);

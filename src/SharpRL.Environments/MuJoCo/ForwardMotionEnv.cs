@@ -14,6 +14,7 @@ public abstract class ForwardMotionEnv : MuJoCoEnv
         MuJoCoVersions versions, int version, IReadOnlyDictionary<string, object>? options, double ctrlCostWeight, int rootPositions, bool normalVelocityNoise)
         : base(versions, version, options)
     {
+        RequireModelSize(rootPositions, 0, rootPositions == 1 ? "x (qpos[0])" : "x and y (qpos[0], qpos[1])");
         ForwardRewardWeight = Options.Double("forward_reward_weight", 1.0);
         CtrlCostWeight = (float)Options.Double("ctrl_cost_weight", ctrlCostWeight);
         ResetNoiseScale = Options.Double("reset_noise_scale", 0.1);

@@ -34,6 +34,7 @@ public sealed class HumanoidEnv : MuJoCoEnv
     public HumanoidEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
+        RequireModelSize(3, 0, "x, y and the torso height (qpos[0..2])");
         MuJoCoOptions o = Options;
         _forwardRewardWeight = o.Double("forward_reward_weight", 1.25);
         _ctrlCostWeight = o.Double("ctrl_cost_weight", 0.1);

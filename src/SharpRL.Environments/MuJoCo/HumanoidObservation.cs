@@ -72,8 +72,11 @@ internal sealed class HumanoidObservation
 
     public int Size(int nq, int nv, int nbody)
     {
+        // NumPy slices: qpos[2:] and qfrc_actuator[6:] of a model with fewer entries are empty, not an error
+        // (Gymnasium runs such an xml_file; the world body is always there, so nbody − 1 ≥ 0).
         int bodies = nbody - SkipBodies;
-        return nq - (ExcludePositions ? 2 : 0) + nv + (Cinert ? 10 * bodies : 0) + (Cvel ? 6 * bodies : 0) + (Actuator ? nv - SkipDofs : 0) + (Contact ? 6 * bodies : 0);
+        int positions = Math.Max(0, nq - (ExcludePositions ? 2 : 0));
+        return positions + nv + (Cinert ? 10 * bodies : 0) + (Cvel ? 6 * bodies : 0) + (Actuator ? ActuatorRows(nv) : 0) + (Contact ? 6 * bodies : 0);
     }
 
     public unsafe void Write(MjData data, int nq, int nv, int nbody, Span<double> observation)
@@ -98,7 +101,7 @@ internal sealed class HumanoidObservation
 
         if (Actuator)
         {
-            k = MuJoCoObservations.Copy(data.QfrcActuator + SkipDofs, nv - SkipDofs, observation, k);
+            k = MuJoCoObservations.Copy(data.QfrcActuator + SkipDofs, ActuatorRows(nv), observation, k);
         }
 
         if (Contact)
@@ -106,6 +109,8 @@ internal sealed class HumanoidObservation
             MuJoCoObservations.Copy(data.CfrcExt + (6 * SkipBodies), 6 * bodies, observation, k);
         }
     }
+
+    private int ActuatorRows(int nv) => Math.Max(0, nv - SkipDofs);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{ExcludePositions},{Cinert},{Cvel},{Actuator},{Contact},{SkipBodies},{SkipDofs}");
 }

@@ -25,6 +25,7 @@ public sealed class HumanoidStandupEnv : MuJoCoEnv
     public HumanoidStandupEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
+        RequireModelSize(3, 0, "x, y and the torso height (qpos[0..2])");
         MuJoCoOptions o = Options;
         _ = V5Double("uph_cost_weight", 1);
         _ctrlCostWeight = V5Double("ctrl_cost_weight", 0.1);

@@ -23,6 +23,7 @@ public sealed class InvertedDoublePendulumEnv : MuJoCoEnv
     public InvertedDoublePendulumEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
+        RequireModelSize(1, 3, "the cart (qpos[0]), the poles' velocities (qvel[1..2]) and the tip (site 0)", sites: 1);
         _healthyReward = V5Double("healthy_reward", 10.0);
         ResetNoiseScale = V5Double("reset_noise_scale", 0.1);
         NormalVelocityNoise = true;

@@ -19,6 +19,7 @@ public sealed class InvertedPendulumEnv : MuJoCoEnv
     public InvertedPendulumEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
+        RequireModelSize(2, 0, "the pole angle (qpos[1])");
         ResetNoiseScale = V5Double("reset_noise_scale", 0.01);
         Options.EnsureAllUsed();
         SetObservationSize(Nq + Nv);

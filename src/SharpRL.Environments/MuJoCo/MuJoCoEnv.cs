@@ -217,6 +217,21 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
         }
     }
 
+    /// <summary>
+    /// Refuses a model (an <c>xml_file</c> option) smaller than what the env reads at fixed indices, naming what it
+    /// reads: MuJoCo's arrays would be read past their end, silently, where Gymnasium raises an IndexError.
+    /// </summary>
+    private protected void RequireModelSize(int qpos, int qvel, string reads, int sites = 0)
+    {
+        if (Nq < qpos || Nv < qvel || _model.Nsite < sites)
+        {
+            string siteText = sites > 0 ? string.Create(CultureInfo.InvariantCulture, $", nsite = {_model.Nsite}") : "";
+            string needs = string.Join(", ", new[] { ("nq", qpos), ("nv", qvel), ("nsite", sites) }.Where(n => n.Item2 > 0).Select(n => string.Create(CultureInfo.InvariantCulture, $"{n.Item1} ≥ {n.Item2}")));
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{Id}: MuJoCo model '{_model.Path}' has nq = {Nq}, nv = {Nv}{siteText}; this env reads {reads}, so it needs {needs}."));
+        }
+    }
+
     private void ThrowIfDisposed()
     {
         if (_disposed)

@@ -18,6 +18,7 @@ public abstract class PlanarWalkerEnv : MuJoCoEnv
     private protected PlanarWalkerEnv(string name, string xmlFile, string xmlFileV5, int version, IReadOnlyDictionary<string, object>? options, (double Low, double High) healthyZRange, (double Low, double High) healthyAngleRange)
         : base(new MuJoCoVersions(name, xmlFile, FrameSkip: 4, KeysV4: ["x_position", "x_velocity"], KeysV5: ["x_position", "z_distance_from_origin", "x_velocity", "reward_forward", "reward_ctrl", "reward_survive"]) { XmlFileV5 = xmlFileV5 }, version, options)
     {
+        RequireModelSize(3, 0, "x, the torso height and its angle (qpos[0..2])");
         MuJoCoOptions o = Options;
         ForwardRewardWeight = o.Double("forward_reward_weight", 1.0);
         _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 1e-3);

@@ -24,6 +24,7 @@ public sealed class ReacherEnv : MuJoCoEnv
     public ReacherEnv(int version = 4, IReadOnlyDictionary<string, object>? options = null)
         : base(Versions, version, options)
     {
+        RequireModelSize(2, 2, "the arm's two joints (qpos[0..1], qvel[0..1])");
         _rewardDistWeight = V5Double("reward_dist_weight", 1);
         _rewardControlWeight = (float)V5Double("reward_control_weight", 1);
         Options.EnsureAllUsed();

@@ -263,6 +263,29 @@ public class MuJoCoEnvTests
     }
 
     [SkippableFact]
+    public void XmlFile_TooSmallForWhatTheEnvReads_IsRefusedWithTheSizes_AndNumPySlicesOfOneThatFitsAreEmpty()
+    {
+        MuJoCoRequirement.Require();
+
+        // inverted_pendulum.xml: nq = nv = 2, no site. Hopper reads qpos[0..2]; InvertedDoublePendulum reads site 0.
+        var hopper = Assert.Throws<InvalidDataException>(() => Gym.Make("Hopper-v5[xml_file=inverted_pendulum.xml]"));
+        Assert.Contains("nq = 2", hopper.Message, StringComparison.Ordinal);
+        Assert.Contains("needs nq ≥ 3", hopper.Message, StringComparison.Ordinal);
+        var pendulum = Assert.Throws<InvalidDataException>(() => Gym.Make("InvertedDoublePendulum-v5[xml_file=hopper.xml]"));
+        Assert.Contains("nsite ≥ 1", pendulum.Message, StringComparison.Ordinal);
+
+        // swimmer.xml has nv = 5: Humanoid-v5's qfrc_actuator[6:] is empty, as NumPy slices it, so the env runs as Gymnasium's does.
+        using IEnv humanoid = Gym.Make("Humanoid-v5[xml_file=swimmer.xml]");
+        var observation = new float[humanoid.ObservationSpace.FlatSize];
+        humanoid.Reset(observation, seed: 0);
+        humanoid.Step(new float[humanoid.ActionSpace.FlatSize], observation);
+
+        // qpos[2:] (3) + qvel (5) + cinert, cvel, cfrc_ext of the bodies but the world (10 + 6 + 6 each).
+        int bodies = ((MuJoCoEnv)((Wrapper)humanoid).Unwrapped).BodyMass.Length - 1;
+        Assert.Equal(3 + 5 + (22 * bodies), observation.Length);
+    }
+
+    [SkippableFact]
     public void AfterDispose_EveryCallIntoTheFreedSimulator_IsRefused()
     {
         MuJoCoRequirement.Require();
