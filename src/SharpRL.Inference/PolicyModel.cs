@@ -63,6 +63,9 @@ public sealed class DenseLayer
             throw new ArgumentException($"bias has {bias.Length} entries; expected {outputSize}.", nameof(bias));
         }
 
+        // A NaN or infinite parameter (a corrupt file, or a diverged run) would make every action NaN without a word.
+        FiniteValues.Require(weight, "weight", nameof(weight));
+        FiniteValues.Require(bias, "bias", nameof(bias));
         InputSize = inputSize;
         OutputSize = outputSize;
     }
@@ -135,6 +138,14 @@ public sealed class ObservationNormalizer
         if (mean.Length != scale.Length || mean.Length == 0)
         {
             throw new ArgumentException($"mean ({mean.Length}) and scale ({scale.Length}) must have the same positive length.", nameof(scale));
+        }
+
+        for (int i = 0; i < mean.Length; i++)
+        {
+            if (double.IsNaN(mean[i]) || double.IsInfinity(mean[i]))
+            {
+                throw new ArgumentException($"every mean must be finite; component {i} is {mean[i]}.", nameof(mean));
+            }
         }
 
         foreach (double s in scale)
@@ -226,6 +237,7 @@ public sealed class PolicyModel
         CategoryCounts = categoryCounts ?? throw new ArgumentNullException(nameof(categoryCounts));
         ActionStart = actionStart ?? throw new ArgumentNullException(nameof(actionStart));
         LogStd = logStd ?? throw new ArgumentNullException(nameof(logStd));
+        FiniteValues.Require(logStd, "log σ", nameof(logStd));
         ActionLow = actionLow ?? throw new ArgumentNullException(nameof(actionLow));
         ActionHigh = actionHigh ?? throw new ArgumentNullException(nameof(actionHigh));
         if (observationSize <= 0)
@@ -359,6 +371,24 @@ public sealed class PolicyModel
     /// <summary>True for Categorical and MultiCategorical heads.</summary>
     public bool IsDiscrete => Head is ActionHead.Categorical or ActionHead.MultiCategorical;
 
+    private static bool IsFinite(float value) => FiniteValues.IsFinite(value);
+}
+
+/// <summary>Finiteness checks of a model's parameters.</summary>
+internal static class FiniteValues
+{
     // float.IsFinite is not in netstandard2.1.
-    private static bool IsFinite(float value) => !float.IsNaN(value) && !float.IsInfinity(value);
+    public static bool IsFinite(float value) => !float.IsNaN(value) && !float.IsInfinity(value);
+
+    /// <summary>Throws naming the first NaN or infinite entry of <paramref name="values"/>.</summary>
+    public static void Require(float[] values, string what, string parameterName)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!IsFinite(values[i]))
+            {
+                throw new ArgumentException($"every {what} entry must be finite; entry {i} of {values.Length} is {values[i]}.", parameterName);
+            }
+        }
+    }
 }

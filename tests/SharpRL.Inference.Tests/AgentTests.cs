@@ -287,6 +287,23 @@ public sealed class AgentTests : IDisposable
     }
 
     [Fact]
+    public void Load_ANonFiniteWeight_IsRefused_NotTurnedIntoNaNActions()
+    {
+        PolicyModel model = PolicyModelBuilder.FromPolicy(PolicyFixtures.Policy(PolicyKind.Categorical, false, Activation.Tanh, 1), null);
+        model.Policy.Layers[1].Weight[5] = float.NaN;
+        using var stream = new MemoryStream();
+        PolicyModelFile.Write(model, stream);
+        string path = Path.Combine(_root, "nan.srlp");
+        File.WriteAllBytes(path, stream.ToArray());
+
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => Agent.Load(path));
+
+        Assert.Contains("nan.srlp", error.Message, StringComparison.Ordinal);
+        Assert.Contains("entry 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("finite", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_NewerVersion_SaysSo()
     {
         PolicyModel model = PolicyModelBuilder.FromPolicy(PolicyFixtures.Policy(PolicyKind.Categorical, false, Activation.Tanh, 1), null);

@@ -325,6 +325,14 @@ public static class Checkpoint
         try
         {
             bytes = File.ReadAllBytes(metadataPath);
+
+            // The parser checks the structure but decodes strings only when they are read, so a corrupt byte inside a
+            // string would surface later as an unnamed transcoding error; check the whole text first.
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                throw new CheckpointException($"'{metadataPath}' is not valid UTF-8 text (corrupt): a checkpoint sidecar is JSON written in UTF-8.");
+            }
+
             root = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException ex)

@@ -112,6 +112,24 @@ public class CheckpointTests
     }
 
     [Fact]
+    public void Load_ACorruptByteInsideAJsonString_SaysNotValidUtf8_NamingTheFile()
+    {
+        using var directory = new TempDirectory();
+        string json = Checkpoint.Save(directory.Path, Sample("PPO"));
+        byte[] bytes = File.ReadAllBytes(json);
+
+        // 0xFF never occurs in UTF-8. Inside the "algorithm" string the JSON structure stays valid, so the parser
+        // alone accepts the file and the bad byte would only surface when the string is read.
+        int at = System.Text.Encoding.UTF8.GetString(bytes).IndexOf("\"PPO\"", StringComparison.Ordinal) + 1;
+        Assert.True(at > 1, "the sidecar names the algorithm");
+        bytes[at] = 0xFF;
+        File.WriteAllBytes(json, bytes);
+
+        var ex = Assert.Throws<CheckpointException>(() => Checkpoint.Load(directory.Path));
+        Assert.Contains($"'{json}' is not valid UTF-8", ex.Message);
+    }
+
+    [Fact]
     public void Load_TruncatedWeights_ReportsSizesAndTruncation()
     {
         using var directory = new TempDirectory();
