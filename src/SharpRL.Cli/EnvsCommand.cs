@@ -43,7 +43,7 @@ internal static class EnvsCommand
         var steps = new Option<int>("--steps") { Description = "Steps to play.", DefaultValueFactory = _ => 10 };
         var policy = new Option<string>("--policy") { Description = "random (action_space.sample seeded with --seed), or a run folder / checkpoint (deterministic actions).", DefaultValueFactory = _ => "random" };
         var envKwargs = new Option<string[]>("--env-kwargs") { Description = "Env constructor option, key=value (repeatable).", AllowMultipleArgumentsPerToken = true };
-        var play = new Command("play", "Print one JSON line per step: obs, action, reward, terminated, truncated, next_obs, info (Gymnasium's info entries, where the env reports any; MuJoCo envs: also qpos, qvel, qacc_warmstart after the step).") { id, seed, steps, policy, envKwargs };
+        var play = new Command("play", "Print one JSON line per step: obs, action, reward, terminated, truncated, next_obs, info (Gymnasium's info entries, where the env reports any; MuJoCo envs: also next_obs64, the float64 observation, and qpos, qvel, qacc_warmstart after the step).") { id, seed, steps, policy, envKwargs };
         play.SetAction(parse => CliRunner.Run(parse, output => Play(output, WithKwargs(parse.GetValue(id), parse.GetValue(envKwargs))!, parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(policy)!)));
         envs.Add(play);
         return envs;
@@ -130,7 +130,10 @@ internal static class EnvsCommand
 
             if (mujoco is not null)
             {
-                // The full simulator state after the step, in round-trip precision, to diff against Gymnasium.
+                // The full simulator state after the step, in round-trip precision, to diff against Gymnasium, and the
+                // observation as Gymnasium's float64 array (agents get it rounded to float32, next_obs above).
+                line.Append(", \"next_obs64\": ");
+                AppendArray(line, mujoco.Observation64);
                 line.Append(", \"qpos\": ");
                 AppendArray(line, mujoco.Qpos);
                 line.Append(", \"qvel\": ");

@@ -79,6 +79,7 @@ public class EnvsPlayMuJoCoTests
         env.Step(action, observation);
         Assert.Equal(env.Qpos.ToArray(), qpos);
         Assert.Equal(env.QaccWarmstart.ToArray(), warm);
+        Assert.Equal(env.Observation64.ToArray(), json.RootElement.GetProperty("next_obs64").EnumerateArray().Select(e => e.GetDouble()));
         Assert.Equal(6, json.RootElement.GetProperty("qvel").GetArrayLength());
 
         // Gymnasium's Hopper-v4 info dict, {"x_position", "x_velocity"}, with the step's own values.
