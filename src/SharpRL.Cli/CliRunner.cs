@@ -65,7 +65,7 @@ internal static class CliRunner
     {
         ArgumentException { ParamName: { } name } argument => argument.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal),
         UnauthorizedAccessException => $"permission denied: {e.Message}",
-        DirectoryNotFoundException => $"folder not found: {e.Message}",
+        DirectoryNotFoundException => e.Message.Contains("does not exist", StringComparison.Ordinal) ? e.Message : $"folder not found: {e.Message}",
         _ => e.Message,
     });
 

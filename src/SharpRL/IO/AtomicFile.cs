@@ -23,6 +23,12 @@ public static class AtomicFile
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath)
             ?? throw new ArgumentException($"path '{path}' has no parent directory.", nameof(path));
+        if (!Directory.Exists(directory))
+        {
+            // Said before the temporary file is tried, whose generated name would otherwise be the one in the message.
+            throw new DirectoryNotFoundException($"cannot write '{fullPath}': the folder '{directory}' does not exist.");
+        }
+
         string tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {

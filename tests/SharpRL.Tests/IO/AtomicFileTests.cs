@@ -41,7 +41,12 @@ public class AtomicFileTests
     {
         using var directory = new TempDirectory();
         string path = Path.Combine(directory.Path, "missing", "f.bin");
-        Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteAllBytes(path, new byte[] { 1 }));
+        var error = Assert.Throws<DirectoryNotFoundException>(() => AtomicFile.WriteAllBytes(path, new byte[] { 1 }));
         Assert.False(Directory.Exists(Path.Combine(directory.Path, "missing")));
+
+        // The message names the target and its folder, not the generated name of the temporary file.
+        Assert.Contains($"'{path}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the folder '{Path.Combine(directory.Path, "missing")}' does not exist", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(".tmp", error.Message, StringComparison.Ordinal);
     }
 }
