@@ -128,7 +128,7 @@ public sealed class Agent
     /// <summary>Chooses the action for one observation.</summary>
     /// <param name="observation">The raw observation (<see cref="ObservationSize"/> floats), as the env returns it.</param>
     /// <param name="action">Receives <see cref="ActionSize"/> floats, as the env accepts them.</param>
-    public void Act(ReadOnlySpan<float> observation, Span<float> action) => Act(observation, action, 1);
+    public void Act(ReadOnlySpan<float> observation, Span<float> action) => Act(RequireOneObservation(observation), action, 1);
 
     /// <summary>Chooses actions for a batch of observations (many agents in one call).</summary>
     /// <param name="observations">Row-major <c>[batchSize × ObservationSize]</c>.</param>
@@ -165,7 +165,7 @@ public sealed class Agent
     /// <param name="actionMask">Σ category counts flags, component after component: true = allowed; each component needs one allowed category.</param>
     /// <param name="action">Receives <see cref="ActionSize"/> floats.</param>
     /// <exception cref="InvalidOperationException">The policy has continuous actions, which cannot be masked.</exception>
-    public void Act(ReadOnlySpan<float> observation, ReadOnlySpan<bool> actionMask, Span<float> action) => Act(observation, actionMask, action, 1);
+    public void Act(ReadOnlySpan<float> observation, ReadOnlySpan<bool> actionMask, Span<float> action) => Act(RequireOneObservation(observation), actionMask, action, 1);
 
     /// <summary>Chooses actions for a batch of observations, each row under its own action mask.</summary>
     /// <param name="observations">Row-major <c>[batchSize × ObservationSize]</c>.</param>
@@ -238,12 +238,34 @@ public sealed class Agent
         return Forward(_model.Policy, input, batchSize);
     }
 
+    // One observation must be exactly one: a longer span is a shape mistake (the batch overloads take longer
+    // buffers on purpose, reading their first batchSize rows).
+    private ReadOnlySpan<float> RequireOneObservation(ReadOnlySpan<float> observation)
+    {
+        if (observation.Length != _model.ObservationSize)
+        {
+            throw new ArgumentException($"observation has {observation.Length} floats; this policy takes {_model.ObservationSize}.", nameof(observation));
+        }
+
+        return observation;
+    }
+
     private Span<float> Normalize(ReadOnlySpan<float> observations, int batchSize, string argumentName)
     {
         int n = _model.ObservationSize;
         if (observations.Length < batchSize * n)
         {
             throw new ArgumentException($"{argumentName} has {observations.Length} floats; expected batch {batchSize} × {n}.", argumentName);
+        }
+
+        // A NaN or infinite input would come out as a NaN action without a word.
+        for (int i = 0; i < batchSize * n; i++)
+        {
+            float x = observations[i];
+            if (float.IsNaN(x) || float.IsInfinity(x))
+            {
+                throw new ArgumentException($"{argumentName}[{i}] (row {i / n}, component {i % n}) is {x}; observations must be finite.", argumentName);
+            }
         }
 
         if (_model.DiscreteObservation is { } discrete)

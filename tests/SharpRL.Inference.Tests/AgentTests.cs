@@ -304,6 +304,26 @@ public sealed class AgentTests : IDisposable
     }
 
     [Fact]
+    public void Act_WrongSizedOrNonFiniteObservation_IsRefusedNamingIt()
+    {
+        PolicyModel model = PolicyModelBuilder.FromPolicy(PolicyFixtures.Policy(PolicyKind.Categorical, false, Activation.Tanh, 1), null);
+        Agent agent = Agent.FromModel(model);
+        int n = agent.ObservationSize;
+        var action = new float[agent.ActionSize];
+
+        var longer = Assert.Throws<ArgumentException>(() => agent.Act(new float[n + 1], action));
+        Assert.Contains($"this policy takes {n}", longer.Message, StringComparison.Ordinal);
+
+        float[] observations = new float[2 * n];
+        observations[n + 1] = float.NaN;
+        var nan = Assert.Throws<ArgumentException>(() => agent.Act(observations, new float[2 * agent.ActionSize], 2));
+        Assert.Contains($"(row 1, component 1) is NaN", nan.Message, StringComparison.Ordinal);
+
+        // The batch overload still reads the first batchSize rows of a longer buffer.
+        agent.Act(new float[3 * n], new float[3 * agent.ActionSize], 2);
+    }
+
+    [Fact]
     public void Load_NewerVersion_SaysSo()
     {
         PolicyModel model = PolicyModelBuilder.FromPolicy(PolicyFixtures.Policy(PolicyKind.Categorical, false, Activation.Tanh, 1), null);
@@ -325,7 +345,7 @@ public sealed class AgentTests : IDisposable
 
         ArgumentException error = Assert.Throws<ArgumentException>(() => agent.Act(new float[2], action));
 
-        Assert.Contains($"expected batch 1 × {PolicyFixtures.ObservationSize}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"observation has 2 floats; this policy takes {PolicyFixtures.ObservationSize}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
