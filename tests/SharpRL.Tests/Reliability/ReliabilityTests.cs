@@ -272,6 +272,26 @@ public sealed class ReliabilityTests : IDisposable
         Assert.False(File.Exists(Checkpoint.MetadataPath(_dir["run"], TrainingRun.ModelName)));
     }
 
+    // 9b. An off-policy update that diverges stops the run right after that update, naming the parameter, instead of
+    // the env refusing a NaN action on the next step; the checkpoint before it is kept.
+    [Fact]
+    public void OffPolicyDivergence_StopsNamingTheParameter_AndKeepsTheLastGoodCheckpoint()
+    {
+        var request = new TrainRequest
+        {
+            Algorithm = "sac", EnvId = "Pendulum-v1", TotalTimesteps = 3000, SaveFrequency = 200,
+            Settings = [new("learning_rate", "1e5"), new("learning_starts", "200"), new("batch_size", "32"), new("hidden_sizes", "16,16")],
+            OutputDirectory = _dir["run"],
+        };
+        using TrainingRun run = TrainingRun.Start(request, Gym.Registry);
+        var error = Assert.Throws<TrainingDivergedException>(() => run.Learn());
+        Assert.Contains("became non-finite", error.Message, StringComparison.Ordinal);
+        Assert.Contains("training diverged; lower the learning rate (learning_rate)", error.Message, StringComparison.Ordinal);
+        CheckpointData kept = Checkpoint.Load(_dir["run"], "sac", TrainingRun.LatestCheckpointName);
+        Assert.Equal(200, kept.GetCounter("num_timesteps"));
+        Assert.All(kept.Tensors.Where(t => t.DType is SafeTensorDType.F32 or SafeTensorDType.F64), tensor => Assert.True(tensor.ToArray<double>().All(double.IsFinite), $"{tensor.Name} holds a non-finite value"));
+    }
+
     // 10. Messages that name what is wrong, in SharpRL's words.
     [Theory]
     [InlineData("foo", "error: unknown command 'foo'; expected one of: train, eval")]

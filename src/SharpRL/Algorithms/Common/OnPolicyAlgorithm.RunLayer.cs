@@ -201,30 +201,22 @@ public abstract partial class OnPolicyAlgorithm : ILearner
     {
         // Env output first (the likely cause of a NaN loss), then the networks (divergence).
         int observationSize = Buffer.ObservationSize;
-        if (FirstNonFinite(CurrentObservations) is int o)
+        if (NonFiniteScan.FirstIndex(CurrentObservations) is int o)
         {
             return $"the env returned a non-finite observation ({CurrentObservations[o]} in env copy {o / observationSize}, component {o % observationSize}); check the env's step and reset (likely cause: the env's output)";
         }
 
-        if (FirstNonFinite(Buffer.Observations) is int bo)
+        if (NonFiniteScan.FirstIndex(Buffer.Observations) is int bo)
         {
             return $"the env returned a non-finite observation ({Buffer.Observations[bo]} at rollout step {bo / observationSize / Env.NumEnvs}, env copy {bo / observationSize % Env.NumEnvs}); check the env's step and reset (likely cause: the env's output)";
         }
 
-        if (FirstNonFinite(Buffer.Rewards) is int r)
+        if (NonFiniteScan.FirstIndex(Buffer.Rewards) is int r)
         {
             return $"the env returned a non-finite reward ({Buffer.Rewards[r]} at rollout step {r / Env.NumEnvs}, env copy {r % Env.NumEnvs}); check the env's reward (likely cause: the env's output)";
         }
 
-        foreach (Parameter<float> parameter in Policy.Parameters)
-        {
-            if (FirstNonFinite(parameter.Value) is int p)
-            {
-                return $"parameter {parameter.Name} became non-finite ({parameter.Value[p]} at index {p}) in an update: training diverged; lower the learning rate (learning_rate) or clip gradients harder (max_grad_norm)";
-            }
-        }
-
-        return null;
+        return NonFiniteScan.DescribeParameters(Policy.Parameters, "lower the learning rate (learning_rate) or clip gradients harder (max_grad_norm)");
     }
 
     /// <summary>
@@ -267,25 +259,6 @@ public abstract partial class OnPolicyAlgorithm : ILearner
         }
 
         return true;
-    }
-
-    private static int? FirstNonFinite(ReadOnlySpan<float> values)
-    {
-        int at = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(values);
-        if (at >= 0 && float.IsFinite(values[at]))
-        {
-            return null;
-        }
-
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-            {
-                return i;
-            }
-        }
-
-        return null;
     }
 
     private (long Timesteps, long Iterations, long Updates) ReadCounters(CheckpointData data)

@@ -124,20 +124,7 @@ public sealed partial class ImpalaLearner : ILearner
 
     /// <inheritdoc />
     public string? DescribeNonFinite()
-    {
-        foreach (Parameter<float> parameter in Policy.Parameters)
-        {
-            for (int i = 0; i < parameter.Length; i++)
-            {
-                if (!float.IsFinite(parameter.Value[i]))
-                {
-                    return $"parameter {parameter.Name} became non-finite ({parameter.Value[i]} at index {i}) in an update: training diverged; lower the learning rate (learning_rate) or clip gradients harder (max_grad_norm)";
-                }
-            }
-        }
-
-        return null;
-    }
+        => NonFiniteScan.DescribeParameters(Policy.Parameters, "lower the learning rate (learning_rate) or clip gradients harder (max_grad_norm)");
 
     /// <summary>Nothing to release: the source belongs to whoever created it.</summary>
     public void Dispose()

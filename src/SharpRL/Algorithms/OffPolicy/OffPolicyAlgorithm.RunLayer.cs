@@ -18,6 +18,33 @@ public abstract partial class OffPolicyAlgorithm
         => Learn(totalTimesteps, afterIteration, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Checked after every training phase: the observations the env last returned, then the networks an update
+    /// changes (the targets follow them by Polyak averaging, so they are not scanned). A NaN found here never
+    /// reaches a checkpoint, and the run stops with its origin instead of the env later refusing a NaN action.
+    /// </remarks>
+    string? ILearner.DescribeNonFinite()
+    {
+        if (NonFiniteScan.FirstIndex(_observations) is int o)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"the env returned a non-finite observation ({_observations[o]} in env copy {o / ObservationSize}, component {o % ObservationSize}); check the env's step and reset (likely cause: the env's output)");
+        }
+
+        IReadOnlyList<KeyValuePair<string, IReadOnlyList<Parameter<float>>>> networks = Networks;
+        for (int n = 0; n < networks.Count; n++)
+        {
+            if (!networks[n].Key.EndsWith("_target", StringComparison.Ordinal)
+                && NonFiniteScan.DescribeParameters(networks[n].Value, "lower the learning rate (learning_rate)") is { } diverged)
+            {
+                return diverged;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc />
     public void SaveState(LearnerState state) => SaveState(state, Options.SaveReplayBuffer ? ReplayStorage.Tensors : ReplayStorage.None);
 
     /// <inheritdoc />
