@@ -223,10 +223,24 @@ internal static class ClusterCommand
         }
 
         string host = text[..colon];
-        IPAddress address = IPAddress.TryParse(host, out IPAddress? parsed)
-            ? parsed
-            : Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
-                ?? throw new ArgumentException($"--join '{text}': host '{host}' has no IPv4 address.");
+        if (IPAddress.TryParse(host, out IPAddress? parsed))
+        {
+            return new IPEndPoint(parsed, port);
+        }
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = Dns.GetHostAddresses(host);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // An unknown or unreachable name is a mistyped --join, not an internal error.
+            throw new ArgumentException($"--join '{text}': host '{host}' could not be resolved ({e.Message}).", e);
+        }
+
+        IPAddress address = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            ?? throw new ArgumentException($"--join '{text}': host '{host}' has no IPv4 address.");
         return new IPEndPoint(address, port);
     }
 

@@ -32,7 +32,7 @@ public static class Program
     /// <summary>The command tree (exposed for tests).</summary>
     public static RootCommand BuildRootCommand()
     {
-        var root = new RootCommand("SharpRL: reinforcement learning for .NET (PPO, TRPO, NPG, A2C, REINFORCE) on Gymnasium-exact envs.");
+        var root = new RootCommand("SharpRL: reinforcement learning for .NET on Gymnasium-exact envs (classic control, MuJoCo): PPO, TRPO, NPG, A2C, REINFORCE, DDPG, TD3, SAC, behavior cloning, AWR, IMPALA.");
         root.Add(VerboseOption);
         root.Add(TrainCommand.Build());
         root.Add(EvalCommand.Build());

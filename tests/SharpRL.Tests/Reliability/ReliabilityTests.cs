@@ -298,6 +298,7 @@ public sealed class ReliabilityTests : IDisposable
     [InlineData("", "error: no command given")]
     [InlineData("train ppo CartPole-v1 --timesteps abc", "error: --timesteps 'abc' is invalid")]
     [InlineData("eval {dir}/nowhere", "error: No checkpoint at")]
+    [InlineData("cluster worker --join nohost.invalid:1", "error: --join 'nohost.invalid:1': host 'nohost.invalid' could not be resolved")]
     public void Cli_BadCommandLine_OneLineExitTwo(string commandLine, string expected)
     {
         string[] args = commandLine.Length == 0 ? [] : commandLine.Replace("{dir}", _dir.Path, StringComparison.Ordinal).Split(' ');
