@@ -165,12 +165,15 @@ public sealed class AcrobotEnv : ClassicControlEnv
         double d1 = (m1 * (lc1 * lc1)) + (m2 * ((l1 * l1) + (lc2 * lc2) + (2 * l1 * lc2 * cosTheta2))) + i1 + i2;
         double d2 = (m2 * ((lc2 * lc2) + (l1 * lc2 * cosTheta2))) + i2;
         double phi2 = m2 * lc2 * G * Math.Cos(theta1 + theta2 - (Math.PI / 2.0));
-        double phi1 = (-m2 * l1 * lc2 * (dtheta2 * dtheta2) * sinTheta2)
+        // Gymnasium writes dtheta2**2, dtheta1**2 and d2**2 on NumPy float64 scalars, which NumPy computes with C's
+        // pow(); glibc's pow(x, 2) is not always the correctly rounded x·x (about 1 in 1,000 differ), and Math.Pow is
+        // that same pow, so the state stays bit-identical to Gymnasium's. The squares of constants are exact either way.
+        double phi1 = (-m2 * l1 * lc2 * Math.Pow(dtheta2, 2) * sinTheta2)
             - (2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sinTheta2)
             + (((m1 * lc1) + (m2 * l1)) * G * Math.Cos(theta1 - (Math.PI / 2)))
             + phi2;
-        double ddtheta2 = (a + (d2 / d1 * phi1) - (m2 * l1 * lc2 * (dtheta1 * dtheta1) * sinTheta2) - phi2)
-            / ((m2 * (lc2 * lc2)) + i2 - (d2 * d2 / d1));
+        double ddtheta2 = (a + (d2 / d1 * phi1) - (m2 * l1 * lc2 * Math.Pow(dtheta1, 2) * sinTheta2) - phi2)
+            / ((m2 * (lc2 * lc2)) + i2 - (Math.Pow(d2, 2) / d1));
         double ddtheta1 = -((d2 * ddtheta2) + phi1) / d1;
         ds[0] = dtheta1;
         ds[1] = dtheta2;

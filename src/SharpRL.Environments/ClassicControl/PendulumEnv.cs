@@ -62,7 +62,9 @@ public sealed class PendulumEnv : ClassicControlEnv
         // cost = normalize(θ)² + 0.1·θ̇² + 0.001·u²
         double normalized = AngleNormalize(theta);
         float torqueCost = 0.001f * (u * u);
-        double cost = (normalized * normalized) + (0.1 * (thetaDot * thetaDot)) + torqueCost;
+        // Gymnasium's angle_normalize(th)**2 and thdot**2 are NumPy float64 powers, i.e. C's pow(), which is not always
+        // the correctly rounded x·x; Math.Pow is the same pow, so the reward is bit-identical.
+        double cost = Math.Pow(normalized, 2) + (0.1 * Math.Pow(thetaDot, 2)) + torqueCost;
 
         // θ̇' = clip(θ̇ + (3g/(2l)·sinθ + 3/(m·l²)·u)·dt, ±8);  θ' = θ + θ̇'·dt
         float torqueAcceleration = (float)(3.0 / (Mass * (Length * Length))) * u;

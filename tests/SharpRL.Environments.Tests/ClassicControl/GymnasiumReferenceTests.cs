@@ -199,8 +199,9 @@ public class GymnasiumReferenceTests
                 StepResult result = env.Step(actions[t], observation);
                 Assert.Equal(expectedObservations[t + 1], observation);
 
-                // Rewards are float64 sums of the same terms: equal up to the last bit of a transcendental.
-                Assert.Equal(expectedRewards[t], result.Reward, Math.Abs(expectedRewards[t]) * 1e-14);
+                // Rewards are the same float64 terms in the same order, squares included (NumPy's ** is C's pow,
+                // as Math.Pow is): equal to the last bit.
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expectedRewards[t]), BitConverter.DoubleToInt64Bits(result.Reward));
                 Assert.False(result.Terminated);
                 Assert.False(result.Truncated);
             }
