@@ -8,8 +8,9 @@ namespace SharpRL.Environments.Tests.ClassicControl;
 // reset/step equations with the env's generator built as Gymnasium's seeding.np_random(seed) builds it:
 // np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed))) (= np.random.default_rng(seed)).
 // E.g. CartPole reset(seed=42): np.random.default_rng(42).uniform(-0.05, 0.05, size=(4,)).astype(np.float32).
-// Observations are float32 and compared exactly; the float64 state behind them agrees with NumPy's to
-// the last bit or two (libm vs NumPy's own sin/cos).
+// Observations are float32 and rewards float64, both compared exactly. The float64 state behind them is
+// NumPy's too: squares are taken with Math.Pow, the C pow() that NumPy's ** calls, not x·x (pow(x, 2) is
+// not always correctly rounded); Acrobot over 13 seeds × 500 steps matched NumPy 1.24.2's state bit for bit.
 public class GymnasiumReferenceTests
 {
     [Fact]
