@@ -40,11 +40,12 @@ public static class Gym
     public static EnvRegistry RegisterBuiltins(EnvRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        TryRegister(registry, "CartPole-v0", () => new CartPoleEnv(), 200, 195.0);
-        TryRegister(registry, "CartPole-v1", () => new CartPoleEnv(), 500, 475.0);
-        TryRegister(registry, "MountainCar-v0", () => new MountainCarEnv(), 200, -110.0);
-        TryRegister(registry, "MountainCarContinuous-v0", () => new ContinuousMountainCarEnv(), 999, 90.0);
-        TryRegister(registry, "Pendulum-v1", () => new PendulumEnv(), 200, null);
+        // Gymnasium's constructor options of each, as gymnasium.make(id, **kwargs) takes them (Acrobot has none).
+        TryRegister(registry, "CartPole-v0", options => Classic("CartPole-v0", options, o => new CartPoleEnv(o.Bool("sutton_barto_reward", false))), 200, 195.0);
+        TryRegister(registry, "CartPole-v1", options => Classic("CartPole-v1", options, o => new CartPoleEnv(o.Bool("sutton_barto_reward", false))), 500, 475.0);
+        TryRegister(registry, "MountainCar-v0", options => Classic("MountainCar-v0", options, o => new MountainCarEnv(o.Double("goal_velocity", 0))), 200, -110.0);
+        TryRegister(registry, "MountainCarContinuous-v0", options => Classic("MountainCarContinuous-v0", options, o => new ContinuousMountainCarEnv(o.Double("goal_velocity", 0))), 999, 90.0);
+        TryRegister(registry, "Pendulum-v1", options => Classic("Pendulum-v1", options, o => new PendulumEnv(o.Double("g", 10.0))), 200, null);
         TryRegister(registry, "Acrobot-v1", () => new AcrobotEnv(), 500, -100.0);
 
         // The lectures' toy problems (Janson, "PPO & Importance Sampling"; the lecture "NPG and PPO"). The chain truncates itself at its horizon.
@@ -113,6 +114,15 @@ public static class Gym
         {
             registry.Register(id, factory, maxEpisodeSteps, rewardThreshold);
         }
+    }
+
+    // Reads a classic-control env's options with their Gymnasium defaults, refuses unknown ones, then builds the env.
+    private static IEnv Classic(string id, IReadOnlyDictionary<string, object>? options, Func<MuJoCoOptions, IEnv> make)
+    {
+        var reader = new MuJoCoOptions(id, options);
+        IEnv env = make(reader);
+        reader.EnsureAllUsed();
+        return env;
     }
 
     private static void TryRegister(EnvRegistry registry, string id, Func<IEnv> factory, int? maxEpisodeSteps, double? rewardThreshold)

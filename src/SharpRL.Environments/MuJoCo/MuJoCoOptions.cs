@@ -1,7 +1,7 @@
 namespace SharpRL.Environments.MuJoCo;
 
 /// <summary>
-/// Reads the constructor options of a MuJoCo env (Gymnasium's <c>gymnasium.make(id, **kwargs)</c>), given
+/// Reads the constructor options of a MuJoCo env, or of a classic-control one (Gymnasium's <c>gymnasium.make(id, **kwargs)</c>), given
 /// as numbers, booleans, strings or text as typed on a command line ("0.7,inf", "(0.7, inf)", "true").
 /// Every option is read with its Gymnasium default; <see cref="EnsureAllUsed"/> then refuses unknown names.
 /// </summary>
