@@ -25,6 +25,18 @@ internal static class NonFiniteScan
         return null;
     }
 
+    /// <summary>What to lower when a gradient step of the on-policy and IMPALA learners diverged.</summary>
+    public const string ClippedGradientAdvice = "lower the learning rate (learning_rate) or clip gradients harder (max_grad_norm)";
+
+    /// <summary>"the env returned a non-finite observation …" for the first NaN or infinity in the copies' latest observations, or null.</summary>
+    /// <param name="observations">The observations the env last returned, copy after copy.</param>
+    /// <param name="observationSize">Floats per copy.</param>
+    public static string? DescribeObservations(ReadOnlySpan<float> observations, int observationSize)
+        => FirstIndex(observations) is int o
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"the env returned a non-finite observation ({observations[o]} in env copy {o / observationSize}, component {o % observationSize}); check the env's step and reset (likely cause: the env's output)")
+            : null;
+
     /// <summary>"parameter X became non-finite …" for the first parameter holding a NaN or an infinity, or null.</summary>
     /// <param name="parameters">The parameters an update changes.</param>
     /// <param name="advice">What to lower, e.g. "lower the learning rate (learning_rate)".</param>

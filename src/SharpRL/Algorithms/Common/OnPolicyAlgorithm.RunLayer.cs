@@ -201,9 +201,9 @@ public abstract partial class OnPolicyAlgorithm : ILearner
     {
         // Env output first (the likely cause of a NaN loss), then the networks (divergence).
         int observationSize = Buffer.ObservationSize;
-        if (NonFiniteScan.FirstIndex(CurrentObservations) is int o)
+        if (NonFiniteScan.DescribeObservations(CurrentObservations, observationSize) is { } observation)
         {
-            return $"the env returned a non-finite observation ({CurrentObservations[o]} in env copy {o / observationSize}, component {o % observationSize}); check the env's step and reset (likely cause: the env's output)";
+            return observation;
         }
 
         if (NonFiniteScan.FirstIndex(Buffer.Observations) is int bo)
@@ -216,7 +216,7 @@ public abstract partial class OnPolicyAlgorithm : ILearner
             return $"the env returned a non-finite reward ({Buffer.Rewards[r]} at rollout step {r / Env.NumEnvs}, env copy {r % Env.NumEnvs}); check the env's reward (likely cause: the env's output)";
         }
 
-        return NonFiniteScan.DescribeParameters(Policy.Parameters, "lower the learning rate (learning_rate) or clip gradients harder (max_grad_norm)");
+        return NonFiniteScan.DescribeParameters(Policy.Parameters, NonFiniteScan.ClippedGradientAdvice);
     }
 
     /// <summary>

@@ -124,7 +124,7 @@ public sealed partial class ImpalaLearner : ILearner
 
     /// <inheritdoc />
     public string? DescribeNonFinite()
-        => NonFiniteScan.DescribeParameters(Policy.Parameters, "lower the learning rate (learning_rate) or clip gradients harder (max_grad_norm)");
+        => NonFiniteScan.DescribeParameters(Policy.Parameters, NonFiniteScan.ClippedGradientAdvice);
 
     /// <summary>Nothing to release: the source belongs to whoever created it.</summary>
     public void Dispose()

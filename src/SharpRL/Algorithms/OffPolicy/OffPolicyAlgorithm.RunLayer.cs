@@ -25,10 +25,9 @@ public abstract partial class OffPolicyAlgorithm
     /// </remarks>
     string? ILearner.DescribeNonFinite()
     {
-        if (NonFiniteScan.FirstIndex(_observations) is int o)
+        if (NonFiniteScan.DescribeObservations(_observations, ObservationSize) is { } observation)
         {
-            return string.Create(CultureInfo.InvariantCulture,
-                $"the env returned a non-finite observation ({_observations[o]} in env copy {o / ObservationSize}, component {o % ObservationSize}); check the env's step and reset (likely cause: the env's output)");
+            return observation;
         }
 
         IReadOnlyList<KeyValuePair<string, IReadOnlyList<Parameter<float>>>> networks = Networks;
