@@ -89,6 +89,7 @@ internal static class EnvsCommand
         var action = new float[env.ActionSpace.FlatSize];
         env.Reset(observation, seed);
         IReadOnlyList<string> infoKeys = (env as IStepInfoEnv)?.InfoKeys ?? [];
+        MuJoCoEnv? mujoco = (env as Wrapper)?.Unwrapped as MuJoCoEnv;
         var infoValues = new double[infoKeys.Count];
         var line = new StringBuilder();
         for (int t = 0; t < steps; t++)
@@ -121,7 +122,6 @@ internal static class EnvsCommand
             line.Append(", \"truncated\": ").Append(result.Truncated ? "true" : "false");
             line.Append(", \"next_obs\": ");
             AppendArray(line, next);
-            MuJoCoEnv? mujoco = (env as Wrapper)?.Unwrapped as MuJoCoEnv;
             if (infoKeys.Count > 0 || mujoco is not null)
             {
                 ((IStepInfoEnv)env).GetInfo(infoValues);

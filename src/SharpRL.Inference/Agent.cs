@@ -261,10 +261,9 @@ public sealed class Agent
         // A NaN or infinite input would come out as a NaN action without a word.
         for (int i = 0; i < batchSize * n; i++)
         {
-            float x = observations[i];
-            if (float.IsNaN(x) || float.IsInfinity(x))
+            if (!FiniteValues.IsFinite(observations[i]))
             {
-                throw new ArgumentException($"{argumentName}[{i}] (row {i / n}, component {i % n}) is {x}; observations must be finite.", argumentName);
+                throw new ArgumentException($"{argumentName}[{i}] (row {i / n}, component {i % n}) is {observations[i]}; observations must be finite.", argumentName);
             }
         }
 

@@ -301,7 +301,7 @@ public sealed class PolicyModel
 
                 for (int j = 0; j < width; j++)
                 {
-                    if (!IsFinite(actionLow[j]) || !IsFinite(actionHigh[j]) || !(actionHigh[j] > actionLow[j]))
+                    if (!FiniteValues.IsFinite(actionLow[j]) || !FiniteValues.IsFinite(actionHigh[j]) || !(actionHigh[j] > actionLow[j]))
                     {
                         throw new ArgumentException($"{head} rescales tanh outputs to the Box, so every bound must be finite with low < high; dimension {j} has [{actionLow[j]}, {actionHigh[j]}].", nameof(actionLow));
                     }
@@ -371,7 +371,6 @@ public sealed class PolicyModel
     /// <summary>True for Categorical and MultiCategorical heads.</summary>
     public bool IsDiscrete => Head is ActionHead.Categorical or ActionHead.MultiCategorical;
 
-    private static bool IsFinite(float value) => FiniteValues.IsFinite(value);
 }
 
 /// <summary>Finiteness checks of a model's parameters.</summary>
