@@ -5,7 +5,8 @@ namespace SharpRL.Environments.ClassicControl;
 /// Sutton and Barto's book dynamics integrated by one classical RK4 step of 0.2 s, in float64.
 /// Observation (cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2) as float32. Reward −1 per step, 0 on the step
 /// that reaches the goal height (−cos θ1 − cos(θ1 + θ2) &gt; 1), which terminates. Reset draws
-/// (θ1, θ2, θ̇1, θ̇2) from U(−0.1, 0.1) and rounds them to float32, as Gymnasium does.
+/// (θ1, θ2, θ̇1, θ̇2) from U(−0.1, 0.1) and rounds them to float32, as Gymnasium does, so the reset observation
+/// takes NumPy's float32 cos and sin (<see cref="NumpyFloat32Trig"/>).
 /// </summary>
 public sealed class AcrobotEnv : ClassicControlEnv
 {
@@ -32,6 +33,10 @@ public sealed class AcrobotEnv : ClassicControlEnv
     private double _theta2;
     private double _dTheta1;
     private double _dTheta2;
+
+    // True from reset to the first step, while Gymnasium holds the state as float32 (see WriteObservation). A
+    // snapshot need not keep it: only Reset and Step write observations, and each sets it.
+    private bool _stateIsFloat32;
 
     /// <summary>Creates the env.</summary>
     public AcrobotEnv()
@@ -94,6 +99,7 @@ public sealed class AcrobotEnv : ClassicControlEnv
             y[i] = y0[i] + (Dt / 6.0 * (k1[i] + (2 * k2[i]) + (2 * k3[i]) + k4[i]));
         }
 
+        _stateIsFloat32 = false;
         _theta1 = Wrap(y[0], -Math.PI, Math.PI);
         _theta2 = Wrap(y[1], -Math.PI, Math.PI);
         _dTheta1 = Math.Min(Math.Max(y[2], -MaxVelocity1), MaxVelocity1);
@@ -124,11 +130,25 @@ public sealed class AcrobotEnv : ClassicControlEnv
         _theta2 = (float)random.Uniform(low, high);
         _dTheta1 = (float)random.Uniform(low, high);
         _dTheta2 = (float)random.Uniform(low, high);
+        _stateIsFloat32 = true;
     }
 
     /// <inheritdoc />
     protected override void WriteObservation(Span<float> observation)
     {
+        if (_stateIsFloat32)
+        {
+            // Gymnasium's reset state is a float32 array, and NumPy's float32 cos and sin are not the correctly
+            // rounded ones; the first step turns the state into float64 (np.append with the Python-float torque).
+            observation[0] = NumpyFloat32Trig.Cos((float)_theta1);
+            observation[1] = NumpyFloat32Trig.Sin((float)_theta1);
+            observation[2] = NumpyFloat32Trig.Cos((float)_theta2);
+            observation[3] = NumpyFloat32Trig.Sin((float)_theta2);
+            observation[4] = (float)_dTheta1;
+            observation[5] = (float)_dTheta2;
+            return;
+        }
+
         (double sin1, double cos1) = Math.SinCos(_theta1);
         (double sin2, double cos2) = Math.SinCos(_theta2);
         observation[0] = (float)cos1;
