@@ -1,15 +1,18 @@
 namespace SharpRL.Envs.Wrappers;
 
 /// <summary>
-/// Presents the wrapped env's bounded Box action space as Box(min, max) and maps actions affinely
-/// back (Gymnasium's <c>RescaleAction</c>):
-/// <c>a_env = low + (high − low)·(a − min)/(max − min)</c>, clipped to [low, high] against rounding.
-/// Actions outside [min, max] are refused.
+/// Presents the wrapped env's bounded Box action space as Box(min, max) and maps actions affinely back, with
+/// Gymnasium 1.x's <c>RescaleAction</c> arithmetic so the env receives the same float32 action:
+/// gradient g = (max − min)/(high − low) and intercept c = g·(−low) + min are each rounded to float32 once, and
+/// <c>a_env = (a − c)/g</c> is computed in float32. Actions outside [min, max] are refused; a mapped action that
+/// rounding puts a last-place step outside [low, high] is clamped to the bound, where Gymnasium passes it on.
 /// </summary>
 public sealed class RescaleAction : Wrapper
 {
     private readonly Box _inner;
     private readonly Box _outer;
+    private readonly float[] _gradient;
+    private readonly float[] _intercept;
     private readonly float[] _mapped;
 
     /// <summary>Rescales every component to [<paramref name="min"/>, <paramref name="max"/>].</summary>
@@ -49,6 +52,20 @@ public sealed class RescaleAction : Wrapper
 
         _outer = new Box(min, max, [.. _inner.Shape]);
         _mapped = new float[_inner.FlatSize];
+        _gradient = new float[_inner.FlatSize];
+        _intercept = new float[_inner.FlatSize];
+        ReadOnlySpan<float> low = _inner.Low;
+        ReadOnlySpan<float> high = _inner.High;
+        for (int i = 0; i < min.Length; i++)
+        {
+            // Gymnasium's rescale_box: the bounds of the new space are float64 arrays (np.full of the Python
+            // numbers), high − low is taken in long double and the quotient stored as float32. Here the quotient
+            // is taken in float64, which rounds to the same float32 unless it lands exactly halfway between two.
+            _gradient[i] = (float)(((double)max[i] - min[i]) / ((double)high[i] - low[i]));
+
+            // The float32 product g·(−low), then a float64 sum with min, stored as float32.
+            _intercept[i] = (float)((float)(_gradient[i] * -low[i]) + (double)min[i]);
+        }
     }
 
     /// <summary>Box(min, max) of the wrapped action space's shape.</summary>
@@ -62,16 +79,13 @@ public sealed class RescaleAction : Wrapper
             throw new ArgumentException($"action must be {_mapped.Length} floats inside {_outer}.", nameof(action));
         }
 
-        ReadOnlySpan<float> min = _outer.Low;
-        ReadOnlySpan<float> max = _outer.High;
         ReadOnlySpan<float> low = _inner.Low;
         ReadOnlySpan<float> high = _inner.High;
         for (int i = 0; i < action.Length; i++)
         {
-            // a_env = low + (high − low)·(a − min)/(max − min), in float64 as NumPy would broadcast it.
-            double fraction = ((double)action[i] - min[i]) / ((double)max[i] - min[i]);
-            double mapped = low[i] + (((double)high[i] - low[i]) * fraction);
-            _mapped[i] = Math.Clamp((float)mapped, low[i], high[i]);
+            // Gymnasium's backward map (a − c)/g, in float32 like the float32 action it is given.
+            float mapped = (action[i] - _intercept[i]) / _gradient[i];
+            _mapped[i] = Math.Clamp(mapped, low[i], high[i]);
         }
 
         return Env.Step(_mapped, observation);

@@ -59,6 +59,23 @@ public class ActionAndStatisticsWrapperTests
         Assert.Equal("action", Assert.Throws<ArgumentException>(() => env.Step([1.5f], obs)).ParamName);
     }
 
+    // Gymnasium 1.x RescaleAction(env, -1, 1) on these boxes, run with NumPy 1.24.2: gradient and intercept are
+    // stored as float32 and (a − intercept)/gradient is taken in float32. A float64 low + (high − low)·(a + 1)/2
+    // gives one ulp more for each of these actions.
+    [Theory]
+    [InlineData(-0.4f, 0.4f, -0.4072537422180176f, -0.16290149092674255f)]
+    [InlineData(-3f, 3f, -0.45280057191848755f, -1.3584016561508179f)]
+    [InlineData(0f, 5f, -0.1358797550201416f, 2.1603004932403564f)]
+    public void RescaleAction_MapsAsGymnasiumDoesInFloat32(float low, float high, float action, float expected)
+    {
+        var inner = new ActionEchoEnv(new Box(low, high, 1));
+        using var env = new RescaleAction(inner, -1f, 1f);
+        float[] obs = new float[1];
+        env.Reset(obs);
+        env.Step([action], obs);
+        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(inner.LastAction));
+    }
+
     [Fact]
     public void ActionWrappers_NonBoxOrUnboundedActionSpace_Throw()
     {
@@ -66,5 +83,31 @@ public class ActionAndStatisticsWrapperTests
         Assert.Equal("env", Assert.Throws<ArgumentException>(() => new RescaleAction(new TwoArmedBandit())).ParamName);
         Assert.Equal("env", Assert.Throws<ArgumentException>(() => new RescaleAction(new ClipAction(new CountingEnv(3)))).ParamName);
         Assert.Throws<ArgumentException>(() => new RescaleAction(new CountingEnv(3), 1f, 1f));
+    }
+
+    // Keeps the action it was last given; observation and reward are zero.
+    private sealed class ActionEchoEnv(Box actionSpace) : IEnv
+    {
+        public Space ObservationSpace { get; } = new Box(-1, 1, 1);
+
+        public Space ActionSpace => actionSpace;
+
+        public EnvSpec? Spec => null;
+
+        public float LastAction { get; private set; } = float.NaN;
+
+        public void Reset(Span<float> observation, int? seed = null, IReadOnlyDictionary<string, object>? options = null)
+            => observation.Clear();
+
+        public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
+        {
+            LastAction = action[0];
+            observation.Clear();
+            return new StepResult(0.0, Terminated: false, Truncated: false);
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
