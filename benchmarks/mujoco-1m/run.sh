@@ -9,7 +9,8 @@
 #   e.g. benchmarks/mujoco-1m/run.sh runs/mujoco-1m "ppo Hopper-v4 0" "trpo Hopper-v4 0"
 #
 # Rerunning the script continues: finished jobs are skipped, started ones resume. Wall time is summed over a
-# job's invocations. Results are appended to OUT/results.csv:
+# job's invocations. TRAIN_ARGS_<algorithm> adds arguments to a job's first `train` call (a resume keeps the
+# settings it was started with), e.g. TRAIN_ARGS_td3="--set parallel_critics=false" when two lanes share two cores. Results are appended to OUT/results.csv:
 #   algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores
 set -euo pipefail
 steps="${STEPS:-1000000}"  # STEPS overrides the budget (for trying the script on a small one)
@@ -43,7 +44,9 @@ for job in "${jobs[@]}"; do
     "$root/sharprl" train --resume "$dir" --quiet
   else
     rm -rf "$dir"
-    "$root/sharprl" train "$algo" "$env" --seed "$seed" --timesteps "$steps" --out "$dir" --save-freq 100000 --quiet
+    extra_var="TRAIN_ARGS_$algo"
+    read -r -a extra <<< "${!extra_var:-}"
+    "$root/sharprl" train "$algo" "$env" --seed "$seed" --timesteps "$steps" --out "$dir" --save-freq 100000 --quiet "${extra[@]}"
   fi
   eval_line=$("$root/sharprl" eval "$dir" --episodes 10)
   echo "$eval_line" > "$dir/eval.txt"
