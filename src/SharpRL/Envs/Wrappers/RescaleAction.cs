@@ -7,6 +7,10 @@ namespace SharpRL.Envs.Wrappers;
 /// <c>a_env = (a − c)/g</c> is computed in float32. Actions outside [min, max] are refused; a mapped action that
 /// rounding puts a last-place step outside [low, high] is clamped to the bound, where Gymnasium passes it on.
 /// </summary>
+/// <remarks>
+/// min and max arrive here as float32. Gymnasium keeps Python-float bounds in float64, so the two agree bit for bit
+/// for bounds that float32 represents exactly (−1, 1, 0, 0.5, …), not for one such as 0.3.
+/// </remarks>
 public sealed class RescaleAction : Wrapper
 {
     private readonly Box _inner;
