@@ -40,7 +40,10 @@ internal static class BenchCommand
 
         var work = new Option<double>("--work-us") { Description = "Artificial work per env step, in microseconds.", DefaultValueFactory = _ => 10 };
         var workers = new Option<int>("--threads") { Description = "Worker threads of the parallel vector env.", DefaultValueFactory = _ => 2 };
-        var vector = new Command("vector", "SyncVectorEnv vs ParallelVectorEnv throughput for an env with artificial per-step work.") { work, workers };
+        var vectorEnv = new Option<string?>("--env") { Description = "Time copies of this env id (e.g. Hopper-v4) instead of artificial work." };
+        var vectorCopies = new Option<int>("--envs") { Description = "Env copies N.", DefaultValueFactory = _ => 8 };
+        var vectorSteps = new Option<int>("--steps") { Description = "Timed vector steps per repeat with --env (each steps all N copies).", DefaultValueFactory = _ => 2000 };
+        var vector = new Command("vector", "SyncVectorEnv vs ParallelVectorEnv throughput: an env with artificial per-step work, or copies of a real env (--env).") { work, workers, vectorEnv, vectorCopies, vectorSteps };
         vector.SetAction(parse => CliRunner.Run(parse, output =>
         {
             int t = parse.GetValue(workers);
@@ -49,7 +52,28 @@ internal static class BenchCommand
                 throw new CliError($"--threads = {t} is invalid; expected at least 1.");
             }
 
-            output.WriteLine(VectorEnvBenchmark.Run(numEnvs: 8, numThreads: t, workMicroseconds: parse.GetValue(work)));
+            int copies = parse.GetValue(vectorCopies);
+            if (copies < 1 || copies > 4096)
+            {
+                throw new CliError($"--envs = {copies} is invalid; expected 1 to 4096 copies.");
+            }
+
+            int steps = parse.GetValue(vectorSteps);
+            if (steps < 1)
+            {
+                throw new CliError($"--steps = {steps} is invalid; expected at least 1.");
+            }
+
+            if (parse.GetValue(vectorEnv) is string envId)
+            {
+                Gym.Make(envId).Dispose();  // an unknown id or a missing library fails here, with its own message
+                output.WriteLine(VectorEnvBenchmark.RunEnv(envId, () => Gym.Make(envId), copies, t, steps));
+            }
+            else
+            {
+                output.WriteLine(VectorEnvBenchmark.Run(numEnvs: copies, numThreads: t, workMicroseconds: parse.GetValue(work)));
+            }
+
             return 0;
         }));
         bench.Add(vector);

@@ -10,7 +10,8 @@ namespace SharpRL.Experiments;
 /// <param name="VectorSteps">Timed vector steps (each steps all N copies).</param>
 /// <param name="SyncSeconds">Wall-clock time of the timed steps with <see cref="SyncVectorEnv"/>.</param>
 /// <param name="ParallelSeconds">Wall-clock time of the same steps with <see cref="ParallelVectorEnv"/>.</param>
-public readonly record struct VectorEnvBenchmarkResult(int NumEnvs, int NumThreads, double WorkMicroseconds, int VectorSteps, double SyncSeconds, double ParallelSeconds)
+/// <param name="EnvId">The real env timed instead of artificial work (<see cref="VectorEnvBenchmark.RunEnv"/>), or null.</param>
+public readonly record struct VectorEnvBenchmarkResult(int NumEnvs, int NumThreads, double WorkMicroseconds, int VectorSteps, double SyncSeconds, double ParallelSeconds, string? EnvId = null)
 {
     /// <summary>Env steps per second of the sync vector env.</summary>
     public double SyncEnvStepsPerSecond => (double)VectorSteps * NumEnvs / SyncSeconds;
@@ -23,7 +24,7 @@ public readonly record struct VectorEnvBenchmarkResult(int NumEnvs, int NumThrea
 
     /// <summary>One line for logs.</summary>
     public override string ToString() =>
-        $"N={NumEnvs} threads={NumThreads} work={WorkMicroseconds:0.#}µs/step: sync {SyncEnvStepsPerSecond:N0} steps/s, parallel {ParallelEnvStepsPerSecond:N0} steps/s, speed-up {SpeedUp:0.00}×";
+        $"N={NumEnvs} threads={NumThreads} {(EnvId is null ? $"work={WorkMicroseconds:0.#}µs/step" : EnvId)}: sync {SyncEnvStepsPerSecond:N0} steps/s, parallel {ParallelEnvStepsPerSecond:N0} steps/s, speed-up {SpeedUp:0.00}×";
 }
 
 /// <summary>
@@ -73,7 +74,75 @@ public static class VectorEnvBenchmark
         return new VectorEnvBenchmarkResult(numEnvs, parallel.NumThreads, workMicroseconds, vectorSteps, syncSeconds, parallelSeconds);
     }
 
-    private static double Time(IVectorEnv env, int vectorSteps)
+    /// <summary>
+    /// Times <paramref name="vectorSteps"/> steps of both vector envs over copies of a real env (e.g. a MuJoCo
+    /// model), driven by one fixed table of uniformly drawn actions that both replay, so both step the same
+    /// trajectories and autoresets.
+    /// </summary>
+    /// <param name="envId">Names the env in the result.</param>
+    /// <param name="makeEnv">Builds one copy.</param>
+    /// <param name="numEnvs">Copies N.</param>
+    /// <param name="numThreads">Threads of the parallel vector env, the caller's included.</param>
+    /// <param name="vectorSteps">Timed vector steps (after a warm-up of a tenth as many).</param>
+    /// <param name="repeats">Timings per vector env, alternating; the fastest counts.</param>
+    public static VectorEnvBenchmarkResult RunEnv(string envId, Func<IEnv> makeEnv, int numEnvs = 8, int numThreads = 2, int vectorSteps = 2_000, int repeats = 3)
+    {
+        ArgumentNullException.ThrowIfNull(makeEnv);
+        if (repeats < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(repeats), repeats, "repeats must be at least 1.");
+        }
+
+        if (vectorSteps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(vectorSteps), vectorSteps, "vectorSteps must be at least 1.");
+        }
+
+        using var sync = new SyncVectorEnv(makeEnv, numEnvs);
+        using var parallel = new ParallelVectorEnv(makeEnv, numEnvs, numThreads);
+        float[][] actionTable = ActionTable(sync.SingleActionSpace, numEnvs);
+        double syncSeconds = double.MaxValue;
+        double parallelSeconds = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            syncSeconds = Math.Min(syncSeconds, Time(sync, vectorSteps, actionTable));
+            parallelSeconds = Math.Min(parallelSeconds, Time(parallel, vectorSteps, actionTable));
+        }
+
+        return new VectorEnvBenchmarkResult(numEnvs, parallel.NumThreads, double.NaN, vectorSteps, syncSeconds, parallelSeconds, envId);
+    }
+
+    // 64 rows of actions for all copies, uniform in a bounded Box ([-1, 1] where a bound is infinite) or over a
+    // Discrete space's n values, from a fixed seed.
+    private static float[][] ActionTable(Space actionSpace, int numEnvs)
+    {
+        var random = new Random(0);
+        int size = actionSpace.FlatSize;
+        var table = new float[64][];
+        for (int row = 0; row < table.Length; row++)
+        {
+            table[row] = new float[numEnvs * size];
+            for (int i = 0; i < table[row].Length; i++)
+            {
+                table[row][i] = actionSpace switch
+                {
+                    Box box => Uniform(random, box.Low[i % size], box.High[i % size]),
+                    Discrete discrete => random.Next(discrete.N),
+                    _ => throw new NotSupportedException($"bench vector --env drives Box and Discrete action spaces; this env has {actionSpace}."),
+                };
+            }
+        }
+
+        return table;
+    }
+
+    private static float Uniform(Random random, float low, float high)
+    {
+        (double lo, double hi) = float.IsFinite(low) && float.IsFinite(high) ? (low, high) : (-1.0, 1.0);
+        return (float)(lo + ((hi - lo) * random.NextDouble()));
+    }
+
+    private static double Time(IVectorEnv env, int vectorSteps, float[][]? actionTable = null)
     {
         int n = env.NumEnvs;
         float[] observations = new float[n * env.SingleObservationSpace.FlatSize];
@@ -84,13 +153,13 @@ public static class VectorEnvBenchmark
         env.Reset(observations, seed: 0);
         for (int step = 0; step < Math.Max(1, vectorSteps / 10); step++)
         {
-            env.Step(actions, observations, rewards, terminated, truncated);
+            env.Step(actionTable?[step % actionTable.Length] ?? actions, observations, rewards, terminated, truncated);
         }
 
         long start = Stopwatch.GetTimestamp();
         for (int step = 0; step < vectorSteps; step++)
         {
-            env.Step(actions, observations, rewards, terminated, truncated);
+            env.Step(actionTable?[step % actionTable.Length] ?? actions, observations, rewards, terminated, truncated);
         }
 
         return Stopwatch.GetElapsedTime(start).TotalSeconds;

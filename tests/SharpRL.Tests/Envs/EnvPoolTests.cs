@@ -386,6 +386,19 @@ public class EnvPoolTests
         Assert.Throws<ArgumentOutOfRangeException>(() => EnvPoolBenchmark.SpinEnvFactory(double.NaN, variable: true));
     }
 
+    [Fact]
+    public void VectorBenchmark_RealEnv_TimesBothVectorEnvsOverItsCopies()
+    {
+        // CartPole (Discrete actions) and Pendulum (a bounded Box) both get an action table they accept.
+        foreach (string id in (string[])["CartPole-v1", "Pendulum-v1"])
+        {
+            VectorEnvBenchmarkResult result = VectorEnvBenchmark.RunEnv(id, () => Gym.Make(id), numEnvs: 4, numThreads: 2, vectorSteps: 300, repeats: 1);
+            Assert.Equal((4, 2, 300, id), (result.NumEnvs, result.NumThreads, result.VectorSteps, result.EnvId));
+            Assert.True(result.SyncSeconds > 0 && result.ParallelSeconds > 0, result.ToString());
+            Assert.StartsWith($"N=4 threads=2 {id}: sync ", result.ToString());
+        }
+    }
+
     private static int CompareContinuation(SyncVectorEnv sync, EnvPool pool, int steps)
     {
         float[] obsA = new float[12], obsB = new float[12];
