@@ -58,6 +58,11 @@ internal static class BenchCommand
                 throw new CliError($"--envs = {copies} is invalid; expected 1 to 4096 copies.");
             }
 
+            if (t > copies)
+            {
+                throw new CliError($"--threads = {t} is more than the {copies} env copies (--envs); expected 1 to {copies}.");
+            }
+
             int steps = parse.GetValue(vectorSteps);
             if (steps < 1)
             {

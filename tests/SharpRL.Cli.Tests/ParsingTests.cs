@@ -46,6 +46,9 @@ public sealed class ParsingTests
     [InlineData(new[] { "train", "ppo", "CartPole-v1", "--set", "n_steps" }, "expected key=value")]
     [InlineData(new[] { "train", "ppo", "CartPole-v1", "--no-such-flag" }, "--no-such-flag")]
     [InlineData(new[] { "eval", "/nonexistent/sharprl-run" }, "/nonexistent/sharprl-run")]
+    [InlineData(new[] { "bench", "vector", "--env", "NoSuchEnv-v0" }, "No env registered with id 'NoSuchEnv-v0'")]
+    [InlineData(new[] { "bench", "vector", "--env", "CartPole-v1", "--threads", "9" }, "--threads = 9 is more than the 8 env copies (--envs)")]
+    [InlineData(new[] { "bench", "vector", "--envs", "0" }, "--envs = 0 is invalid; expected 1 to 4096 copies")]
     public void BadInput_GivesOneErrorLine_ExitCode2(string[] args, string expected)
     {
         using var scratch = new ScratchFolder();
