@@ -28,8 +28,13 @@ awk -F, '
   END {
     print "| algorithm | env | per seed (seed: mean ± std over 10 episodes) | mean over seeds | published | train wall time per run |"
     print "| --- | --- | --- | ---: | --- | ---: |"
-    for (i = 1; i <= keys; i++) {
-      key = order[i]; split(key, part, ",")
+    # Rows in a fixed order (algorithms, then envs), then any others in the order they were written.
+    split("ppo trpo td3 sac", algos, " "); split("Hopper-v4 HalfCheetah-v4 Walker2d-v4 Ant-v4", envs, " ")
+    rows = 0
+    for (a = 1; a <= 4; a++) for (e = 1; e <= 4; e++) if ((algos[a] "," envs[e]) in count) { row[++rows] = algos[a] "," envs[e]; listed[row[rows]] = 1 }
+    for (i = 1; i <= keys; i++) if (!(order[i] in listed)) row[++rows] = order[i]
+    for (i = 1; i <= rows; i++) {
+      key = row[i]; split(key, part, ",")
       n = count[key]; mean = sum[key] / n
       spread = n > 1 ? sqrt((sumsq[key] - n * mean * mean) / (n - 1)) : 0
       over = n > 1 ? sprintf("%.0f ± %.0f (%d seeds)", mean, spread, n) : sprintf("%.0f (1 seed)", mean)
@@ -37,3 +42,19 @@ awk -F, '
       printf "| %s | %s | %s | %s | %s | %.1f min |\n", toupper(part[1]), part[2], seeds[key], over, pub, wall[key] / n / 60
     }
   }' "$results"
+
+# The jobs of run.sh's default table that have no result yet.
+pending=()
+for env in Hopper-v4 HalfCheetah-v4 Walker2d-v4 Ant-v4; do
+  for algo in ppo trpo; do
+    for seed in 0 1 2; do grep -q "^$algo,$env,$seed,1000000," "$results" || pending+=("$algo $env $seed"); done
+  done
+done
+for env in Hopper-v4 HalfCheetah-v4; do
+  for algo in td3 sac; do grep -q "^$algo,$env,0,1000000," "$results" || pending+=("$algo $env 0"); done
+done
+if [ ${#pending[@]} -gt 0 ]; then
+  echo
+  printf 'Pending (%d of run.sh'"'"'s 28 jobs): ' "${#pending[@]}"
+  printf '%s; ' "${pending[@]}" | sed 's/; $/.\n/'
+fi
