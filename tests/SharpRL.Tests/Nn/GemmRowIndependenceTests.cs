@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using SharpRL.Nn.Kernels;
 
 namespace SharpRL.Tests.Nn;
@@ -10,23 +11,50 @@ public class GemmRowIndependenceTests
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(64)]
+    [InlineData(256)]
+    [InlineData(300)]
     public void Multiply_RowOfBatch_EqualsRowAlone_BitForBit(int columns)
     {
         const int Depth = 67;
         var random = new Random(3);
         float[] a = [.. Enumerable.Range(0, 13 * Depth).Select(_ => (float)(random.NextDouble() - 0.5))];
         float[] b = [.. Enumerable.Range(0, Depth * columns).Select(_ => (float)(random.NextDouble() - 0.5))];
+        KernelPath previous = Gemm.ForcedPath;
+        try
+        {
+            // Every width the CPU runs natively. Forced onto a CPU without AVX-512, Vector512 is emulated in software,
+            // whose Vector512.Sum reduces the sixteen lanes in another order than the dot tiles' pairwise reduction
+            // (columns 1–3 then differ by an ulp); production never runs that path (it takes the widest accelerated one).
+            foreach (KernelPath path in (KernelPath[])[KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512])
+            {
+                if (path == KernelPath.Vector512 && !Vector512.IsHardwareAccelerated)
+                {
+                    continue;
+                }
+
+                Gemm.ForcedPath = path;
+                AssertRowsIndependent(a, b, Depth, columns, path);
+            }
+        }
+        finally
+        {
+            Gemm.ForcedPath = previous;
+        }
+    }
+
+    private static void AssertRowsIndependent(float[] a, float[] b, int depth, int columns, KernelPath path)
+    {
         for (int m = 1; m <= 13; m++)
         {
             float[] batch = new float[m * columns];
-            Gemm.Multiply<float>(a.AsSpan(0, m * Depth), b, batch, m, Depth, columns);
+            Gemm.Multiply<float>(a.AsSpan(0, m * depth), b, batch, m, depth, columns);
             for (int i = 0; i < m; i++)
             {
                 float[] alone = new float[columns];
-                Gemm.Multiply<float>(a.AsSpan(i * Depth, Depth), b, alone, 1, Depth, columns);
+                Gemm.Multiply<float>(a.AsSpan(i * depth, depth), b, alone, 1, depth, columns);
                 for (int j = 0; j < columns; j++)
                 {
-                    Assert.True(BitConverter.SingleToInt32Bits(alone[j]) == BitConverter.SingleToInt32Bits(batch[(i * columns) + j]), $"m = {m}, row {i}, column {j}: {batch[(i * columns) + j]:R} in the batch, {alone[j]:R} alone");
+                    Assert.True(BitConverter.SingleToInt32Bits(alone[j]) == BitConverter.SingleToInt32Bits(batch[(i * columns) + j]), $"{path}, m = {m}, row {i}, column {j}: {batch[(i * columns) + j]:R} in the batch, {alone[j]:R} alone");
                 }
             }
         }

@@ -51,7 +51,18 @@ internal static unsafe class GemmKernels
         return best;
 
         // Rows that would fall to one-row tiles after the 6-row and 4-row tiles (AVX-512: after the 4-row ones).
-        int Leftover(int count) => wideTiles ? count % 4 : count % 6 % 4;
+        int Leftover(int count) => wideTiles ? count % 4 : (count - (6 * SixRowTiles(count))) % 4;
+    }
+
+    /// <summary>
+    /// How many 6-row tiles the 16-register path runs over <paramref name="rows"/> rows before its 4-row tiles:
+    /// as many as fit, or one fewer where that leaves fewer rows to the slow one-row tiles (32 rows: 4·6 + 2·4
+    /// instead of 5·6 + 2 single rows). Since 6 ≡ 2 (mod 4), those two counts cover every remainder.
+    /// </summary>
+    internal static int SixRowTiles(int rows)
+    {
+        int tiles = rows / 6;
+        return tiles > 0 && ((rows - (6 * tiles)) % 4) > ((rows - (6 * (tiles - 1))) % 4) ? tiles - 1 : tiles;
     }
 
     /// <summary>
@@ -163,15 +174,31 @@ internal static unsafe class GemmKernels
         nint w = TOps.Count;
         int j = columnStart;
 
+        // A product of fewer than four rows (a policy acting on one observation) would otherwise run one-row
+        // tiles of two or four vectors, whose two or four FMA chains leave the FMA units waiting on latency. A
+        // one-row tile of eight vectors has eight chains; every element is still summed over p in the same order,
+        // so the result is bitwise that of the narrower tiles.
+        if (rows < 4)
+        {
+            for (; j + (8 * w) <= columnEnd; j += 8 * (int)w)
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    Tile1x8<TVector, TElement, TOps>(a + (i * aRowStride), aDepthStride, b + j, ldb, c + (i * ldc) + j, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
+                }
+            }
+        }
+
         // With 16 vector registers (AVX2, SSE, AdvSimd) a 4×4 tile's 16 accumulators leave no room for
         // the B vectors and the broadcast, so the JIT spills; a 6×2 tile (12 accumulators, 2 B vectors,
         // 1 broadcast) fits, the usual AVX2 micro-kernel shape. AVX-512 has 32 registers and keeps 4×4.
         if (!TOps.HasWideRegisterFile)
         {
+            int sixRowEnd = 6 * SixRowTiles(rows);
             for (; j + (2 * w) <= columnEnd; j += 2 * (int)w)
             {
                 int i = 0;
-                for (; i + 6 <= rows; i += 6)
+                for (; i < sixRowEnd; i += 6)
                 {
                     Tile6x2<TVector, TElement, TOps>(a + (i * aRowStride), aRowStride, aDepthStride, b + j, ldb, c + (i * ldc) + j, ldc, depth, accumulate, At(bias, j), mode, mask + (i * ldc) + j);
                 }
@@ -715,6 +742,82 @@ internal static unsafe class GemmKernels
 
         Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
         Put<TVector, TElement, TOps>(c, w, c01, mode, mask);
+    }
+
+    // One row of C, eight vectors wide: eight independent FMA chains, each as Tile1x2 computes its two.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1x8<TVector, TElement, TOps>(TElement* a, nint aDepthStride, TElement* b, nint ldb, TElement* c, int depth, bool accumulate, TElement* bias, EpilogueMode mode, TElement* mask)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        nint w = TOps.Count;
+        TVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (accumulate)
+        {
+            c0 = TOps.Load(c);
+            c1 = TOps.Load(c + w);
+            c2 = TOps.Load(c + (2 * w));
+            c3 = TOps.Load(c + (3 * w));
+            c4 = TOps.Load(c + (4 * w));
+            c5 = TOps.Load(c + (5 * w));
+            c6 = TOps.Load(c + (6 * w));
+            c7 = TOps.Load(c + (7 * w));
+        }
+        else if (bias != null)
+        {
+            // C starts from the bias row: the same sums as storing b and accumulating onto it.
+            c0 = TOps.Load(bias);
+            c1 = TOps.Load(bias + w);
+            c2 = TOps.Load(bias + (2 * w));
+            c3 = TOps.Load(bias + (3 * w));
+            c4 = TOps.Load(bias + (4 * w));
+            c5 = TOps.Load(bias + (5 * w));
+            c6 = TOps.Load(bias + (6 * w));
+            c7 = TOps.Load(bias + (7 * w));
+        }
+        else
+        {
+            c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = TOps.Zero;
+        }
+
+        TElement* a0 = a;
+        for (int p = 0; p < depth; p++)
+        {
+            TVector x0 = TOps.Broadcast(a0);
+            c0 = TOps.MultiplyAdd(x0, TOps.Load(b), c0);
+            c1 = TOps.MultiplyAdd(x0, TOps.Load(b + w), c1);
+            c2 = TOps.MultiplyAdd(x0, TOps.Load(b + (2 * w)), c2);
+            c3 = TOps.MultiplyAdd(x0, TOps.Load(b + (3 * w)), c3);
+            c4 = TOps.MultiplyAdd(x0, TOps.Load(b + (4 * w)), c4);
+            c5 = TOps.MultiplyAdd(x0, TOps.Load(b + (5 * w)), c5);
+            c6 = TOps.MultiplyAdd(x0, TOps.Load(b + (6 * w)), c6);
+            c7 = TOps.MultiplyAdd(x0, TOps.Load(b + (7 * w)), c7);
+            a0 += aDepthStride;
+            b += ldb;
+        }
+
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, c0);
+            TOps.Store(c + w, c1);
+            TOps.Store(c + (2 * w), c2);
+            TOps.Store(c + (3 * w), c3);
+            TOps.Store(c + (4 * w), c4);
+            TOps.Store(c + (5 * w), c5);
+            TOps.Store(c + (6 * w), c6);
+            TOps.Store(c + (7 * w), c7);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, c0, mode, mask);
+        Put<TVector, TElement, TOps>(c, w, c1, mode, mask);
+        Put<TVector, TElement, TOps>(c, 2 * w, c2, mode, mask);
+        Put<TVector, TElement, TOps>(c, 3 * w, c3, mode, mask);
+        Put<TVector, TElement, TOps>(c, 4 * w, c4, mode, mask);
+        Put<TVector, TElement, TOps>(c, 5 * w, c5, mode, mask);
+        Put<TVector, TElement, TOps>(c, 6 * w, c6, mode, mask);
+        Put<TVector, TElement, TOps>(c, 7 * w, c7, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -13,8 +13,9 @@ public class GemmEpilogueTests
     private static readonly KernelPath[] Paths = [KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512];
 
     // Below, at and past the tile and vector widths; 131 × 129 × 133 and 256 × 300 × 400 pass the split threshold
-    // (row and column splits with remainders), 7 columns take the narrow (dot-product) path.
-    private static readonly (int M, int K, int N)[] Shapes = [(1, 3, 17), (17, 65, 63), (65, 17, 7), (7, 63, 2), (131, 129, 133), (256, 300, 400), (257, 64, 65)];
+    // (row and column splits with remainders), 7 columns take the narrow (dot-product) path; 1–3 rows of ≥ 256
+    // columns take the one-row, eight-vector tile.
+    private static readonly (int M, int K, int N)[] Shapes = [(1, 3, 17), (17, 65, 63), (65, 17, 7), (7, 63, 2), (131, 129, 133), (256, 300, 400), (257, 64, 65), (1, 11, 256), (2, 256, 300), (3, 70, 520)];
 
     [Fact]
     public void MultiplyAddBias_BitwiseEqualToBiasRowsThenProductThenRelu()

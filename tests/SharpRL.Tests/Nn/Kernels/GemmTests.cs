@@ -217,15 +217,32 @@ public class GemmTests
             Assert.True(Math.Abs(rows - (2 * split)) <= 12, $"rows={rows} split={split}");
         }
 
-        // The preset's batch and widths: no half falls to one-row tiles (6-row tiles, then one 4-row tile).
+        // The preset's batch and widths: no half falls to one-row tiles (6-row tiles, then 4-row tiles).
         foreach (int rows in new[] { 256, 300, 400 })
         {
             int split = GemmKernels.SplitRow(rows, KernelPath.Vector256);
-            Assert.True(split % 6 % 4 == 0 && (rows - split) % 6 % 4 == 0, $"rows={rows} split={split}");
+            Assert.True(SingleRows(split) == 0 && SingleRows(rows - split) == 0, $"rows={rows} split={split}");
             int wide = GemmKernels.SplitRow(rows, KernelPath.Vector512);
             Assert.True(wide % 4 == 0 && (rows - wide) % 4 == 0, $"rows={rows} AVX-512 split={wide}");
         }
     }
+
+    [Fact]
+    public void SixRowTiles_LeaveAsFewSingleRowsAsAnyCount_AndAsManySixRowTilesAsThatAllows()
+    {
+        for (int rows = 0; rows <= 600; rows++)
+        {
+            int tiles = GemmKernels.SixRowTiles(rows);
+            int fewest = Enumerable.Range(0, (rows / 6) + 1).Min(t => (rows - (6 * t)) % 4);
+            int most = Enumerable.Range(0, (rows / 6) + 1).Where(t => (rows - (6 * t)) % 4 == fewest).Max();
+            Assert.True(tiles == most, $"rows={rows}: {tiles} six-row tiles, expected {most} (leaving {fewest} single rows)");
+        }
+
+        Assert.Equal(4, GemmKernels.SixRowTiles(32));  // PPO's minibatch of 32: 4·6 + 2·4 rows, none left to one-row tiles
+    }
+
+    // Rows the 16-register path leaves to one-row tiles after its 6-row and 4-row tiles.
+    private static int SingleRows(int rows) => (rows - (6 * GemmKernels.SixRowTiles(rows))) % 4;
 
     [Fact]
     public void ChunkRows_SplitsOnTileBoundaries_CoversAllRowsOnce()
