@@ -797,27 +797,7 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        if (mode == EpilogueMode.None)
-        {
-            TOps.Store(c, c0);
-            TOps.Store(c + w, c1);
-            TOps.Store(c + (2 * w), c2);
-            TOps.Store(c + (3 * w), c3);
-            TOps.Store(c + (4 * w), c4);
-            TOps.Store(c + (5 * w), c5);
-            TOps.Store(c + (6 * w), c6);
-            TOps.Store(c + (7 * w), c7);
-            return;
-        }
-
-        Put<TVector, TElement, TOps>(c, 0, c0, mode, mask);
-        Put<TVector, TElement, TOps>(c, w, c1, mode, mask);
-        Put<TVector, TElement, TOps>(c, 2 * w, c2, mode, mask);
-        Put<TVector, TElement, TOps>(c, 3 * w, c3, mode, mask);
-        Put<TVector, TElement, TOps>(c, 4 * w, c4, mode, mask);
-        Put<TVector, TElement, TOps>(c, 5 * w, c5, mode, mask);
-        Put<TVector, TElement, TOps>(c, 6 * w, c6, mode, mask);
-        Put<TVector, TElement, TOps>(c, 7 * w, c7, mode, mask);
+        PutEight<TVector, TElement, TOps>(c, w, c0, c1, c2, c3, c4, c5, c6, c7, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -902,27 +882,7 @@ internal static unsafe class GemmKernels
             b += ldb;
         }
 
-        if (mode == EpilogueMode.None)
-        {
-            TOps.Store(c, c00);
-            TOps.Store(c + ldc, c10);
-            TOps.Store(c + (2 * ldc), c20);
-            TOps.Store(c + (3 * ldc), c30);
-            TOps.Store(c + (4 * ldc), c40);
-            TOps.Store(c + (5 * ldc), c50);
-            TOps.Store(c + (6 * ldc), c60);
-            TOps.Store(c + (7 * ldc), c70);
-            return;
-        }
-
-        Put<TVector, TElement, TOps>(c, 0, c00, mode, mask);
-        Put<TVector, TElement, TOps>(c, ldc, c10, mode, mask);
-        Put<TVector, TElement, TOps>(c, (2 * ldc), c20, mode, mask);
-        Put<TVector, TElement, TOps>(c, (3 * ldc), c30, mode, mask);
-        Put<TVector, TElement, TOps>(c, (4 * ldc), c40, mode, mask);
-        Put<TVector, TElement, TOps>(c, (5 * ldc), c50, mode, mask);
-        Put<TVector, TElement, TOps>(c, (6 * ldc), c60, mode, mask);
-        Put<TVector, TElement, TOps>(c, (7 * ldc), c70, mode, mask);
+        PutEight<TVector, TElement, TOps>(c, ldc, c00, c10, c20, c30, c40, c50, c60, c70, mode, mask);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -1041,6 +1001,37 @@ internal static unsafe class GemmKernels
     private static TElement* At<TElement>(TElement* bias, int column)
         where TElement : unmanaged
         => bias == null ? null : bias + column;
+
+    // Eight vectors of a tile to C, the k-th at c + k·stride (along a row: stride = one vector; down a column:
+    // stride = ldc), through the epilogue.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutEight<TVector, TElement, TOps>(TElement* c, nint stride, TVector v0, TVector v1, TVector v2, TVector v3, TVector v4, TVector v5, TVector v6, TVector v7, EpilogueMode mode, TElement* mask)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        if (mode == EpilogueMode.None)
+        {
+            TOps.Store(c, v0);
+            TOps.Store(c + stride, v1);
+            TOps.Store(c + (2 * stride), v2);
+            TOps.Store(c + (3 * stride), v3);
+            TOps.Store(c + (4 * stride), v4);
+            TOps.Store(c + (5 * stride), v5);
+            TOps.Store(c + (6 * stride), v6);
+            TOps.Store(c + (7 * stride), v7);
+            return;
+        }
+
+        Put<TVector, TElement, TOps>(c, 0, v0, mode, mask);
+        Put<TVector, TElement, TOps>(c, stride, v1, mode, mask);
+        Put<TVector, TElement, TOps>(c, 2 * stride, v2, mode, mask);
+        Put<TVector, TElement, TOps>(c, 3 * stride, v3, mode, mask);
+        Put<TVector, TElement, TOps>(c, 4 * stride, v4, mode, mask);
+        Put<TVector, TElement, TOps>(c, 5 * stride, v5, mode, mask);
+        Put<TVector, TElement, TOps>(c, 6 * stride, v6, mode, mask);
+        Put<TVector, TElement, TOps>(c, 7 * stride, v7, mode, mask);
+    }
 
     /// <summary>Stores one vector of the last depth block through the epilogue (<paramref name="mode"/> is not None).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
