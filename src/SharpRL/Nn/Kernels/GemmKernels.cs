@@ -755,26 +755,12 @@ internal static unsafe class GemmKernels
         TVector c0, c1, c2, c3, c4, c5, c6, c7;
         if (accumulate)
         {
-            c0 = TOps.Load(c);
-            c1 = TOps.Load(c + w);
-            c2 = TOps.Load(c + (2 * w));
-            c3 = TOps.Load(c + (3 * w));
-            c4 = TOps.Load(c + (4 * w));
-            c5 = TOps.Load(c + (5 * w));
-            c6 = TOps.Load(c + (6 * w));
-            c7 = TOps.Load(c + (7 * w));
+            LoadEight<TVector, TElement, TOps>(c, w, out c0, out c1, out c2, out c3, out c4, out c5, out c6, out c7);
         }
         else if (bias != null)
         {
             // C starts from the bias row: the same sums as storing b and accumulating onto it.
-            c0 = TOps.Load(bias);
-            c1 = TOps.Load(bias + w);
-            c2 = TOps.Load(bias + (2 * w));
-            c3 = TOps.Load(bias + (3 * w));
-            c4 = TOps.Load(bias + (4 * w));
-            c5 = TOps.Load(bias + (5 * w));
-            c6 = TOps.Load(bias + (6 * w));
-            c7 = TOps.Load(bias + (7 * w));
+            LoadEight<TVector, TElement, TOps>(bias, w, out c0, out c1, out c2, out c3, out c4, out c5, out c6, out c7);
         }
         else
         {
@@ -810,14 +796,7 @@ internal static unsafe class GemmKernels
         TVector c00, c10, c20, c30, c40, c50, c60, c70;
         if (accumulate)
         {
-            c00 = TOps.Load(c);
-            c10 = TOps.Load(c + ldc);
-            c20 = TOps.Load(c + (2 * ldc));
-            c30 = TOps.Load(c + (3 * ldc));
-            c40 = TOps.Load(c + (4 * ldc));
-            c50 = TOps.Load(c + (5 * ldc));
-            c60 = TOps.Load(c + (6 * ldc));
-            c70 = TOps.Load(c + (7 * ldc));
+            LoadEight<TVector, TElement, TOps>(c, ldc, out c00, out c10, out c20, out c30, out c40, out c50, out c60, out c70);
         }
         else if (bias != null)
         {
@@ -1001,6 +980,23 @@ internal static unsafe class GemmKernels
     private static TElement* At<TElement>(TElement* bias, int column)
         where TElement : unmanaged
         => bias == null ? null : bias + column;
+
+    // Eight vectors from source + k·stride, k = 0 … 7 (the counterpart of PutEight).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadEight<TVector, TElement, TOps>(TElement* source, nint stride, out TVector v0, out TVector v1, out TVector v2, out TVector v3, out TVector v4, out TVector v5, out TVector v6, out TVector v7)
+        where TVector : unmanaged
+        where TElement : unmanaged
+        where TOps : IVectorOps<TVector, TElement>
+    {
+        v0 = TOps.Load(source);
+        v1 = TOps.Load(source + stride);
+        v2 = TOps.Load(source + (2 * stride));
+        v3 = TOps.Load(source + (3 * stride));
+        v4 = TOps.Load(source + (4 * stride));
+        v5 = TOps.Load(source + (5 * stride));
+        v6 = TOps.Load(source + (6 * stride));
+        v7 = TOps.Load(source + (7 * stride));
+    }
 
     // Eight vectors of a tile to C, the k-th at c + k·stride (along a row: stride = one vector; down a column:
     // stride = ldc), through the epilogue.
