@@ -5,8 +5,8 @@ namespace SharpRL.Envs.Wrappers;
 /// <c>clamp((x − μ) / sqrt(σ² + ε), −clip, clip)</c>, updating μ and σ² with every observation
 /// (the reset one included) before normalising it, as Gymnasium's <c>NormalizeObservation</c> does;
 /// the clip (default ±10) follows Stable-Baselines3's VecNormalize, and so do the float64 statistics (Gymnasium's
-/// wrapper keeps them in the observation's dtype and does not clip, so its values agree with these to rounding, not
-/// bit for bit).
+/// wrapper keeps them in the observation's dtype and does not clip, so where no clip applies its values agree with
+/// these to rounding, not bit for bit).
 /// Set <c>Statistics.Frozen</c> to evaluate with fixed statistics; save and restore them with
 /// <see cref="RunningMeanStd.GetState"/> / <see cref="RunningMeanStd.SetState"/>.
 /// For PPO with several copies prefer <see cref="Vector.VectorNormalizeObservation"/>, which shares one statistic.
