@@ -117,9 +117,9 @@ public static class Gym
     }
 
     // Reads a classic-control env's options with their Gymnasium defaults, refuses unknown ones, then builds the env.
-    private static IEnv Classic(string id, IReadOnlyDictionary<string, object>? options, Func<MuJoCoOptions, IEnv> make)
+    private static IEnv Classic(string id, IReadOnlyDictionary<string, object>? options, Func<EnvOptions, IEnv> make)
     {
-        var reader = new MuJoCoOptions(id, options);
+        var reader = new EnvOptions(id, options);
         IEnv env = make(reader);
         reader.EnsureAllUsed();
         return env;

@@ -50,27 +50,11 @@ public static class VectorEnvBenchmark
             throw new ArgumentOutOfRangeException(nameof(workMicroseconds), workMicroseconds, "workMicroseconds must be a non-negative number.");
         }
 
-        if (repeats < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(repeats), repeats, "repeats must be at least 1.");
-        }
-
-        if (vectorSteps < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(vectorSteps), vectorSteps, "vectorSteps must be at least 1.");
-        }
-
+        CheckCounts(vectorSteps, repeats);
         int iterations = (int)Math.Round(workMicroseconds * IterationsPerMicrosecond());
         using var sync = new SyncVectorEnv(() => new SpinEnv(iterations), numEnvs);
         using var parallel = new ParallelVectorEnv(() => new SpinEnv(iterations), numEnvs, numThreads, spinCount);
-        double syncSeconds = double.MaxValue;
-        double parallelSeconds = double.MaxValue;
-        for (int r = 0; r < repeats; r++)
-        {
-            syncSeconds = Math.Min(syncSeconds, Time(sync, vectorSteps));
-            parallelSeconds = Math.Min(parallelSeconds, Time(parallel, vectorSteps));
-        }
-
+        (double syncSeconds, double parallelSeconds) = TimeBoth(sync, parallel, vectorSteps, repeats, actionTable: null);
         return new VectorEnvBenchmarkResult(numEnvs, parallel.NumThreads, workMicroseconds, vectorSteps, syncSeconds, parallelSeconds);
     }
 
@@ -88,6 +72,15 @@ public static class VectorEnvBenchmark
     public static VectorEnvBenchmarkResult RunEnv(string envId, Func<IEnv> makeEnv, int numEnvs = 8, int numThreads = 2, int vectorSteps = 2_000, int repeats = 3)
     {
         ArgumentNullException.ThrowIfNull(makeEnv);
+        CheckCounts(vectorSteps, repeats);
+        using var sync = new SyncVectorEnv(makeEnv, numEnvs);
+        using var parallel = new ParallelVectorEnv(makeEnv, numEnvs, numThreads);
+        (double syncSeconds, double parallelSeconds) = TimeBoth(sync, parallel, vectorSteps, repeats, ActionTable(sync.SingleActionSpace, numEnvs));
+        return new VectorEnvBenchmarkResult(numEnvs, parallel.NumThreads, double.NaN, vectorSteps, syncSeconds, parallelSeconds, envId);
+    }
+
+    private static void CheckCounts(int vectorSteps, int repeats)
+    {
         if (repeats < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(repeats), repeats, "repeats must be at least 1.");
@@ -97,10 +90,12 @@ public static class VectorEnvBenchmark
         {
             throw new ArgumentOutOfRangeException(nameof(vectorSteps), vectorSteps, "vectorSteps must be at least 1.");
         }
+    }
 
-        using var sync = new SyncVectorEnv(makeEnv, numEnvs);
-        using var parallel = new ParallelVectorEnv(makeEnv, numEnvs, numThreads);
-        float[][] actionTable = ActionTable(sync.SingleActionSpace, numEnvs);
+    // Times the two vector envs in turn, repeats times each; the fastest of each counts (other processes only ever
+    // slow a run down).
+    private static (double SyncSeconds, double ParallelSeconds) TimeBoth(IVectorEnv sync, IVectorEnv parallel, int vectorSteps, int repeats, float[][]? actionTable)
+    {
         double syncSeconds = double.MaxValue;
         double parallelSeconds = double.MaxValue;
         for (int r = 0; r < repeats; r++)
@@ -109,7 +104,7 @@ public static class VectorEnvBenchmark
             parallelSeconds = Math.Min(parallelSeconds, Time(parallel, vectorSteps, actionTable));
         }
 
-        return new VectorEnvBenchmarkResult(numEnvs, parallel.NumThreads, double.NaN, vectorSteps, syncSeconds, parallelSeconds, envId);
+        return (syncSeconds, parallelSeconds);
     }
 
     // 64 rows of actions for all copies, uniform in a bounded Box ([-1, 1] where a bound is infinite) or over a
@@ -142,7 +137,7 @@ public static class VectorEnvBenchmark
         return (float)(lo + ((hi - lo) * random.NextDouble()));
     }
 
-    private static double Time(IVectorEnv env, int vectorSteps, float[][]? actionTable = null)
+    private static double Time(IVectorEnv env, int vectorSteps, float[][]? actionTable)
     {
         int n = env.NumEnvs;
         float[] observations = new float[n * env.SingleObservationSpace.FlatSize];

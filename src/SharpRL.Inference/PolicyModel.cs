@@ -370,7 +370,6 @@ public sealed class PolicyModel
 
     /// <summary>True for Categorical and MultiCategorical heads.</summary>
     public bool IsDiscrete => Head is ActionHead.Categorical or ActionHead.MultiCategorical;
-
 }
 
 /// <summary>Finiteness checks of a model's parameters.</summary>

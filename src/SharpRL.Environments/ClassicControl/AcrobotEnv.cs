@@ -144,17 +144,17 @@ public sealed class AcrobotEnv : ClassicControlEnv
             observation[1] = NumpyFloat32Trig.Sin((float)_theta1);
             observation[2] = NumpyFloat32Trig.Cos((float)_theta2);
             observation[3] = NumpyFloat32Trig.Sin((float)_theta2);
-            observation[4] = (float)_dTheta1;
-            observation[5] = (float)_dTheta2;
-            return;
+        }
+        else
+        {
+            (double sin1, double cos1) = Math.SinCos(_theta1);
+            (double sin2, double cos2) = Math.SinCos(_theta2);
+            observation[0] = (float)cos1;
+            observation[1] = (float)sin1;
+            observation[2] = (float)cos2;
+            observation[3] = (float)sin2;
         }
 
-        (double sin1, double cos1) = Math.SinCos(_theta1);
-        (double sin2, double cos2) = Math.SinCos(_theta2);
-        observation[0] = (float)cos1;
-        observation[1] = (float)sin1;
-        observation[2] = (float)cos2;
-        observation[3] = (float)sin2;
         observation[4] = (float)_dTheta1;
         observation[5] = (float)_dTheta2;
     }

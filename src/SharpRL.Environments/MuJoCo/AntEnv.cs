@@ -42,7 +42,7 @@ public sealed class AntEnv : MuJoCoEnv
         : base(Versions, version, options)
     {
         RequireModelSize(3, 0, "x, y and the torso height (qpos[0..2])");
-        MuJoCoOptions o = Options;
+        EnvOptions o = Options;
         _forwardRewardWeight = V5Double("forward_reward_weight", 1.0);
         _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 0.5);
         _useContactForces = version == 4 ? o.Bool("use_contact_forces", false) : o.Bool("include_cfrc_ext_in_observation", true);

@@ -55,7 +55,7 @@ public sealed record DomainRandomization((double Low, double High) MassScale, (d
             return (null, options);
         }
 
-        var reader = new MuJoCoOptions(envId, options);
+        var reader = new EnvOptions(envId, options);
         (double Low, double High) mass = Checked(envId, MassScaleKey, reader.Range(MassScaleKey, (1, 1)));
         (double Low, double High) friction = Checked(envId, FrictionScaleKey, reader.Range(FrictionScaleKey, (1, 1)));
         Dictionary<string, object> rest = options.Where(o => o.Key is not (MassScaleKey or FrictionScaleKey)).ToDictionary(o => o.Key, o => o.Value, StringComparer.Ordinal);

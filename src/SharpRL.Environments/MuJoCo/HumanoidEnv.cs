@@ -35,7 +35,7 @@ public sealed class HumanoidEnv : MuJoCoEnv
         : base(Versions, version, options)
     {
         RequireModelSize(3, 0, "x, y and the torso height (qpos[0..2])");
-        MuJoCoOptions o = Options;
+        EnvOptions o = Options;
         _forwardRewardWeight = o.Double("forward_reward_weight", 1.25);
         _ctrlCostWeight = o.Double("ctrl_cost_weight", 0.1);
         _contactCostWeight = version == 5 ? o.Double("contact_cost_weight", 5e-7) : 0;

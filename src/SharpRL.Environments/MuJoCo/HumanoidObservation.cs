@@ -35,7 +35,7 @@ internal sealed class HumanoidObservation
 
     public int SkipDofs { get; }
 
-    public static HumanoidObservation Read(MuJoCoOptions o, int version, MjModel model)
+    public static HumanoidObservation Read(EnvOptions o, int version, MjModel model)
     {
         _ = model;
         if (version == 4)

@@ -26,7 +26,7 @@ public sealed class HumanoidStandupEnv : MuJoCoEnv
         : base(Versions, version, options)
     {
         RequireModelSize(3, 0, "x, y and the torso height (qpos[0..2])");
-        MuJoCoOptions o = Options;
+        EnvOptions o = Options;
         _ = V5Double("uph_cost_weight", 1);
         _ctrlCostWeight = V5Double("ctrl_cost_weight", 0.1);
         _impactCostWeight = V5Double("impact_cost_weight", 5e-7);
@@ -34,7 +34,7 @@ public sealed class HumanoidStandupEnv : MuJoCoEnv
         ResetNoiseScale = V5Double("reset_noise_scale", 1e-2);
 
         // v4 has none of the include_* options: its layout is v4's fixed one.
-        _layout = HumanoidObservation.Read(version == 5 ? o : new MuJoCoOptions(Id, null), version, Model);
+        _layout = HumanoidObservation.Read(version == 5 ? o : new EnvOptions(Id, null), version, Model);
         o.EnsureAllUsed();
         SetObservationSize(_layout.Size(Nq, Nv, Model.Nbody));
         Settings = Describe(("ctrl_cost_weight", _ctrlCostWeight), ("impact_cost_weight", _impactCostWeight), ("impact_cost_range", _impactCostRange),

@@ -54,19 +54,19 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     /// <summary>
     /// Reads what every versioned env shares (the id, v5's <c>xml_file</c> and <c>frame_skip</c>), loads the model
     /// and allocates this env's data. The derived constructor then reads its own options from <see cref="Options"/>
-    /// and calls <see cref="MuJoCoOptions.EnsureAllUsed"/>.
+    /// and calls <see cref="EnvOptions.EnsureAllUsed"/>.
     /// </summary>
     /// <param name="versions">The env's name, model file, frame skip and info keys per version.</param>
     /// <param name="version">4 or 5.</param>
     /// <param name="options">Gymnasium's constructor arguments, or null.</param>
     private protected MuJoCoEnv(MuJoCoVersions versions, int version, IReadOnlyDictionary<string, object>? options)
-        : this(versions, version, new MuJoCoOptions($"{versions.Name}-v{version}", options))
+        : this(versions, version, new EnvOptions($"{versions.Name}-v{version}", options))
     {
     }
 
     // The model file (xml_file) is a name among the shipped models, or a path starting with "." or "/"; the model
     // is shared with other envs of the same file.
-    private MuJoCoEnv(MuJoCoVersions versions, int version, MuJoCoOptions options)
+    private MuJoCoEnv(MuJoCoVersions versions, int version, EnvOptions options)
     {
         Id = versions.Id(version);
         string xmlFile = versions.ReadXmlFile(options, version);
@@ -250,7 +250,7 @@ public abstract unsafe class MuJoCoEnv : IEnv, IStatefulEnv, IStepInfoEnv
     private protected int Version { get; }
 
     /// <summary>The constructor options, read by the derived constructors.</summary>
-    private protected MuJoCoOptions Options { get; }
+    private protected EnvOptions Options { get; }
 
     /// <summary>The noise of the default <see cref="ResetModel"/>: Gymnasium's <c>reset_noise_scale</c>.</summary>
     private protected double ResetNoiseScale { get; set; }

@@ -30,14 +30,14 @@ internal sealed record MuJoCoVersions(string Name, string XmlFile, int FrameSkip
     }
 
     /// <summary>The model file: v5's <c>xml_file</c> option (v4 fixes it unless <see cref="V4HasXmlOption"/>).</summary>
-    public string ReadXmlFile(MuJoCoOptions options, int version)
+    public string ReadXmlFile(EnvOptions options, int version)
     {
         string defaultFile = version == 5 ? XmlFileV5 ?? XmlFile : XmlFile;
         return version == 5 || V4HasXmlOption ? options.String("xml_file", defaultFile) : defaultFile;
     }
 
     /// <summary>v5's <c>frame_skip</c> option (v4 fixes it).</summary>
-    public int ReadFrameSkip(MuJoCoOptions options, int version) =>
+    public int ReadFrameSkip(EnvOptions options, int version) =>
         version == 5 ? options.Int("frame_skip", FrameSkip, min: 1) : FrameSkip;
 
     /// <summary>The info keys of <paramref name="version"/>.</summary>

@@ -13,13 +13,13 @@ public abstract class PlanarWalkerEnv : MuJoCoEnv
 
     /// <summary>
     /// Loads the model and reads the shared constructor options; the derived constructor reads its own from
-    /// <see cref="MuJoCoEnv.Options"/>, then calls <see cref="MuJoCoOptions.EnsureAllUsed"/> and sets the settings text.
+    /// <see cref="MuJoCoEnv.Options"/>, then calls <see cref="EnvOptions.EnsureAllUsed"/> and sets the settings text.
     /// </summary>
     private protected PlanarWalkerEnv(string name, string xmlFile, string xmlFileV5, int version, IReadOnlyDictionary<string, object>? options, (double Low, double High) healthyZRange, (double Low, double High) healthyAngleRange)
         : base(new MuJoCoVersions(name, xmlFile, FrameSkip: 4, KeysV4: ["x_position", "x_velocity"], KeysV5: ["x_position", "z_distance_from_origin", "x_velocity", "reward_forward", "reward_ctrl", "reward_survive"]) { XmlFileV5 = xmlFileV5 }, version, options)
     {
         RequireModelSize(3, 0, "x, the torso height and its angle (qpos[0..2])");
-        MuJoCoOptions o = Options;
+        EnvOptions o = Options;
         ForwardRewardWeight = o.Double("forward_reward_weight", 1.0);
         _ctrlCostWeight = (float)o.Double("ctrl_cost_weight", 1e-3);
         HealthyReward = o.Double("healthy_reward", 1.0);

@@ -1,17 +1,17 @@
-namespace SharpRL.Environments.MuJoCo;
+namespace SharpRL.Environments;
 
 /// <summary>
-/// Reads the constructor options of a MuJoCo env, or of a classic-control one (Gymnasium's <c>gymnasium.make(id, **kwargs)</c>), given
+/// Reads the constructor options of a built-in env, MuJoCo or classic control (Gymnasium's <c>gymnasium.make(id, **kwargs)</c>), given
 /// as numbers, booleans, strings or text as typed on a command line ("0.7,inf", "(0.7, inf)", "true").
 /// Every option is read with its Gymnasium default; <see cref="EnsureAllUsed"/> then refuses unknown names.
 /// </summary>
-internal sealed class MuJoCoOptions
+internal sealed class EnvOptions
 {
     private readonly string _envId;
     private readonly IReadOnlyDictionary<string, object>? _options;
     private readonly List<string> _known = [];
 
-    public MuJoCoOptions(string envId, IReadOnlyDictionary<string, object>? options)
+    public EnvOptions(string envId, IReadOnlyDictionary<string, object>? options)
     {
         _envId = envId;
         _options = options;
