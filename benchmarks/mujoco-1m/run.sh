@@ -11,8 +11,10 @@
 # Rerunning the script continues: finished jobs are skipped, started ones resume. Wall time is summed over a
 # job's invocations. TRAIN_ARGS_<algorithm> adds arguments to a job's first `train` call (a resume keeps the
 # settings it was started with), e.g. TRAIN_ARGS_td3="--set parallel_critics=false" when two lanes share two cores.
+# Results go to benchmarks/mujoco-1m/results.csv, the committed record the docs table is made from (RESULTS
+# overrides it): a run's checkpoints live in OUT, which a fresh machine does not have, so the record is kept in git.
 # Two lanes (two invocations with disjoint job lists) on two cores: export DOTNET_PROCESSOR_COUNT=1 too, so that every
-# job runs on one thread (PPO's paired passes and the twin critics then run on the caller; the results are the same). Results are appended to OUT/results.csv:
+# job runs on one thread (PPO's paired passes and the twin critics then run on the caller; the results are the same). Each row of results.csv:
 #   algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores
 set -euo pipefail
 steps="${STEPS:-1000000}"  # STEPS overrides the budget (for trying the script on a small one)
@@ -32,7 +34,7 @@ if [ ${#jobs[@]} -eq 0 ]; then
 fi
 
 mkdir -p "$out"
-results="$out/results.csv"
+results="${RESULTS:-$root/benchmarks/mujoco-1m/results.csv}"
 [ -f "$results" ] || echo "algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores" > "$results"
 for job in "${jobs[@]}"; do
   read -r algo env seed <<< "$job"

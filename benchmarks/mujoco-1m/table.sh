@@ -3,9 +3,9 @@
 # mean deterministic return over 10 episodes, their mean over seeds, the published 1M-step figure beside it, and
 # the training wall time per run (mean over seeds, minutes).
 #
-#   benchmarks/mujoco-1m/table.sh [runs/mujoco-1m/results.csv]
+#   benchmarks/mujoco-1m/table.sh [benchmarks/mujoco-1m/results.csv]
 set -euo pipefail
-results="${1:-runs/mujoco-1m/results.csv}"
+results="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/results.csv}"
 awk -F, '
   BEGIN {
     # Published 1M-step figures: Tianshou (PPO, TRPO), CleanRL (TD3, SAC), rl-baselines3-zoo (TD3, SAC on Ant).
