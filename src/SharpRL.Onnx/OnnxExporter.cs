@@ -272,7 +272,7 @@ public static class OnnxExporter
         }
     }
 
-    // DDPG/TD3: tanh(x); SAC: tanh(μ) or tanh(μ + σ·ε) with log σ clamped to [−20, 2]; then [−1, 1] → [low, high].
+    // DDPG/TD3: tanh(x); SAC: tanh(μ) or tanh(μ + σ·ε) with log σ clamped to [−20, 2]; then [−1, 1] → [low, high], clipped.
     private static void SquashedHead(OnnxGraphBuilder g, PolicyModel model, string output, bool mlAgents)
     {
         int d = model.ActionSize;
@@ -281,8 +281,10 @@ public static class OnnxExporter
         string halfRange = g.Initializer("action_half_range", [.. model.ActionHigh.Select((h, j) => 0.5f * (h - model.ActionLow[j]))], d);
         string low = g.Initializer("action_low", model.ActionLow, d);
         string one = g.Initializer("one", [1f]);
-        string Rescale(string x, string name) =>
-            g.Node("Add", [g.Node("Mul", [g.Node("Add", [g.Node("Tanh", [x]), one]), halfRange]), low], name);
+        // Runtimes approximate tanh: ONNX Runtime's AVX-512 kernel returns −1.0000001 for large negative inputs, which
+        // the rescale turns into an action an ulp outside the Box. The clip keeps every runtime's actions inside it.
+        void Rescale(string x, string name) =>
+            ClipToBounds(g, model, g.Node("Add", [g.Node("Mul", [g.Node("Add", [g.Node("Tanh", [x]), one]), halfRange]), low]), name);
 
         if (model.Head == ActionHead.DeterministicTanh)
         {

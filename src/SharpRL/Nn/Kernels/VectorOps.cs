@@ -50,7 +50,10 @@ internal unsafe interface IVectorOps<TVector, TElement>
     /// <summary>left·right + addend, fused where the hardware has FMA.</summary>
     static abstract TVector MultiplyAdd(TVector left, TVector right, TVector addend);
 
-    /// <summary>The sum of all lanes.</summary>
+    /// <summary>
+    /// The sum of all lanes, added in the order <see cref="Sum8"/> adds each of its vectors: the dot tiles of one
+    /// output and of several outputs must give a row the same bits, whichever tile its batch size picks.
+    /// </summary>
     static abstract TElement Sum(TVector value);
 
     /// <summary>destination[i] = the sum of all lanes of v_i, for eight vectors at once.</summary>
@@ -85,7 +88,7 @@ internal readonly unsafe struct Vector512SingleOps : IVectorOps<Vector512<float>
         => Vector512.MultiplyAddEstimate(left, right, addend);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+    public static float Sum(Vector512<float> value) => Vector256.Sum(value.GetLower() + value.GetUpper());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sum8(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, Vector512<float> v4, Vector512<float> v5, Vector512<float> v6, Vector512<float> v7, float* destination)
@@ -129,7 +132,7 @@ internal readonly unsafe struct Vector512DoubleOps : IVectorOps<Vector512<double
         => Vector512.MultiplyAddEstimate(left, right, addend);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Sum(Vector512<double> value) => Vector512.Sum(value);
+    public static double Sum(Vector512<double> value) => Vector256.Sum(value.GetLower() + value.GetUpper());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sum8(Vector512<double> v0, Vector512<double> v1, Vector512<double> v2, Vector512<double> v3, Vector512<double> v4, Vector512<double> v5, Vector512<double> v6, Vector512<double> v7, double* destination)
