@@ -15,7 +15,8 @@
 # overrides it): a run's checkpoints live in OUT, which a fresh machine does not have, so the record is kept in git.
 # Two lanes (two invocations with disjoint job lists) on two cores: export DOTNET_PROCESSOR_COUNT=1 too, so that every
 # job runs on one thread (PPO's paired passes and the twin critics then run on the caller; the results are the same). Each row of results.csv:
-#   algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores
+#   algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores,cpu
+# (cpu: AVX-512 or AVX2, the widest kernel path the CPU gives; wall times are only comparable within one)
 set -euo pipefail
 steps="${STEPS:-1000000}"  # STEPS overrides the budget (for trying the script on a small one)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -35,7 +36,7 @@ fi
 
 mkdir -p "$out"
 results="${RESULTS:-$root/benchmarks/mujoco-1m/results.csv}"
-[ -f "$results" ] || echo "algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores" > "$results"
+[ -f "$results" ] || echo "algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores,cpu" > "$results"
 for job in "${jobs[@]}"; do
   read -r algo env seed <<< "$job"
   dir="$out/${algo}_${env}_s${seed}"
@@ -69,5 +70,6 @@ for job in "${jobs[@]}"; do
         kept = 0; for (r = 1; r <= rows[k]; r++) if (seg_s[k, r] <= first_s[k + 1]) kept = seg_t[k, r]
         total += kept }
       printf "%.1f %d\n", total, n }' "$dir/progress.csv")
-  echo "$algo,$env,$seed,$steps,$mean,$std,$wall,$invocations,$(nproc)" >> "$results"
+  cpu=$(grep -q -w avx512f /proc/cpuinfo && echo AVX-512 || echo AVX2)
+  echo "$algo,$env,$seed,$steps,$mean,$std,$wall,$invocations,$(nproc),$cpu" >> "$results"
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the markdown table of docs/mujoco.md from run.sh's results.csv: one row per algorithm and env, each seed's
 # mean deterministic return over 10 episodes, their mean over seeds, the published 1M-step figure beside it, and
-# the training wall time per run (mean over seeds, minutes).
+# the training wall time per run (mean over the seeds run on each kind of CPU, minutes).
 #
 #   benchmarks/mujoco-1m/table.sh [benchmarks/mujoco-1m/results.csv]
 set -euo pipefail
@@ -22,11 +22,13 @@ awk -F, '
   {
     key = $1 "," $2 ($4 == 1000000 ? "" : " at " $4 " steps")
     if (!(key in count)) { order[++keys] = key }
-    count[key]++; sum[key] += $5; sumsq[key] += $5 * $5; wall[key] += $7
+    count[key]++; sum[key] += $5; sumsq[key] += $5 * $5
+    cpu = ($10 == "" ? "?" : $10); if (!((key, cpu) in walls)) cpus[key] = cpus[key] (cpus[key] == "" ? "" : " ") cpu
+    walls[key, cpu] += $7; runs[key, cpu]++
     seeds[key] = seeds[key] (seeds[key] == "" ? "" : ", ") sprintf("%s: %.1f ± %.1f", $3, $5, $6)
   }
   END {
-    print "| algorithm | env | per seed (seed: mean ± std over 10 episodes) | mean over seeds | published | train wall time per run |"
+    print "| algorithm | env | per seed (seed: mean ± std over 10 episodes) | mean over seeds | published | train wall time per run (CPU, runs) |"
     print "| --- | --- | --- | ---: | --- | ---: |"
     # Rows in a fixed order (algorithms, then envs), then any others in the order they were written.
     split("ppo trpo td3 sac", algos, " "); split("Hopper-v4 HalfCheetah-v4 Walker2d-v4 Ant-v4", envs, " ")
@@ -39,7 +41,9 @@ awk -F, '
       spread = n > 1 ? sqrt((sumsq[key] - n * mean * mean) / (n - 1)) : 0
       over = n > 1 ? sprintf("%.0f ± %.0f (%d seeds)", mean, spread, n) : sprintf("%.0f (1 seed)", mean)
       pub = (key in published) ? published[key] : "—"
-      printf "| %s | %s | %s | %s | %s | %.1f min |\n", toupper(part[1]), part[2], seeds[key], over, pub, wall[key] / n / 60
+      nc = split(cpus[key], cpuList, " "); timing = ""
+      for (c = 1; c <= nc; c++) timing = timing (c > 1 ? "; " : "") sprintf("%.1f min (%s, %d)", walls[key, cpuList[c]] / runs[key, cpuList[c]] / 60, cpuList[c], runs[key, cpuList[c]])
+      printf "| %s | %s | %s | %s | %s | %s |\n", toupper(part[1]), part[2], seeds[key], over, pub, timing
     }
   }' "$results"
 
