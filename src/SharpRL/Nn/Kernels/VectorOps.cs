@@ -87,8 +87,9 @@ internal readonly unsafe struct Vector512SingleOps : IVectorOps<Vector512<float>
     public static Vector512<float> MultiplyAdd(Vector512<float> left, Vector512<float> right, Vector512<float> addend)
         => Vector512.MultiplyAddEstimate(left, right, addend);
 
+    // As Sum8 below: the two halves added lane by lane, then the 256-bit sum (not Vector512.Sum, which sums the halves apart).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector512<float> value) => Vector256.Sum(value.GetLower() + value.GetUpper());
+    public static float Sum(Vector512<float> value) => Vector256SingleOps.Sum(value.GetLower() + value.GetUpper());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sum8(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, Vector512<float> v4, Vector512<float> v5, Vector512<float> v6, Vector512<float> v7, float* destination)
@@ -131,8 +132,9 @@ internal readonly unsafe struct Vector512DoubleOps : IVectorOps<Vector512<double
     public static Vector512<double> MultiplyAdd(Vector512<double> left, Vector512<double> right, Vector512<double> addend)
         => Vector512.MultiplyAddEstimate(left, right, addend);
 
+    // As Sum8 below: the two halves added lane by lane, then the 256-bit sum (not Vector512.Sum, which sums the halves apart).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Sum(Vector512<double> value) => Vector256.Sum(value.GetLower() + value.GetUpper());
+    public static double Sum(Vector512<double> value) => Vector256DoubleOps.Sum(value.GetLower() + value.GetUpper());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sum8(Vector512<double> v0, Vector512<double> v1, Vector512<double> v2, Vector512<double> v3, Vector512<double> v4, Vector512<double> v5, Vector512<double> v6, Vector512<double> v7, double* destination)
