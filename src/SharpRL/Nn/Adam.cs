@@ -12,6 +12,9 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
     private readonly T[][] _firstMoments;
     private readonly T[][] _secondMoments;
 
+    // Whether subnormal second moments are stored as zero (see SubnormalFlush); first moments always are.
+    private readonly bool _flushSecondMoments;
+
     /// <summary>Creates the optimiser with zero moments.</summary>
     /// <param name="parameters">Parameters to update; the list is copied.</param>
     /// <param name="learningRate">Step size α ≥ 0.</param>
@@ -26,6 +29,8 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
         Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));
         _firstMoments = OptimizerArguments.ZeroBuffers(ParameterArray);
         _secondMoments = OptimizerArguments.ZeroBuffers(ParameterArray);
+        // The smallest bias-correction divisor √(1−β₂ᵗ) is the first step's √(1−β₂).
+        _flushSecondMoments = SubnormalFlush.SecondMomentFlushIsExact<T>(Epsilon, Math.Sqrt(1.0 - Beta2));
     }
 
     /// <summary>β₁, decay of the first-moment average.</summary>
@@ -51,6 +56,8 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
         T oneMinusBeta1 = T.CreateChecked(1.0 - Beta1);
         T oneMinusBeta2 = T.CreateChecked(1.0 - Beta2);
         T epsilon = T.CreateChecked(Epsilon);
+        T minNormal = SubnormalFlush.MinNormal<T>();
+        T secondMomentFloor = _flushSecondMoments ? minNormal : T.Zero;
 
         for (int p = 0; p < ParameterArray.Length; p++)
         {
@@ -61,18 +68,20 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
 
             // m ← β₁m + (1−β₁)g ;  v ← β₂v + (1−β₂)g²
             // θ ← θ − α/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)   (= α·m̂/(√v̂ + ε))
-            // The SIMD lanes do the same correctly rounded operations as the scalar tail, so the result
-            // does not depend on the vector width.
+            // Moments below the smallest normal number are stored as 0 (SubnormalFlush says why and why θ
+            // does not change). The SIMD lanes do the same correctly rounded operations as the scalar tail,
+            // so the result does not depend on the vector width.
             int i = 0;
             if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
             {
                 Vector<T> beta1V = new(beta1), beta2V = new(beta2), oneMinusBeta1V = new(oneMinusBeta1), oneMinusBeta2V = new(oneMinusBeta2);
                 Vector<T> stepSizeV = new(stepSize), sqrtBiasCorrection2V = new(sqrtBiasCorrection2), epsilonV = new(epsilon);
+                Vector<T> minNormalV = new(minNormal), secondMomentFloorV = new(secondMomentFloor);
                 for (; i <= theta.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> gi = new(g[i..]);
-                    Vector<T> mi = (beta1V * new Vector<T>(m[i..])) + (oneMinusBeta1V * gi);
-                    Vector<T> vi = (beta2V * new Vector<T>(v[i..])) + (oneMinusBeta2V * gi * gi);
+                    Vector<T> mi = SubnormalFlush.Flush((beta1V * new Vector<T>(m[i..])) + (oneMinusBeta1V * gi), minNormalV);
+                    Vector<T> vi = SubnormalFlush.Flush((beta2V * new Vector<T>(v[i..])) + (oneMinusBeta2V * gi * gi), secondMomentFloorV);
                     Vector<T> denominator = (Vector.SquareRoot(vi) / sqrtBiasCorrection2V) + epsilonV;
                     (new Vector<T>(theta[i..]) - (stepSizeV * (mi / denominator))).CopyTo(theta[i..]);
                     mi.CopyTo(m[i..]);
@@ -82,8 +91,8 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
 
             for (; i < theta.Length; i++)
             {
-                m[i] = (beta1 * m[i]) + (oneMinusBeta1 * g[i]);
-                v[i] = (beta2 * v[i]) + (oneMinusBeta2 * g[i] * g[i]);
+                m[i] = SubnormalFlush.Flush((beta1 * m[i]) + (oneMinusBeta1 * g[i]), minNormal);
+                v[i] = SubnormalFlush.Flush((beta2 * v[i]) + (oneMinusBeta2 * g[i] * g[i]), secondMomentFloor);
                 T denominator = (T.Sqrt(v[i]) / sqrtBiasCorrection2) + epsilon;
                 theta[i] -= stepSize * (m[i] / denominator);
             }

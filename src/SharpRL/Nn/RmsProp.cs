@@ -11,6 +11,10 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
 {
     private readonly T[][] _squareAverages;
 
+    // Whether subnormal square averages are stored as zero (see SubnormalFlush): s decays by α each step
+    // without gradient and would otherwise turn subnormal after a few thousand such steps.
+    private readonly bool _flushSquareAverages;
+
     /// <summary>Creates the optimiser with zero square averages.</summary>
     /// <param name="parameters">Parameters to update; the list is copied.</param>
     /// <param name="learningRate">Step size η ≥ 0.</param>
@@ -22,6 +26,7 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         Alpha = OptimizerArguments.RequireUnitInterval(alpha, nameof(alpha));
         Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));
         _squareAverages = OptimizerArguments.ZeroBuffers(ParameterArray);
+        _flushSquareAverages = SubnormalFlush.SecondMomentFlushIsExact<T>(Epsilon, smallestDivisor: 1.0);
     }
 
     /// <summary>α, decay of the squared-gradient average.</summary>
@@ -37,6 +42,7 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         T alpha = T.CreateChecked(Alpha);
         T oneMinusAlpha = T.CreateChecked(1.0 - Alpha);
         T epsilon = T.CreateChecked(Epsilon);
+        T squareAverageFloor = _flushSquareAverages ? SubnormalFlush.MinNormal<T>() : T.Zero;
         for (int p = 0; p < ParameterArray.Length; p++)
         {
             Span<T> theta = ParameterArray[p].Value;
@@ -44,15 +50,17 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
             Span<T> s = _squareAverages[p];
 
             // s ← α s + (1−α) g² ;  θ ← θ − η g / (√s + ε)
-            // The SIMD lanes do the same correctly rounded operations as the scalar tail.
+            // Square averages below the smallest normal number are stored as 0 (SubnormalFlush). The SIMD lanes
+            // do the same correctly rounded operations as the scalar tail.
             int i = 0;
             if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
             {
                 Vector<T> alphaV = new(alpha), oneMinusAlphaV = new(oneMinusAlpha), learningRateV = new(learningRate), epsilonV = new(epsilon);
+                Vector<T> squareAverageFloorV = new(squareAverageFloor);
                 for (; i <= theta.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> gi = new(g[i..]);
-                    Vector<T> si = (alphaV * new Vector<T>(s[i..])) + (oneMinusAlphaV * gi * gi);
+                    Vector<T> si = SubnormalFlush.Flush((alphaV * new Vector<T>(s[i..])) + (oneMinusAlphaV * gi * gi), squareAverageFloorV);
                     (new Vector<T>(theta[i..]) - (learningRateV * (gi / (Vector.SquareRoot(si) + epsilonV)))).CopyTo(theta[i..]);
                     si.CopyTo(s[i..]);
                 }
@@ -60,7 +68,7 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
 
             for (; i < theta.Length; i++)
             {
-                s[i] = (alpha * s[i]) + (oneMinusAlpha * g[i] * g[i]);
+                s[i] = SubnormalFlush.Flush((alpha * s[i]) + (oneMinusAlpha * g[i] * g[i]), squareAverageFloor);
                 theta[i] -= learningRate * (g[i] / (T.Sqrt(s[i]) + epsilon));
             }
         }
