@@ -526,9 +526,13 @@ public sealed class Agent
                 }
             }
 
+            // Rounding in low + (t + 1)(high − low)/2 can land a last-place step outside [low, high] (e.g. for
+            // [−0.1, 0.3]); a game is promised actions inside the Box, so the result is clamped, as the ONNX
+            // export's squashed head clips.
             for (int j = 0; j < d; j++)
             {
-                a[j] = low[j] + (0.5f * (MathF.Tanh(a[j]) + 1f) * (high[j] - low[j]));
+                float rescaled = low[j] + (0.5f * (MathF.Tanh(a[j]) + 1f) * (high[j] - low[j]));
+                a[j] = Math.Min(Math.Max(rescaled, low[j]), high[j]);
             }
         }
     }

@@ -162,6 +162,23 @@ public sealed class AgentTests : IDisposable
     }
 
     [Fact]
+    public void Act_DeterministicTanhAtSaturation_StaysInsideTheBox()
+    {
+        // For [−3.3, 1.1] in float, low + (1 + 1)(high − low)/2 rounds to 1.1000001 > high; the agent clamps.
+        float[] low = [-3.3f, -0.1f], high = [1.1f, 0.3f];
+        Assert.True(low[0] + (0.5f * (1f + 1f) * (high[0] - low[0])) > high[0], "the constructed bounds must overshoot without the clamp");
+        // One layer, 1 input → 2 outputs, weights ±100: tanh saturates at +1 for a positive input and −1 for a negative one.
+        var network = new DenseNetwork(HiddenActivation.Tanh, [new DenseLayer(1, 2, [100f, 100f], [0f, 0f])]);
+        var model = new PolicyModel(1, null, network, null, ActionHead.DeterministicTanh, [], [], [], low, high);
+        Agent agent = Agent.FromModel(model, seed: 0);
+        float[] action = new float[2];
+        agent.Act([1f], action);
+        Assert.Equal(high, action);
+        agent.Act([-1f], action);
+        Assert.Equal(low, action);
+    }
+
+    [Fact]
     public void Act_WithActionMasks_AllocatesNothingAndRefusesBadMasks()
     {
         (ActorCriticPolicy policy, ObservationNormalization? normalization, float[] observations, _) = Setup(PolicyKind.MultiCategorical, false, Activation.Tanh, true, 73);
