@@ -16,7 +16,8 @@
 # Two lanes (two invocations with disjoint job lists) on two cores: export DOTNET_PROCESSOR_COUNT=1 too, so that every
 # job runs on one thread (PPO's paired passes and the twin critics then run on the caller; the results are the same). Each row of results.csv:
 #   algorithm,env,seed,timesteps,eval_mean,eval_std,train_wall_s,invocations,host_cores,cpu
-# (cpu: AVX-512 or AVX2, the widest kernel path the CPU gives; wall times are only comparable within one)
+# (cpu: the widest kernel path the CPU gives, AVX-512 or AVX2, and its maker, e.g. AVX-512/AMD; wall times are only
+# comparable within one: the Intel Xeon of 2026-12-02 ran the off-policy jobs at about half the AMD Zen 5's speed)
 set -euo pipefail
 steps="${STEPS:-1000000}"  # STEPS overrides the budget (for trying the script on a small one)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -71,5 +72,9 @@ for job in "${jobs[@]}"; do
         total += kept }
       printf "%.1f %d\n", total, n }' "$dir/progress.csv")
   cpu=$(grep -q -w avx512f /proc/cpuinfo && echo AVX-512 || echo AVX2)
+  case "$(grep -m1 vendor_id /proc/cpuinfo)" in
+    *AuthenticAMD*) cpu="$cpu/AMD" ;;
+    *GenuineIntel*) cpu="$cpu/Intel" ;;
+  esac
   echo "$algo,$env,$seed,$steps,$mean,$std,$wall,$invocations,$(nproc),$cpu" >> "$results"
 done
