@@ -526,8 +526,8 @@ public sealed class Agent
                 }
             }
 
-            // Rounding in low + (t + 1)(high − low)/2 can land a last-place step outside [low, high] (e.g. for
-            // [−0.1, 0.3]); a game is promised actions inside the Box, so the result is clamped, as the ONNX
+            // Rounding in low + (t + 1)(high − low)/2 can land a last-place step outside [low, high] (e.g. 1.1000001
+            // for [−3.3, 1.1]); a game is promised actions inside the Box, so the result is clamped, as the ONNX
             // export's squashed head clips.
             for (int j = 0; j < d; j++)
             {

@@ -12,8 +12,9 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
     private readonly T[][] _firstMoments;
     private readonly T[][] _secondMoments;
 
-    // Whether subnormal second moments are stored as zero (see SubnormalFlush); first moments always are.
-    private readonly bool _flushSecondMoments;
+    // Second moments below this are stored as zero: the smallest normal number where that is exact, else 0
+    // (flush nothing; see SubnormalFlush). First moments are always flushed.
+    private readonly T _secondMomentFloor;
 
     /// <summary>Creates the optimiser with zero moments.</summary>
     /// <param name="parameters">Parameters to update; the list is copied.</param>
@@ -30,7 +31,7 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
         _firstMoments = OptimizerArguments.ZeroBuffers(ParameterArray);
         _secondMoments = OptimizerArguments.ZeroBuffers(ParameterArray);
         // The smallest bias-correction divisor √(1−β₂ᵗ) is the first step's √(1−β₂).
-        _flushSecondMoments = SubnormalFlush.SecondMomentFlushIsExact<T>(Epsilon, Math.Sqrt(1.0 - Beta2));
+        _secondMomentFloor = SubnormalFlush.SecondMomentFlushIsExact<T>(Epsilon, Math.Sqrt(1.0 - Beta2)) ? SubnormalFlush.MinNormal<T>() : T.Zero;
     }
 
     /// <summary>β₁, decay of the first-moment average.</summary>
@@ -57,7 +58,6 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
         T oneMinusBeta2 = T.CreateChecked(1.0 - Beta2);
         T epsilon = T.CreateChecked(Epsilon);
         T minNormal = SubnormalFlush.MinNormal<T>();
-        T secondMomentFloor = _flushSecondMoments ? minNormal : T.Zero;
 
         for (int p = 0; p < ParameterArray.Length; p++)
         {
@@ -76,7 +76,7 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
             {
                 Vector<T> beta1V = new(beta1), beta2V = new(beta2), oneMinusBeta1V = new(oneMinusBeta1), oneMinusBeta2V = new(oneMinusBeta2);
                 Vector<T> stepSizeV = new(stepSize), sqrtBiasCorrection2V = new(sqrtBiasCorrection2), epsilonV = new(epsilon);
-                Vector<T> minNormalV = new(minNormal), secondMomentFloorV = new(secondMomentFloor);
+                Vector<T> minNormalV = new(minNormal), secondMomentFloorV = new(_secondMomentFloor);
                 for (; i <= theta.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> gi = new(g[i..]);
@@ -92,7 +92,7 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
             for (; i < theta.Length; i++)
             {
                 m[i] = SubnormalFlush.Flush((beta1 * m[i]) + (oneMinusBeta1 * g[i]), minNormal);
-                v[i] = SubnormalFlush.Flush((beta2 * v[i]) + (oneMinusBeta2 * g[i] * g[i]), secondMomentFloor);
+                v[i] = SubnormalFlush.Flush((beta2 * v[i]) + (oneMinusBeta2 * g[i] * g[i]), _secondMomentFloor);
                 T denominator = (T.Sqrt(v[i]) / sqrtBiasCorrection2) + epsilon;
                 theta[i] -= stepSize * (m[i] / denominator);
             }

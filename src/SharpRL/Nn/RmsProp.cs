@@ -11,9 +11,10 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
 {
     private readonly T[][] _squareAverages;
 
-    // Whether subnormal square averages are stored as zero (see SubnormalFlush): s decays by α each step
-    // without gradient and would otherwise turn subnormal after a few thousand such steps.
-    private readonly bool _flushSquareAverages;
+    // Square averages below this are stored as zero (see SubnormalFlush): the smallest normal number where
+    // that is exact, else 0. s decays by α each step without gradient and would otherwise turn subnormal after
+    // a few thousand such steps.
+    private readonly T _squareAverageFloor;
 
     /// <summary>Creates the optimiser with zero square averages.</summary>
     /// <param name="parameters">Parameters to update; the list is copied.</param>
@@ -26,7 +27,7 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         Alpha = OptimizerArguments.RequireUnitInterval(alpha, nameof(alpha));
         Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));
         _squareAverages = OptimizerArguments.ZeroBuffers(ParameterArray);
-        _flushSquareAverages = SubnormalFlush.SecondMomentFlushIsExact<T>(Epsilon, smallestDivisor: 1.0);
+        _squareAverageFloor = SubnormalFlush.SecondMomentFlushIsExact<T>(Epsilon, smallestDivisor: 1.0) ? SubnormalFlush.MinNormal<T>() : T.Zero;
     }
 
     /// <summary>α, decay of the squared-gradient average.</summary>
@@ -42,7 +43,6 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         T alpha = T.CreateChecked(Alpha);
         T oneMinusAlpha = T.CreateChecked(1.0 - Alpha);
         T epsilon = T.CreateChecked(Epsilon);
-        T squareAverageFloor = _flushSquareAverages ? SubnormalFlush.MinNormal<T>() : T.Zero;
         for (int p = 0; p < ParameterArray.Length; p++)
         {
             Span<T> theta = ParameterArray[p].Value;
@@ -56,7 +56,7 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
             if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
             {
                 Vector<T> alphaV = new(alpha), oneMinusAlphaV = new(oneMinusAlpha), learningRateV = new(learningRate), epsilonV = new(epsilon);
-                Vector<T> squareAverageFloorV = new(squareAverageFloor);
+                Vector<T> squareAverageFloorV = new(_squareAverageFloor);
                 for (; i <= theta.Length - Vector<T>.Count; i += Vector<T>.Count)
                 {
                     Vector<T> gi = new(g[i..]);
@@ -68,7 +68,7 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
 
             for (; i < theta.Length; i++)
             {
-                s[i] = SubnormalFlush.Flush((alpha * s[i]) + (oneMinusAlpha * g[i] * g[i]), squareAverageFloor);
+                s[i] = SubnormalFlush.Flush((alpha * s[i]) + (oneMinusAlpha * g[i] * g[i]), _squareAverageFloor);
                 theta[i] -= learningRate * (g[i] / (T.Sqrt(s[i]) + epsilon));
             }
         }
