@@ -58,29 +58,20 @@ public class PolicyGradientAllocationTests
         };
     }
 
-    private static long AllocatedBytes(Action update)
-    {
-        update();
-        update();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        update();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Updates_SteadyState_AllocateNothing(bool continuous)
     {
         Reinforce reinforce = Collected(new Reinforce(new ContextBanditVectorEnv(4, continuous), new ReinforceOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 8, Policy = SmallPolicy }));
-        Assert.Equal(0, AllocatedBytes(() => reinforce.ComputePolicyGradient()));
+        Assert.Equal(0, SteadyStateAllocation.Measure(() => reinforce.ComputePolicyGradient()));
 
         A2c a2c = Collected(new A2c(new ContextBanditVectorEnv(4, continuous), new A2cOptions { NumEnvs = 4, NumSteps = 8, Policy = SmallPolicy }));
-        Assert.Equal(0, AllocatedBytes(() => a2c.ComputeGradients()));
+        Assert.Equal(0, SteadyStateAllocation.Measure(() => a2c.ComputeGradients()));
 
         Ppo ppo = Collected(new Ppo(new ContextBanditVectorEnv(4, continuous), new PpoOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 16, EntCoef = 0.01, Policy = SmallPolicy }));
         int[] ppoIndices = [.. Enumerable.Range(0, 16)];
-        Assert.Equal(0, AllocatedBytes(() =>
+        Assert.Equal(0, SteadyStateAllocation.Measure(() =>
         {
             ppo.Batch.Gather(ppo.Buffer, ppoIndices, ppo.Options.NormalizeAdvantage);
             ppo.ComputeGradients(0.2f, 0.28f);
@@ -88,7 +79,7 @@ public class PolicyGradientAllocationTests
 
         PpoKl ppoKl = Collected(new PpoKl(new ContextBanditVectorEnv(4, continuous), new PpoKlOptions { NumEnvs = 4, NumSteps = 8, BatchSize = 16, Policy = SmallPolicy }));
         int[] indices = [.. Enumerable.Range(0, 16)];
-        Assert.Equal(0, AllocatedBytes(() =>
+        Assert.Equal(0, SteadyStateAllocation.Measure(() =>
         {
             ppoKl.Batch.Gather(ppoKl.Buffer, indices, ppoKl.Options.NormalizeAdvantage);
             ppoKl.ComputeGradients(1f);
@@ -99,15 +90,15 @@ public class PolicyGradientAllocationTests
         trpo.Natural.Gather(normalizeAdvantage: true);
         float[] gradient = new float[trpo.Natural.ParameterCount];
         float[] direction = new float[trpo.Natural.ParameterCount];
-        Assert.Equal(0, AllocatedBytes(() =>
+        Assert.Equal(0, SteadyStateAllocation.Measure(() =>
         {
             double surrogate = trpo.Natural.Surrogate(0.01, gradient, out _);
             trpo.LineSearch(gradient, 1e-3, surrogate);
         }));
-        Assert.Equal(0, AllocatedBytes(() => trpo.Natural.SolveFisher(gradient, direction, 0.1, 10, 1e-5)));
+        Assert.Equal(0, SteadyStateAllocation.Measure(() => trpo.Natural.SolveFisher(gradient, direction, 0.1, 10, 1e-5)));
 
         var critic = new ValueRegression(trpo.Policy, trpo.Buffer, batchSize: 8, learningRate: 1e-3);
         var random = new Random(0);
-        Assert.Equal(0, AllocatedBytes(() => critic.Fit(2, 1e-3, random)));
+        Assert.Equal(0, SteadyStateAllocation.Measure(() => critic.Fit(2, 1e-3, random)));
     }
 }

@@ -6,25 +6,6 @@ namespace SharpRL.Tests.Envs;
 
 public class AllocationTests
 {
-    // Tiered JIT allocates on the calling thread while methods are promoted, so measure rounds until
-    // one is past the warm-up; a per-step allocation would show in every round.
-    private static long SteadyStateAllocation(Action run)
-    {
-        long allocated = long.MaxValue;
-        for (int round = 0; round < 20 && allocated != 0; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            run();
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated != 0)
-            {
-                Thread.Sleep(20);
-            }
-        }
-
-        return allocated;
-    }
-
     [Fact]
     public void WrappedEnvStep_SteadyState_AllocatesNothing()
     {
@@ -32,7 +13,7 @@ public class AllocationTests
         float[] obs = new float[4];
         float[] action = [0.25f, 0.75f];
         env.Reset(obs, seed: 1);
-        long allocated = SteadyStateAllocation(() =>
+        long allocated = SteadyStateAllocation.Measure(() =>
         {
             for (int step = 0; step < 300; step++)
             {
@@ -56,7 +37,7 @@ public class AllocationTests
         bool[] terminated = new bool[n];
         bool[] truncated = new bool[n];
         env.Reset(obs, seed: 1);
-        long allocated = SteadyStateAllocation(() =>
+        long allocated = SteadyStateAllocation.Measure(() =>
         {
             for (int step = 0; step < 200; step++)
             {

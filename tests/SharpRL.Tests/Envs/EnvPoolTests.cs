@@ -336,13 +336,15 @@ public class EnvPoolTests
             pool.Send(actions, pool.Receive().EnvIds);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < 2000; k++)
+        long allocated = SteadyStateAllocation.Measure(() =>
         {
-            pool.Send(actions, pool.Receive().EnvIds);
-        }
+            for (int k = 0; k < 2000; k++)
+            {
+                pool.Send(actions, pool.Receive().EnvIds);
+            }
+        });
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]

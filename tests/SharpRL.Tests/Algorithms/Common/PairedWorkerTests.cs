@@ -37,24 +37,14 @@ public class PairedWorkerTests
         double[] values = [1, 2, 3, 4];
         double total = 0;
 
-        // Tiered JIT allocates on the calling thread while it promotes methods, so rounds are measured until
-        // one is past the warm-up; an allocation per call would show in every round.
-        long allocated = long.MaxValue;
-        for (int round = 0; round < 20 && allocated != 0; round++)
+        long allocated = SteadyStateAllocation.Measure(() =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 1_000; i++)
             {
                 (double sum, double product) = worker.Run(values, static v => v[0] + v[1], static v => v[2] * v[3]);
                 total += sum + product;
             }
-
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated != 0)
-            {
-                Thread.Sleep(20);
-            }
-        }
+        });
 
         Assert.Equal(0, allocated);
         Assert.Equal(0, total % 15);

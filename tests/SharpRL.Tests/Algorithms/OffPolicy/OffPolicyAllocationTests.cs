@@ -6,15 +6,6 @@ namespace SharpRL.Tests.Algorithms.OffPolicy;
 /// <summary>Steady-state off-policy training allocates nothing: env steps, buffer writes, sampling and updates reuse their buffers.</summary>
 public class OffPolicyAllocationTests
 {
-    private static long AllocatedBytes(Action work)
-    {
-        work();
-        work();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        work();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
     [Fact]
     public void Td3AndSac_StepsAndUpdates_AllocateNothing()
     {
@@ -23,14 +14,14 @@ public class OffPolicyAllocationTests
         using var td3 = new Td3(env, new Td3Options { NumEnvs = 2, HiddenSizes = [32, 32], BatchSize = 64, LearningStarts = 64, NoiseType = ActionNoiseKind.OrnsteinUhlenbeck }, seed: 1);
         td3.Learn(200);
         long steps = td3.NumTimesteps;
-        Assert.Equal(0, AllocatedBytes(() => td3.Learn(steps += 20)));
-        Assert.Equal(0, AllocatedBytes(() => td3.Train(4)));
+        Assert.Equal(0, SteadyStateAllocation.Measure(() => td3.Learn(steps += 20)));
+        Assert.Equal(0, SteadyStateAllocation.Measure(() => td3.Train(4)));
 
         using var env2 = new SyncVectorEnv([new ConstantRewardEnv(100_000), new ConstantRewardEnv(100_000)]);
         using var sac = new Sac(env2, new SacOptions { NumEnvs = 2, HiddenSizes = [32, 32], BatchSize = 64, LearningStarts = 64 }, seed: 2);
         sac.Learn(200);
         steps = sac.NumTimesteps;
-        Assert.Equal(0, AllocatedBytes(() => sac.Learn(steps += 20)));
-        Assert.Equal(0, AllocatedBytes(() => sac.Train(4)));
+        Assert.Equal(0, SteadyStateAllocation.Measure(() => sac.Learn(steps += 20)));
+        Assert.Equal(0, SteadyStateAllocation.Measure(() => sac.Train(4)));
     }
 }

@@ -233,18 +233,13 @@ public class VectorEnvTests
         float[] actions = new float[n * 2];
         vec.Reset(buffers.Observations, seed: 3);
 
-        long allocated = long.MaxValue;
-        for (int round = 0; round < 20 && allocated != 0; round++)
+        long allocated = SteadyStateAllocation.Measure(() =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
             for (int step = 0; step < 200; step++)
             {
                 vec.Step(actions, buffers.Observations, buffers.Rewards, buffers.Terminated, buffers.Truncated);
             }
-
-            // Rounds repeat only while tiered JIT is still promoting methods (it allocates on this thread).
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
+        });
 
         Assert.Equal(0, allocated);
     }
