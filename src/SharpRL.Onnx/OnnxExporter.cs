@@ -260,8 +260,9 @@ public static class OnnxExporter
         string draw = g.Node("Add", [mean, g.Node("Mul", [g.Node("Exp", [logStd]), epsilon])]);
         string deterministicName = mlAgents ? "deterministic_continuous_actions" : "action";
         string sampledName = mlAgents ? "continuous_actions" : "sampled_action";
-        ClipToBounds(g, model, mean, deterministicName);
-        ClipToBounds(g, model, draw, sampledName);
+        var box = ActionBox.Declare(g, model);
+        box.Clip(g, mean, deterministicName);
+        box.Clip(g, draw, sampledName);
         g.Output(deterministicName, DataType.Float, BatchDimension, d);
         g.Output(sampledName, DataType.Float, BatchDimension, d);
         if (!mlAgents)
@@ -279,12 +280,13 @@ public static class OnnxExporter
         string deterministicName = mlAgents ? "deterministic_continuous_actions" : "action";
         string sampledName = mlAgents ? "continuous_actions" : "sampled_action";
         string halfRange = g.Initializer("action_half_range", [.. model.ActionHigh.Select((h, j) => 0.5f * (h - model.ActionLow[j]))], d);
-        string low = g.Initializer("action_low", model.ActionLow, d);
+        var box = ActionBox.Declare(g, model);
+        string low = box.Low ?? throw new InvalidOperationException("A tanh-squashed action head needs a finite Box: the policy's action_low has no finite bound.");
         string one = g.Initializer("one", [1f]);
         // Runtimes approximate tanh: ONNX Runtime's AVX-512 kernel returns −1.0000001 for large negative inputs, which
         // the rescale turns into an action an ulp outside the Box. The clip keeps every runtime's actions inside it.
         void Rescale(string x, string name) =>
-            ClipToBounds(g, model, g.Node("Add", [g.Node("Mul", [g.Node("Add", [g.Node("Tanh", [x]), one]), halfRange]), low]), name);
+            box.Clip(g, g.Node("Add", [g.Node("Mul", [g.Node("Add", [g.Node("Tanh", [x]), one]), halfRange]), low]), name);
 
         if (model.Head == ActionHead.DeterministicTanh)
         {
@@ -311,29 +313,36 @@ public static class OnnxExporter
         g.Output(sampledName, DataType.Float, BatchDimension, d);
     }
 
-    // The training loop clips Gaussian actions to the Box before the env sees them; so does the graph.
-    private static void ClipToBounds(OnnxGraphBuilder g, PolicyModel model, string actions, string output)
+    // The Box's finite bounds as initializers, declared once per graph and shared by every output clipped to them.
+    private sealed record ActionBox(string? Low, string? High)
     {
-        bool hasLow = model.ActionLow.Any(float.IsFinite);
-        bool hasHigh = model.ActionHigh.Any(float.IsFinite);
-        if (!hasLow && !hasHigh)
+        public static ActionBox Declare(OnnxGraphBuilder g, PolicyModel model)
         {
-            g.Node("Identity", [actions], output);
-            return;
+            int d = model.ActionSize;
+            string? low = model.ActionLow.Any(float.IsFinite) ? g.Initializer("action_low", model.ActionLow, d) : null;
+            string? high = model.ActionHigh.Any(float.IsFinite) ? g.Initializer("action_high", model.ActionHigh, d) : null;
+            return new ActionBox(low, high);
         }
 
-        int d = model.ActionSize;
-        string clipped = actions;
-        if (hasHigh)
+        // The training loop clips Gaussian actions to the Box before the env sees them; so does the graph.
+        public void Clip(OnnxGraphBuilder g, string actions, string output)
         {
-            string high = g.Initializer(g.Fresh("action_high"), model.ActionHigh, d);
-            clipped = g.Node("Min", [clipped, high], hasLow ? null : output);
-        }
+            if (Low is null && High is null)
+            {
+                g.Node("Identity", [actions], output);
+                return;
+            }
 
-        if (hasLow)
-        {
-            string low = g.Initializer(g.Fresh("action_low"), model.ActionLow, d);
-            g.Node("Max", [clipped, low], output);
+            string clipped = actions;
+            if (High is not null)
+            {
+                clipped = g.Node("Min", [clipped, High], Low is null ? output : null);
+            }
+
+            if (Low is not null)
+            {
+                g.Node("Max", [clipped, Low], output);
+            }
         }
     }
 

@@ -293,6 +293,31 @@ public sealed class OnnxExportTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Export_EveryGraph_DeclaresTheBoxBoundsOnce_HoweverManyOutputsAreClipped()
+    {
+        int bounded = 0;
+        foreach ((ModelProto proto, string name) in AllGraphs())
+        {
+            string[] initializers = [.. proto.Graph.Initializer.Select(i => i.Name)];
+            Assert.Equal(initializers.Length, initializers.Distinct().Count());
+            foreach (string bound in new[] { "action_low", "action_high" })
+            {
+                int declared = initializers.Count(i => i.StartsWith(bound, StringComparison.Ordinal));
+                int used = proto.Graph.Node.Count(n => n.Input.Contains(bound));
+                Assert.True(declared <= 1, $"{name}: {declared} initializers for {bound}");
+                if (declared == 1 && bound == "action_high")
+                {
+                    // Both the deterministic and the sampled action are clipped to the one initializer.
+                    Assert.True(used >= 2, $"{name}: {bound} is used by {used} nodes");
+                    bounded++;
+                }
+            }
+        }
+
+        Assert.True(bounded > 0, "some exported graph must have a bounded Box");
+    }
+
     [SkippableFact]
     public void OnnxChecker_EveryPolicyKindAndFlavour_PassesFullCheck()
     {
