@@ -31,7 +31,7 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
         _firstMoments = OptimizerArguments.ZeroBuffers(ParameterArray);
         _secondMoments = OptimizerArguments.ZeroBuffers(ParameterArray);
         // The smallest bias-correction divisor √(1−β₂ᵗ) is the first step's √(1−β₂).
-        _secondMomentFloor = SubnormalFlush.SecondMomentFlushIsExact<T>(Epsilon, Math.Sqrt(1.0 - Beta2)) ? SubnormalFlush.MinNormal<T>() : T.Zero;
+        _secondMomentFloor = SubnormalFlush.SecondMomentFloor<T>(Epsilon, Math.Sqrt(1.0 - Beta2));
     }
 
     /// <summary>β₁, decay of the first-moment average.</summary>

@@ -27,7 +27,7 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         Alpha = OptimizerArguments.RequireUnitInterval(alpha, nameof(alpha));
         Epsilon = OptimizerArguments.RequireEpsilon(epsilon, nameof(epsilon));
         _squareAverages = OptimizerArguments.ZeroBuffers(ParameterArray);
-        _squareAverageFloor = SubnormalFlush.SecondMomentFlushIsExact<T>(Epsilon, smallestDivisor: 1.0) ? SubnormalFlush.MinNormal<T>() : T.Zero;
+        _squareAverageFloor = SubnormalFlush.SecondMomentFloor<T>(Epsilon, smallestDivisor: 1.0);
     }
 
     /// <summary>α, decay of the squared-gradient average.</summary>

@@ -44,6 +44,14 @@ internal static class SubnormalFlush
         return minNormal > 0 && smallestDivisor > 0 && Math.Sqrt(minNormal) / smallestDivisor < roundedEpsilon * unitRoundoff / 2;
     }
 
+    /// <summary>
+    /// The floor below which a second moment is stored as zero: the smallest normal number where
+    /// <see cref="SecondMomentFlushIsExact"/> holds, else 0 (flush nothing).
+    /// </summary>
+    public static T SecondMomentFloor<T>(double epsilon, double smallestDivisor)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => SecondMomentFlushIsExact<T>(epsilon, smallestDivisor) ? MinNormal<T>() : T.Zero;
+
     /// <summary>x, or 0 where |x| &lt; <paramref name="minNormal"/>.</summary>
     public static Vector<T> Flush<T>(Vector<T> x, Vector<T> minNormal)
         where T : unmanaged, IFloatingPointIeee754<T>
